@@ -1,0 +1,88 @@
+/**
+ * `apko-nx`: apko- and melange-compatible verbs over the engine. Global flags
+ * (`--debug`, `-C/--workdir`, `--help`) are read here; each verb lives in
+ * cli/commands/<verb>.ts.
+ */
+import { resolve } from 'node:path';
+import { formatFlags, parseArgs, UsageError } from './args';
+import type { Command, CommandIO } from './command';
+import { commands } from './commands';
+import { EXIT, exitCodeFor, formatError } from './report';
+
+function helpText(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'apko-nx: reproducible OCI images from APK packages (apko-compatible), and APK packages from melange.yaml',
+    '',
+    'Usage: apko-nx <command> [flags]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Global flags: --debug (stack traces), -C/--workdir DIR, --help',
+  ].join('\n');
+}
+
+function commandHelp(c: Command): string {
+  return [`Usage: apko-nx ${c.usage}`, '', c.summary, '', 'Flags:', formatFlags(c.flags)].join('\n');
+}
+
+/** Finds the verb: one word, or two for `melange <verb>`. */
+function findCommand(argv: readonly string[]): { command?: Command; rest: string[] } {
+  const two = argv.slice(0, 2).join(' ');
+  const byTwo = commands.find((c) => c.name === two);
+  if (byTwo) return { command: byTwo, rest: argv.slice(2) };
+  const byOne = commands.find((c) => c.name === argv[0]);
+  return { command: byOne, rest: argv.slice(1) };
+}
+
+/** Runs the CLI and returns its exit code. */
+export async function main(argv: readonly string[], io?: Partial<CommandIO>): Promise<number> {
+  const out = io?.out ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const err = io?.err ?? ((l: string) => process.stderr.write(`${l}\n`));
+  let cwd = io?.cwd ?? process.cwd();
+  const env = io?.env ?? process.env;
+  const args = [...argv];
+  const debug = args.includes('--debug');
+  const filtered: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--debug') continue;
+    if (a === '-C' || a === '--workdir') {
+      cwd = resolve(cwd, args[++i] ?? '.');
+      continue;
+    }
+    if (a.startsWith('--workdir=')) {
+      cwd = resolve(cwd, a.slice('--workdir='.length));
+      continue;
+    }
+    filtered.push(a);
+  }
+  if (filtered.length === 0 || filtered[0] === '--help' || filtered[0] === 'help' || filtered[0] === '-h') {
+    out(helpText());
+    return filtered.length === 0 ? EXIT.usage : EXIT.ok;
+  }
+  const { command, rest } = findCommand(filtered);
+  if (!command) {
+    err(`Error: unknown command "${filtered[0]}"\nhint: run apko-nx --help to list the commands`);
+    return EXIT.usage;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    out(commandHelp(command));
+    return EXIT.ok;
+  }
+  try {
+    const parsed = parseArgs(rest, command.flags);
+    const [min, max] = command.arity;
+    if (parsed.positionals.length < min || parsed.positionals.length > max) {
+      throw new UsageError(
+        `${command.name} takes ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? '' : 's'}, got ${parsed.positionals.length}`,
+        `usage: apko-nx ${command.usage}`,
+      );
+    }
+    return await command.run(parsed, { out, err, cwd, env });
+  } catch (e) {
+    err(formatError(e, debug));
+    return exitCodeFor(e);
+  }
+}
