@@ -1,0 +1,74 @@
+/**
+ * Users, groups and home directories (apko's `mutateAccounts`, ref 2.5).
+ * Entries from packages are read first and configured ones appended.
+ * /etc/passwd is always written (0644, empty when nobody is defined);
+ * /etc/group only when groups are configured; /etc/shadow (0640) only when
+ * users are, each configured user locked (`!`). Every passwd entry whose
+ * home is missing gets it created 0700 and owned by the user, parents 0755.
+ */
+import { ConfigError } from '../errors';
+import { formatGroup, formatPasswd, formatShadow, parseGroup, parsePasswd, parseShadow, type PasswdEntry } from './account-files';
+import { rewriteFile } from './file-edit';
+import type { AccountsInput, UserInput } from './options';
+import type { Tree } from './tree';
+
+/** The comment apko puts in the GECOS field of the users it creates. */
+export const APKO_GECOS = 'Account created by apko';
+
+function text(tree: Tree, path: string): string {
+  return tree.readFile(path)?.toString('utf8') ?? '';
+}
+
+function toEntry(u: UserInput): PasswdEntry {
+  return {
+    name: u.username,
+    password: 'x',
+    uid: u.uid,
+    // apko cannot tell an unset gid from 0, so both mean "same as the uid".
+    gid: u.gid ? u.gid : u.uid,
+    info: APKO_GECOS,
+    home: u.homedir ?? `/home/${u.username}`,
+    shell: u.shell ?? '/bin/sh',
+  };
+}
+
+function makeHome(tree: Tree, user: PasswdEntry): void {
+  if (user.home === '/dev/null' || user.home === '') return;
+  const node = tree.stat(user.home);
+  if (node) {
+    if (node.type !== 'dir') {
+      throw new ConfigError(`${user.name}'s home directory ${user.home} exists but is not a directory`, {
+        hint: 'set a different homedir for the user, or remove the file that is in the way',
+      });
+    }
+    // Existing homes (/, /bin, /root from a package) keep their mode and owner.
+    return;
+  }
+  const parent = user.home.split('/').slice(0, -1).join('/');
+  if (parent !== '') tree.mkdirAll(parent, { mode: 0o755 });
+  tree.set(user.home, { type: 'dir', mode: 0o700, uid: user.uid, gid: user.gid, mtime: 0 });
+}
+
+/** Writes the account files and homes; returns the run-as user with a username replaced by its uid. */
+export function mutateAccounts(tree: Tree, accounts: AccountsInput | undefined): string | undefined {
+  const users = accounts?.users ?? [];
+  const groups = accounts?.groups ?? [];
+  if (groups.length > 0) {
+    const entries = parseGroup(text(tree, 'etc/group'));
+    for (const g of groups) entries.push({ name: g.groupname, password: 'x', gid: g.gid, members: [...g.members] });
+    rewriteFile(tree, 'etc/group', formatGroup(entries), { mode: 0o644 });
+  }
+  const passwd = parsePasswd(text(tree, 'etc/passwd'));
+  passwd.push(...users.map(toEntry));
+  for (const entry of passwd) makeHome(tree, entry);
+  rewriteFile(tree, 'etc/passwd', formatPasswd(passwd), { mode: 0o644 });
+  if (users.length > 0) {
+    const shadow = parseShadow(text(tree, 'etc/shadow'));
+    for (const u of users) shadow.push({ name: u.username, fields: ['!', '', '', '', '', '', '', ''] });
+    rewriteFile(tree, 'etc/shadow', formatShadow(shadow), { mode: 0o640 });
+  }
+  const runAs = accounts?.runAs;
+  if (runAs === undefined || runAs === '') return undefined;
+  const match = passwd.find((e) => e.name === runAs);
+  return match ? String(match.uid) : runAs;
+}

@@ -1,0 +1,25 @@
+/**
+ * The rootfs stage: verified packages plus image settings in, an in-memory
+ * filesystem tree out, laid out as apko lays it out (apk database, accounts,
+ * paths, busybox links) but keeping package file ownership. Nothing touches
+ * the host; the tree is a pure function of the input.
+ */
+export { buildRootfs } from './build-rootfs';
+export type {
+  AccountsInput,
+  ApkoJsonSource,
+  EntrypointInput,
+  GroupInput,
+  PathMutation,
+  PathMutationType,
+  RootfsInput,
+  RootfsResult,
+  RuntimeKey,
+  UserInput,
+} from './options';
+export { Tree, TreePathError, comparePaths, treePath, type NodeAttrs, type TreeNode } from './tree';
+export { formatInstalled, parseInstalled, recordFromLines, type InstalledFile, type InstalledLine, type InstalledRecord } from './installed-db';
+export { installedRecord } from './installed-record';
+export { parseOsRelease, readOsRelease } from './os-release';
+export { pathCompare } from './path-order';
+export { DB_DIR } from './base-layout';

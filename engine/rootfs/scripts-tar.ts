@@ -1,0 +1,36 @@
+/**
+ * `usr/lib/apk/db/scripts.tar`: every executable control entry of every
+ * installed package, renamed `<name>-<version>.<Q1 checksum><entry name>`
+ * as apk-tools names them, with mtime set to the build date. apko never runs
+ * them; the archive only records them (ref 3.4).
+ */
+import type { ApkPackage } from '../apk/package';
+import { writeTar, type TarHeaderInput } from '../tar/write';
+
+/** A tar entry with its content, ready for `writeTar`. */
+export type ScriptEntry = TarHeaderInput & { data: Buffer };
+
+/** The scripts.tar entries of one package, in control-section order. */
+export function scriptEntries(pkg: ApkPackage, buildDate: number): ScriptEntry[] {
+  const { pkgname, pkgver } = pkg.pkginfo;
+  return pkg.controlEntries
+    // apko keeps entries with all of r-x for everyone: scripts are 0755, `.melange.yaml` (0644) is not one.
+    .filter((e) => e.type === 'file' && e.name !== '.PKGINFO' && (e.mode & 0o555) === 0o555)
+    .map((e) => ({
+      name: `${pkgname}-${pkgver}.${pkg.checksum}${e.name}`,
+      type: 'file' as const,
+      mode: e.mode & 0o7777,
+      uid: e.uid,
+      gid: e.gid,
+      uname: e.uname,
+      gname: e.gname,
+      mtime: buildDate,
+      pax: e.pax,
+      data: e.data,
+    }));
+}
+
+/** The archive bytes; with no scripts it is the 1024 zero bytes of an empty tar. */
+export function scriptsTar(entries: readonly ScriptEntry[]): Buffer {
+  return writeTar(entries);
+}
