@@ -1,0 +1,12 @@
+/**
+ * Repositories: in, repository strings and key locations as configured; out,
+ * verified parsed indexes and verified package bytes. The network lives here
+ * and only here; every URL shown to a user is redacted.
+ */
+export { parseHttpAuth, prepareRequest, type HttpAuth, type PreparedRequest } from './auth';
+export { createHttpClient, DEFAULT_RETRY, type HttpClient, type HttpOptions, type HttpResult, type RetryPolicy } from './http';
+export { loadKeyring, type LoadKeyringOptions } from './keyring';
+export { loadRepository, type LoadedRepository, type LoadRepositoryOptions, type PackageSource } from './load';
+export { fetchPackageBytes, packageChecksumOf, verifyPackageChecksum, type FetchPackageOptions } from './package-fetch';
+export { redactUrl } from './redact';
+export { locateRepository, packageFileName, parseRepository, type RepositoryLocation, type RepositoryRef } from './repository';

@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Agent } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPair, type KeyPair } from '../apk/keys';
+import { FetchError, FormatError, OfflineError } from '../errors';
+import { openStore } from '../store/store';
+import { createHttpClient, type HttpClient } from './http';
+import { loadKeyring } from './keyring';
+import { startServer, type TestServer } from './testdata/server';
+
+let tmp: string;
+let a: KeyPair;
+let b: KeyPair;
+let server: TestServer;
+let agent: Agent;
+let http: HttpClient;
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'apko-keyring-'));
+  a = generateKeyPair('alpha', 2048);
+  b = generateKeyPair('beta', 2048);
+  mkdirSync(join(tmp, 'keys'));
+  writeFileSync(join(tmp, 'keys', a.publicKeyName), a.publicKeyPem);
+  writeFileSync(join(tmp, 'keys', b.publicKeyName), b.publicKeyPem);
+  writeFileSync(join(tmp, 'keys', 'not-a-key.rsa.pub'), 'hello');
+  server = await startServer(join(tmp, 'keys'));
+  agent = new Agent({ keepAliveTimeout: 10 });
+  http = createHttpClient({ dispatcher: agent, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 }, env: {} });
+});
+
+afterAll(async () => {
+  await agent.close();
+  await server.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('loadKeyring', () => {
+  it('loads paths, file:// and http URLs, each named by its basename', async () => {
+    const ring = await loadKeyring(
+      ['keys/alpha.rsa.pub', `${server.origin}/beta.rsa.pub`, pathToFileURL(join(tmp, 'keys', 'alpha.rsa.pub')).toString()],
+      { cwd: tmp, http },
+    );
+    expect([...ring.keys()]).toEqual(['alpha.rsa.pub', 'beta.rsa.pub']);
+    expect(ring.get('alpha.rsa.pub')).toBe(a.publicKeyPem);
+    expect(ring.get('beta.rsa.pub')).toBe(b.publicKeyPem);
+  });
+
+  it('caches remote keys for offline use', async () => {
+    const store = openStore(mkdtempSync(join(tmp, 'store-')));
+    await loadKeyring([`${server.origin}/beta.rsa.pub`], { http, store });
+    const ring = await loadKeyring([`${server.origin}/beta.rsa.pub`], { http, store, offline: true });
+    expect(ring.get('beta.rsa.pub')).toBe(b.publicKeyPem);
+    await expect(loadKeyring([`${server.origin}/alpha.rsa.pub`], { http, store, offline: true })).rejects.toBeInstanceOf(OfflineError);
+  });
+
+  it('refuses a file that is not a public key, naming it', async () => {
+    const err = await loadKeyring(['keys/not-a-key.rsa.pub'], { cwd: tmp }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FormatError);
+    expect((err as Error).message).toBe('keyring entry keys/not-a-key.rsa.pub is not a PEM public key');
+  });
+
+  it('fails with a FetchError for a missing file or URL, without showing credentials', async () => {
+    await expect(loadKeyring(['keys/missing.rsa.pub'], { cwd: tmp })).rejects.toBeInstanceOf(FetchError);
+    const err = await loadKeyring([`http://u:topsecret@127.0.0.1:${server.port}/missing.rsa.pub`], { http }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FetchError);
+    expect((err as FetchError).status).toBe(404);
+    expect((err as Error).message).not.toContain('topsecret');
+  });
+});

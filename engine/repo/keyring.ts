@@ -1,0 +1,83 @@
+/**
+ * Loads the keyring: public keys given as paths, `file://` or `http(s)://`
+ * URLs, each known by the basename of its path (the name signatures carry and
+ * the name it gets under /etc/apk/keys). A later entry with the same name
+ * replaces an earlier one, as a later file would in /etc/apk/keys. Remote keys
+ * are cached with their ETag.
+ */
+import { createPublicKey } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, FetchError, FormatError } from '../errors';
+import { keyringKey } from '../store/keys';
+import type { Store } from '../store/store';
+import { createHttpClient, type HttpClient } from './http';
+import { redactUrl } from './redact';
+import { revalidate } from './revalidate';
+
+/** How to load keys. */
+export interface LoadKeyringOptions {
+  store?: Store;
+  offline?: boolean;
+  http?: HttpClient;
+  /** Resolves relative paths (default: process.cwd()). */
+  cwd?: string;
+}
+
+const MAX_KEY_SIZE = 1024 * 1024;
+
+/** The PEM text, once it parses as a public key. */
+function checkedPem(bytes: Buffer, shown: string): string {
+  const pem = bytes.toString('utf8');
+  try {
+    createPublicKey(pem);
+  } catch (err) {
+    throw new FormatError(`keyring entry ${shown} is not a PEM public key`, {
+      file: shown,
+      cause: err,
+      hint: 'keyring entries must be RSA public keys (*.rsa.pub) in PEM form',
+    });
+  }
+  return pem;
+}
+
+function nameOf(entry: string, path: string): string {
+  const name = basename(path);
+  if (name === '' || name === '.' || name === '..') {
+    throw new ConfigError(`keyring entry ${redactUrl(entry)} does not end in a file name`, { hint: 'name the key file, e.g. .../keys/melange.rsa.pub' });
+  }
+  return name;
+}
+
+async function loadOne(entry: string, opts: LoadKeyringOptions, http: () => HttpClient): Promise<[string, string]> {
+  const shown = redactUrl(entry);
+  if (/^https?:\/\//i.test(entry)) {
+    const name = nameOf(entry, decodeURIComponent(new URL(entry).pathname));
+    const { value } = await revalidate(
+      { url: entry, key: keyringKey(entry), http: http(), maxBytes: MAX_KEY_SIZE, accept: (b) => checkedPem(b, shown), ...(opts.store ? { store: opts.store } : {}), ...(opts.offline ? { offline: true } : {}) },
+      'the key',
+    );
+    return [name, value];
+  }
+  const path = /^file:\/\//i.test(entry) ? fileURLToPath(entry) : resolve(opts.cwd ?? process.cwd(), entry);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new FetchError(`keyring entry ${shown} could not be read: ${(err as Error).message}`, {
+      url: shown,
+      cause: err,
+      hint: 'check contents.keyring (relative paths are relative to the working directory)',
+    });
+  }
+  return [nameOf(entry, path), checkedPem(bytes, shown)];
+}
+
+/** Loads every key, in the order given; the map is keyed by key file name. */
+export async function loadKeyring(entries: readonly string[], opts: LoadKeyringOptions = {}): Promise<Map<string, string>> {
+  let client: HttpClient | undefined;
+  const http = (): HttpClient => (client ??= opts.http ?? createHttpClient());
+  const loaded = await Promise.all(entries.map((e) => loadOne(e, opts, http)));
+  return new Map(loaded);
+}

@@ -1,0 +1,129 @@
+/**
+ * Loads one repository for one architecture: reads or fetches its
+ * APKINDEX.tar.gz, verifies it against the keyring and parses it. Remote
+ * indexes go through the store (ETag revalidation, --offline); local ones are
+ * read in place. A local repository without an index for the architecture is
+ * skipped with a warning (apko does the same); a remote one is a FetchError.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DEFAULT_MAX_INDEX_SIZE, readApkIndex } from '../apk/index-read';
+import type { Keyring } from '../apk/signature';
+import type { IndexEntry } from '../apk/types';
+import { FetchError } from '../errors';
+import { indexKey } from '../store/keys';
+import type { Store } from '../store/store';
+import { createHttpClient, type HttpClient } from './http';
+import { redactUrl } from './redact';
+import { locateRepository, packageFileName, parseRepository, repositoryFileUrl, type RepositoryLocation } from './repository';
+import { revalidate } from './revalidate';
+
+/** Everything loading a repository needs. */
+export interface LoadRepositoryOptions {
+  /** As configured: a directory, `file://`, `http(s)://`, or `@tag <url>`. */
+  repository: string;
+  /** APK architecture name (`x86_64`, `aarch64`, …). */
+  arch: string;
+  keyring: Keyring;
+  ignoreSignatures?: boolean;
+  /** Cache for remote indexes; without it every load fetches. */
+  store?: Store;
+  offline?: boolean;
+  http?: HttpClient;
+  /** Resolves relative directories (default: process.cwd()). */
+  cwd?: string;
+  /** Largest inflated index accepted (default 300 MiB). */
+  maxIndexSize?: number;
+}
+
+/** Where one package's bytes are. Carries credentials for remote ones: never print it. */
+export type PackageSource = { readonly kind: 'local'; readonly path: string } | { readonly kind: 'http'; readonly url: string };
+
+/** A verified, parsed repository index for one architecture. */
+export interface LoadedRepository {
+  /** `<url>/<arch>`, redacted: identifies the repository in locks and messages. */
+  readonly name: string;
+  readonly tag?: string;
+  /** The repository as configured, redacted. */
+  readonly url: string;
+  /** `<url>/<arch>/APKINDEX.tar.gz`, redacted. */
+  readonly indexUrl: string;
+  readonly arch: string;
+  readonly entries: IndexEntry[];
+  /** The index's DESCRIPTION. */
+  readonly description: string;
+  /** The key that verified the index (absent when signatures were ignored or the index was skipped). */
+  readonly signedBy?: string;
+  /** Non-fatal problems, such as a skipped local index. */
+  readonly warnings: string[];
+  /** `<url>/<arch>/<name>-<version>.apk`, redacted. */
+  packageUrl(entry: IndexEntry): string;
+  /** Where to read a package from (with credentials, for fetching only). */
+  packageSource(entry: IndexEntry): PackageSource;
+}
+
+function isMissing(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** Reads a local index; undefined when it does not exist. */
+async function readLocalIndex(path: string, shown: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw new FetchError(`${shown} could not be read: ${(err as Error).message}`, { url: shown, cause: err });
+  }
+}
+
+/** Loads, verifies and parses the index of one repository for one architecture. */
+export async function loadRepository(opts: LoadRepositoryOptions): Promise<LoadedRepository> {
+  const ref = parseRepository(opts.repository);
+  const location: RepositoryLocation = locateRepository(ref.url, opts.cwd);
+  const shownUrl = redactUrl(ref.url);
+  const indexUrl = repositoryFileUrl(shownUrl, opts.arch, 'APKINDEX.tar.gz');
+  const read = (bytes: Buffer) =>
+    readApkIndex(bytes, {
+      ...(opts.keyring ? { keyring: opts.keyring } : {}),
+      ...(opts.ignoreSignatures !== undefined ? { ignoreSignatures: opts.ignoreSignatures } : {}),
+      ...(opts.maxIndexSize !== undefined ? { maxSize: opts.maxIndexSize } : {}),
+      subject: indexUrl,
+    });
+
+  const warnings: string[] = [];
+  let index: ReturnType<typeof read> | undefined;
+  if (location.kind === 'local') {
+    const bytes = await readLocalIndex(join(location.dir, opts.arch, 'APKINDEX.tar.gz'), indexUrl);
+    if (bytes === undefined) warnings.push(`${indexUrl} does not exist; skipping repository ${shownUrl} for ${opts.arch}`);
+    else index = read(bytes);
+  } else {
+    const url = repositoryFileUrl(location.baseUrl, opts.arch, 'APKINDEX.tar.gz');
+    const http = opts.http ?? createHttpClient();
+    index = (
+      await revalidate(
+        // The compressed bytes can be no larger than what they inflate to.
+        { url, key: indexKey(url), http, accept: read, maxBytes: opts.maxIndexSize ?? DEFAULT_MAX_INDEX_SIZE, ...(opts.store ? { store: opts.store } : {}), ...(opts.offline ? { offline: true } : {}) },
+        'the repository index',
+      )
+    ).value;
+  }
+
+  const packageSource = (entry: IndexEntry): PackageSource =>
+    location.kind === 'local'
+      ? { kind: 'local', path: join(location.dir, opts.arch, packageFileName(entry)) }
+      : { kind: 'http', url: repositoryFileUrl(location.baseUrl, opts.arch, packageFileName(entry)) };
+  return {
+    name: `${shownUrl}/${opts.arch}`,
+    ...(ref.tag !== undefined ? { tag: ref.tag } : {}),
+    url: shownUrl,
+    indexUrl,
+    arch: opts.arch,
+    entries: index?.entries ?? [],
+    description: index?.description ?? '',
+    ...(index?.signedBy !== undefined ? { signedBy: index.signedBy } : {}),
+    warnings,
+    packageUrl: (entry) => repositoryFileUrl(shownUrl, opts.arch, packageFileName(entry)),
+    packageSource,
+  };
+}

@@ -1,0 +1,8 @@
+/**
+ * The content-addressed cache. In: keys from `keys.ts` and bytes. Out: bytes
+ * that passed their integrity check, or a miss. Writes are atomic and safe for
+ * several processes sharing one directory. Rules: CACHE.md.
+ */
+export { defaultCacheDir, type CacheDirInputs } from './dir';
+export { apkKey, indexKey, keyringKey, STORE_KEY_VERSION, urlWithoutCredentials } from './keys';
+export { openStore, type Store, type StoreEntry, type StoreMetadata, type StoreOptions } from './store';

@@ -1,0 +1,43 @@
+/**
+ * Every key the store holds is made here. A key starts with its kind and a
+ * format version (`apk:v1:…`); bump the version whenever what a key covers or
+ * how its bytes are interpreted changes, so old entries are simply never read
+ * again. Cache rules are in CACHE.md beside this file.
+ */
+import { parseApkChecksum } from '../digest';
+
+/** The format version every key carries. */
+export const STORE_KEY_VERSION = 'v1';
+
+/**
+ * A URL with any user name and password removed. Keys are written to disk in
+ * the cache's index files, so credentials must never be part of one; the
+ * same repository fetched with different credentials is the same content.
+ */
+export function urlWithoutCredentials(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url; // a local path: nothing to strip
+  }
+  if (u.username === '' && u.password === '') return url;
+  u.username = '';
+  u.password = '';
+  return u.toString();
+}
+
+/** A package's bytes, addressed by the index checksum `C:Q1…` (sha1 of its control member). */
+export function apkKey(checksum: string): string {
+  return `apk:${STORE_KEY_VERSION}:${parseApkChecksum(checksum)}`;
+}
+
+/** The last APKINDEX.tar.gz fetched from `url`, with its ETag in the entry's metadata. */
+export function indexKey(url: string): string {
+  return `index:${STORE_KEY_VERSION}:${urlWithoutCredentials(url)}`;
+}
+
+/** A public key fetched from `url` for the keyring. */
+export function keyringKey(url: string): string {
+  return `key:${STORE_KEY_VERSION}:${urlWithoutCredentials(url)}`;
+}

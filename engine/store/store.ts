@@ -1,0 +1,95 @@
+/**
+ * A content-addressed store on cacache. cacache writes content to a temp file
+ * and renames it into place and appends hashed index lines, so processes
+ * sharing one directory never see a half-written entry; reads re-hash the
+ * content. A corrupt entry is removed and reported as a miss: callers refetch,
+ * they never receive bytes that fail their integrity check.
+ */
+import * as cacache from 'cacache';
+
+/** Small string facts kept with an entry, such as the HTTP ETag. */
+export type StoreMetadata = Readonly<Record<string, string>>;
+
+/** A verified hit. */
+export interface StoreEntry {
+  readonly data: Buffer;
+  readonly metadata: StoreMetadata;
+  /** The content's subresource-integrity string (sha512). */
+  readonly integrity: string;
+}
+
+/** The store's operations; keys come from `engine/store/keys.ts`. */
+export interface Store {
+  /** The cache directory. */
+  readonly dir: string;
+  /** The entry under `key`, integrity-checked, or undefined on a miss (a corrupt entry counts as a miss). */
+  get(key: string): Promise<StoreEntry | undefined>;
+  /** Stores `data` under `key` atomically, replacing any previous entry. */
+  put(key: string, data: Uint8Array, metadata?: StoreMetadata): Promise<void>;
+  /** Forgets `key` (its content stays until no entry uses it and the cache is verified). */
+  remove(key: string): Promise<void>;
+}
+
+/** How the store reports what it repaired. */
+export interface StoreOptions {
+  /** Called when a corrupt entry was found and removed. */
+  onCorrupt?: (key: string, error: Error) => void;
+}
+
+const CORRUPT = new Set(['EINTEGRITY', 'EBADSIZE']);
+
+function codeOf(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
+}
+
+/** Reads only string values back, so metadata from a foreign or older writer cannot smuggle other types in. */
+function stringsOnly(value: unknown): StoreMetadata {
+  const out: Record<string, string> = {};
+  if (typeof value !== 'object' || value === null) return out;
+  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+class CacacheStore implements Store {
+  constructor(
+    readonly dir: string,
+    private readonly opts: StoreOptions,
+  ) {}
+
+  async get(key: string): Promise<StoreEntry | undefined> {
+    let info: cacache.CacheObject | null;
+    try {
+      info = await cacache.get.info(this.dir, key);
+    } catch (err) {
+      if (codeOf(err) === 'ENOENT') return undefined;
+      throw err;
+    }
+    if (info === null) return undefined;
+    try {
+      const data = await cacache.get.byDigest(this.dir, info.integrity, { memoize: false });
+      return { data, metadata: stringsOnly(info.metadata), integrity: info.integrity };
+    } catch (err) {
+      if (codeOf(err) === 'ENOENT') return undefined; // content vanished (another process repaired it)
+      if (!CORRUPT.has(codeOf(err) ?? '')) throw err;
+      // Content is addressed by its hash and never overwritten, so a bad file
+      // would be served forever unless removed here.
+      await cacache.rm.entry(this.dir, key).catch(() => undefined);
+      await cacache.rm.content(this.dir, info.integrity).catch(() => undefined);
+      this.opts.onCorrupt?.(key, err as Error);
+      return undefined;
+    }
+  }
+
+  async put(key: string, data: Uint8Array, metadata: StoreMetadata = {}): Promise<void> {
+    await cacache.put(this.dir, key, Buffer.from(data.buffer, data.byteOffset, data.byteLength), { metadata: { ...metadata } });
+  }
+
+  async remove(key: string): Promise<void> {
+    await cacache.rm.entry(this.dir, key);
+  }
+}
+
+/** Opens (creating on first write) the store in `dir`. */
+export function openStore(dir: string, opts: StoreOptions = {}): Store {
+  return new CacacheStore(dir, opts);
+}
