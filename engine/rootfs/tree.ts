@@ -3,8 +3,8 @@
  * here and never extracted to the host. Paths are relative to the image root
  * with no leading `/`; parent symlinks are followed inside the tree (an
  * absolute target resolves against the image root), so nothing can point
- * outside it. `entries()` lists nodes in raw path-byte order, the order every
- * layer is written in.
+ * outside it. `entries()` lists nodes in directory-walk order (see comparePaths), the
+ * order every layer is written in.
  */
 import { ApkoError } from '../errors';
 import type { TarEntryType } from '../tar/types';
@@ -71,9 +71,13 @@ export function treePath(path: string): string {
   return components(path).join('/');
 }
 
-/** Byte-order comparison of two paths, the order layers are written in. */
+/**
+ * The order layers are written in: a depth-first walk with each directory's
+ * names compared by raw bytes (apko's WalkDir order). Treating `/` as the
+ * lowest byte gives exactly that, so `lib/libfoo/x` precedes `lib/libfoo.so`.
+ */
 export function comparePaths(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  return Buffer.compare(Buffer.from(a.replaceAll('/', '\0')), Buffer.from(b.replaceAll('/', '\0')));
 }
 
 /** An in-memory filesystem tree. */

@@ -1,0 +1,100 @@
+/**
+ * Atomic writes: a reader sees the previous output or the complete new one,
+ * never half of either. Bytes go to a temporary sibling (same directory, so
+ * the rename stays on one filesystem), are fsynced, then renamed into place;
+ * the temporary is removed in `finally` whatever happened.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants, promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** Bytes to write: one buffer, or chunks produced as they are written (a stream). */
+export type FileBytes = Uint8Array | string | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+
+/** A temp name beside `path`; randomness is fine here because it never reaches an output. */
+function tempSibling(path: string, kind: string): string {
+  return join(dirname(path), `.${basename(path)}.${kind}-${process.pid}-${randomBytes(6).toString('hex')}`);
+}
+
+/** Flushes a directory's entries to disk; some platforms cannot open a directory, which is not an error. */
+async function syncDir(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await fsp.open(dir, constants.O_RDONLY);
+    await handle.sync();
+  } catch {
+    // Windows cannot fsync a directory; the rename itself is still atomic there.
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** Writes `bytes` to a new file at `path` (mode 0644) and fsyncs it; the file must not exist yet. */
+export async function writeFileSynced(path: string, bytes: FileBytes): Promise<number> {
+  const handle = await fsp.open(path, 'wx', 0o644);
+  let written = 0;
+  try {
+    if (typeof bytes === 'string' || bytes instanceof Uint8Array) {
+      const buf = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
+      await handle.writeFile(buf);
+      written = buf.length;
+    } else {
+      for await (const chunk of bytes as AsyncIterable<Uint8Array>) {
+        await handle.write(chunk);
+        written += chunk.length;
+      }
+    }
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return written;
+}
+
+/** Replaces the file at `path` with `bytes` atomically; returns the number of bytes written. */
+export async function writeFileAtomic(path: string, bytes: FileBytes): Promise<number> {
+  const tmp = tempSibling(path, 'tmp');
+  try {
+    const written = await writeFileSynced(tmp, bytes);
+    await fsp.rename(tmp, path);
+    await syncDir(dirname(path));
+    return written;
+  } finally {
+    await fsp.rm(tmp, { force: true });
+  }
+}
+
+/**
+ * Builds a directory with `build(tmpDir)` and swaps it in for `finalDir`.
+ * If `build` throws, `finalDir` is untouched. The swap is two renames (old
+ * aside, new in), because Node has no atomic directory exchange; if the second
+ * fails the old directory is put back.
+ */
+export async function replaceDirAtomic(finalDir: string, build: (tmpDir: string) => Promise<void>): Promise<void> {
+  const tmp = tempSibling(finalDir, 'tmp');
+  const old = tempSibling(finalDir, 'old');
+  await fsp.mkdir(dirname(finalDir), { recursive: true });
+  try {
+    await fsp.mkdir(tmp, { mode: 0o755 });
+    await build(tmp);
+    await syncDir(tmp);
+    const hadOld = await fsp.rename(finalDir, old).then(
+      () => true,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return false;
+        throw err;
+      },
+    );
+    try {
+      await fsp.rename(tmp, finalDir);
+    } catch (err) {
+      if (hadOld) await fsp.rename(old, finalDir);
+      throw err;
+    }
+    await syncDir(dirname(finalDir));
+  } finally {
+    await fsp.rm(tmp, { recursive: true, force: true });
+    await fsp.rm(old, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Builds one layer from entries: the tar is streamed, hashed for the diff_id
+ * as it goes, gzipped, hashed again for the digest, and kept in memory or
+ * spooled to `<spoolDir>/<hex>.tar.gz`. The Layer value exists only once both
+ * digests are known.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import type { Digest } from '../digest';
+import { writeFileSynced } from '../fs/atomic';
+import { gzip } from './gzip';
+import { BufferLayer, FileLayer } from './stored';
+import { tarChunks } from './tar';
+import { NO_NAMES, type Layer, type LayerEntry, type OwnerNames } from './types';
+
+/** How to build a layer. */
+export interface BuildLayerOptions {
+  /** uname/gname per id; default none (empty names). */
+  readonly names?: OwnerNames;
+  /** Directory to spool the compressed bytes to; default: held in memory. */
+  readonly spoolDir?: string;
+}
+
+async function* tap(src: AsyncIterable<Buffer> | Iterable<Buffer>, onChunk: (b: Buffer) => void): AsyncGenerator<Buffer> {
+  for await (const chunk of src) {
+    onChunk(chunk);
+    yield chunk;
+  }
+}
+
+/** Streams `entries` into a deterministic tar, gzips it, and returns the finished layer. */
+export async function buildLayer(entries: Iterable<LayerEntry>, opts: BuildLayerOptions = {}): Promise<Layer> {
+  const diffHash = createHash('sha256');
+  const blobHash = createHash('sha256');
+  let size = 0;
+  const tar = tap(tarChunks(entries, opts.names ?? NO_NAMES), (c) => diffHash.update(c));
+  const blob = tap(gzip(tar), (c) => {
+    blobHash.update(c);
+    size += c.length;
+  });
+  const facts = () => ({
+    diffId: `sha256:${diffHash.digest('hex')}` as Digest,
+    digest: `sha256:${blobHash.digest('hex')}` as Digest,
+    size,
+  });
+
+  if (opts.spoolDir === undefined) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of blob) chunks.push(chunk);
+    return new BufferLayer(facts(), chunks);
+  }
+
+  await fsp.mkdir(opts.spoolDir, { recursive: true });
+  const tmp = join(opts.spoolDir, `.layer-${process.pid}-${randomBytes(6).toString('hex')}`);
+  try {
+    await writeFileSynced(tmp, blob);
+    const done = facts();
+    // Named by content, so a rename over an identical earlier spool is harmless.
+    const path = join(opts.spoolDir, `${done.digest.slice('sha256:'.length)}.tar.gz`);
+    await fsp.rename(tmp, path);
+    return new FileLayer(done, path);
+  } finally {
+    await fsp.rm(tmp, { force: true });
+  }
+}

@@ -1,0 +1,117 @@
+import { buffer } from 'node:stream/consumers';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors';
+import { Tree } from '../rootfs/tree';
+import { readTar } from '../tar/read';
+import { layersFromTree, planLayers } from './from-tree';
+import { groupPackages, INSTALLED_DB, splitEntries, treeSizes, type LayeringOptions } from './layering';
+import { listTar } from './listing';
+
+const sizes = new Map([['a', 10], ['b', 5], ['c', 20], ['d', 20], ['e', 1]]);
+const origins = new Map([['a', 'x'], ['b', 'x'], ['c', 'c'], ['d', 'd'], ['e', 'e']]);
+const opts = (o: Partial<LayeringOptions>): LayeringOptions => ({ budget: 10, origins, ...o });
+const group = (pkgs: string[], budget: number, o: Partial<LayeringOptions> = {}) =>
+  groupPackages(pkgs, opts({ budget, ...o }), (p) => sizes.get(p) ?? 0).map((g) => `${g.packages.join('+')}:${g.size}`);
+
+describe('groupPackages', () => {
+  it('groups by origin and orders by size, ties broken by the greatest package name', () => {
+    expect(group(['a', 'b', 'c', 'd', 'e'], 10)).toEqual(['c:20', 'd:20', 'a+b:15', 'e:1']);
+  });
+
+  it('gives the same groups whatever order the packages arrive in', () => {
+    expect(group(['e', 'd', 'c', 'b', 'a'], 10)).toEqual(group(['a', 'b', 'c', 'd', 'e'], 10));
+  });
+
+  it('merges the smallest groups into one overflow group beyond the budget', () => {
+    expect(group(['a', 'b', 'c', 'd', 'e'], 3)).toEqual(['c:20', 'd:20', 'a+b+e:16']);
+    expect(group(['a', 'b', 'c', 'd', 'e'], 2)).toEqual(['c:20', 'a+b+d+e:36']);
+  });
+
+  it('makes a single package group when the budget is 0 or 1', () => {
+    expect(group(['a', 'b', 'c', 'd', 'e'], 0)).toEqual(['a+b+c+d+e:56']);
+    expect(group(['a', 'b', 'c', 'd', 'e'], 1)).toEqual(['a+b+c+d+e:56']);
+  });
+
+  it('keeps a package and the one it replaces in one group, whichever way the pair is written', () => {
+    expect(group(['a', 'b', 'c', 'd', 'e'], 10, { joined: [['e', 'a']] })).toEqual(['c:20', 'd:20', 'a+b+e:16']);
+    expect(group(['a', 'b', 'c', 'd', 'e'], 10, { joined: [['a', 'e']] })).toEqual(['c:20', 'd:20', 'a+b+e:16']);
+  });
+
+  it('ignores a replaces pair naming a package that is not installed', () => {
+    expect(group(['c', 'd'], 10, { joined: [['c', 'zzz']] })).toEqual(['c:20', 'd:20']);
+  });
+
+  it('treats a package without a known origin as its own origin', () => {
+    expect(group(['c', 'solo'], 10)).toEqual(['c:20', 'solo:0']);
+  });
+
+  it('rejects a negative or fractional budget with a ConfigError naming the key', () => {
+    expect(() => group(['a'], -1)).toThrow(ConfigError);
+    expect(() => group(['a'], 1.5)).toThrow('layering.budget must be a whole number of layers, got 1.5');
+  });
+});
+
+function packagedTree(): Tree {
+  const t = new Tree();
+  t.mkdirAll('usr/bin', { mtime: 0 });
+  t.mkdirAll('usr/lib/libz', { mtime: 300, owner: 'zlib' });
+  t.writeFile('usr/bin/busybox', 'bb', { mtime: 100, owner: 'busybox' });
+  t.writeFile('usr/lib/libz/libz.so', 'zzzz', { mtime: 200, owner: 'zlib' });
+  t.mkdirAll('etc');
+  t.writeFile('etc/passwd', 'root:x:0:0::/root:/bin/sh\n');
+  t.mkdirAll('usr/lib/apk/db');
+  t.writeFile(INSTALLED_DB, 'P:busybox\n\nP:zlib\n\n');
+  return t;
+}
+
+describe('splitEntries', () => {
+  const groups = [{ packages: ['zlib'], size: 4 }, { packages: ['busybox'], size: 2 }];
+
+  it('puts owned entries in their package layer with the parents they need, at the child mtime', () => {
+    const layers = splitEntries(packagedTree().entries(), groups);
+    const view = layers.map((l) => l.map(([p, n]) => `${p}@${n.mtime}`));
+    expect(view[0]).toEqual(['usr@300', 'usr/lib@300', 'usr/lib/libz@300', 'usr/lib/libz/libz.so@200']);
+    expect(view[1]).toEqual(['usr@100', 'usr/bin@100', 'usr/bin/busybox@100']);
+    expect(view[2]).toEqual([
+      'etc@0', 'etc/passwd@0', 'usr@0', 'usr/bin@0', 'usr/lib@0', 'usr/lib/apk@0', 'usr/lib/apk/db@0', `${INSTALLED_DB}@0`,
+    ]);
+  });
+
+  it('gives each package layer a partial installed database of its own packages', () => {
+    const db = new Map([['busybox', Buffer.from('P:busybox\n\n')], ['zlib', Buffer.from('P:zlib\n\n')]]);
+    const layers = splitEntries(packagedTree().entries(), groups, db);
+    const dbOf = (i: number) => layers[i]!.find(([p]) => p === INSTALLED_DB)![1].data!.toString();
+    expect([dbOf(0), dbOf(1), dbOf(2)]).toEqual(['P:zlib\n\n', 'P:busybox\n\n', 'P:busybox\n\nP:zlib\n\n']);
+    expect(layers[0]!.map(([p]) => p)).toContain('usr/lib/apk/db');
+  });
+});
+
+describe('layersFromTree', () => {
+  it('builds one layer per group plus a top layer, and applying them in order rebuilds the tree', async () => {
+    const tree = packagedTree();
+    const layering = { budget: 5, origins: new Map([['busybox', 'busybox'], ['zlib', 'zlib']]) };
+    expect(planLayers(tree, layering).groups.map((g) => g.packages)).toEqual([['zlib'], ['busybox']]);
+    const layers = await layersFromTree(tree, { layering });
+    expect(layers).toHaveLength(3);
+    const applied = new Map<string, string>();
+    for (const layer of layers) {
+      for (const line of listTar(gunzipSync(await buffer(layer.open())))) applied.set(line.split(' ').pop()!, line);
+    }
+    const single = listTar(gunzipSync(await buffer((await layersFromTree(tree))[0]!.open())));
+    // Directory mtimes may differ (package layers stamp parents with their child's mtime); nothing else may.
+    const noDirMtime = (l: string) => (l.startsWith('d') ? l.replace(/ \d+ (\S+)$/, ' * $1') : l);
+    expect([...applied.keys()].sort()).toEqual(single.map((l) => l.split(' ').pop()!).sort());
+    expect(single.map((l) => noDirMtime(applied.get(l.split(' ').pop()!)!))).toEqual(single.map(noDirMtime));
+  });
+
+  it('takes uname and gname from the image own passwd file', async () => {
+    const [layer] = await layersFromTree(packagedTree());
+    const entries = readTar(gunzipSync(await buffer(layer!.open())));
+    expect(entries.find((e) => e.name === 'usr/bin/busybox')).toMatchObject({ uname: 'root', gname: '' });
+  });
+
+  it('measures group sizes from the tree when no installed sizes are given', () => {
+    expect(treeSizes(packagedTree())).toEqual(new Map([['zlib', 4], ['busybox', 2]]));
+  });
+});

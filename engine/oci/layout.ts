@@ -1,0 +1,71 @@
+/**
+ * Writes an OCI image layout directory: `oci-layout`, `blobs/sha256/*`, and a
+ * top-level `index.json` holding one descriptor, the image index, annotated
+ * with `org.opencontainers.image.ref.name` = the tag so that
+ * `skopeo copy --all oci:<dir>:<tag>` finds it. (apko instead writes the image
+ * index itself as index.json, which has no name to select.) The directory is
+ * replaced as a whole and atomically: a failure leaves the previous layout.
+ */
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import type { Digest } from '../digest';
+import { OutputError } from '../errors';
+import { replaceDirAtomic, writeFileSynced } from '../fs/atomic';
+import { blobPath, indexBlobs } from './blobs';
+import type { ImageIndex } from './image-index';
+import { encodeJson } from './json';
+import { MediaTypes, descriptorJson, jsonBlob, type JsonBlob } from './media';
+import { verifyChunks } from './verify';
+
+/** The annotation naming an image inside a layout. */
+export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
+
+/** `oci-layout` exactly as go-containerregistry writes it (37 bytes, no newline). */
+export const OCI_LAYOUT_BYTES = Buffer.from(encodeJson({ imageLayoutVersion: '1.0.0' }, { indent: '    ' }));
+
+/** Options for `writeLayout`. */
+export interface LayoutOptions {
+  /** Name under which tools find the image (`myimage:latest`); none means an unnamed entry. */
+  readonly tag?: string;
+}
+
+/** The top-level index.json: one descriptor for the image index, named by `tag`. */
+export function layoutIndex(index: ImageIndex, tag?: string): JsonBlob {
+  const annotations = tag === undefined ? undefined : new Map([[REF_NAME_ANNOTATION, tag]]);
+  return jsonBlob(MediaTypes.index, {
+    schemaVersion: 2,
+    mediaType: MediaTypes.index,
+    manifests: [descriptorJson({ ...index.manifest, annotations })],
+  });
+}
+
+/** Refuses to replace something that is not a previous layout, so a wrong path cannot wipe a directory. */
+async function checkReplaceable(dir: string): Promise<void> {
+  const stat = await fsp.stat(dir).catch(() => undefined);
+  if (stat === undefined) return;
+  if (!stat.isDirectory()) {
+    throw new OutputError(`${dir} exists and is not a directory`, { file: dir, hint: 'choose a new or layout directory for the image' });
+  }
+  const names = await fsp.readdir(dir);
+  if (names.length > 0 && !names.includes('oci-layout')) {
+    throw new OutputError(`${dir} is not empty and is not an OCI layout; refusing to replace it`, {
+      file: dir,
+      hint: 'point the output at an empty directory, a new path, or a previous image layout',
+    });
+  }
+}
+
+/** Writes `index` and all its blobs as an OCI layout at `dir`, replacing any previous layout; returns the index digest. */
+export async function writeLayout(dir: string, index: ImageIndex, opts: LayoutOptions = {}): Promise<Digest> {
+  await checkReplaceable(dir);
+  await replaceDirAtomic(dir, async (tmp) => {
+    await fsp.mkdir(join(tmp, 'blobs', 'sha256'), { recursive: true });
+    for (const blob of indexBlobs(index)) {
+      const path = blobPath(blob.digest);
+      await writeFileSynced(join(tmp, path), verifyChunks(blob.open(), blob, path));
+    }
+    await writeFileSynced(join(tmp, 'oci-layout'), OCI_LAYOUT_BYTES);
+    await writeFileSynced(join(tmp, 'index.json'), layoutIndex(index, opts.tag).bytes);
+  });
+  return index.manifest.digest;
+}
