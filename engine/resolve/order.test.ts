@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { resolve } from './resolve';
+import { pkg, repo } from './testdata/entries';
+import type { ResolverRepository } from './types';
+
+const order = (repos: ResolverRepository[], world: string[]): string[] =>
+  resolve({ repositories: repos, world, arch: 'x86_64' }).packages.map((p) => p.name);
+
+describe('install order', () => {
+  it('installs dependencies depth first, in depend-line order, before the package', () => {
+    const r = repo('main', [pkg('a-1-r0', { depends: ['c', 'b'] }), pkg('b-1-r0', { depends: ['d'] }), pkg('c-1-r0'), pkg('d-1-r0')]);
+    expect(order([r], ['a'])).toEqual(['c', 'd', 'b', 'a']);
+  });
+
+  it('walks the world sorted by name, whatever order it was written in', () => {
+    const r = repo('main', [pkg('z-1-r0', { depends: ['shared'] }), pkg('a-1-r0'), pkg('shared-1-r0')]);
+    expect(order([r], ['z', 'a'])).toEqual(['a', 'shared', 'z']);
+  });
+
+  it('places a shared dependency once, at its first use', () => {
+    const r = repo('main', [pkg('x-1-r0', { depends: ['lib'] }), pkg('y-1-r0', { depends: ['lib'] }), pkg('lib-1-r0')]);
+    expect(order([r], ['y', 'x'])).toEqual(['lib', 'x', 'y']);
+  });
+
+  it('breaks a dependency cycle where the walk re-enters it', () => {
+    const r = repo('main', [pkg('a-1-r0', { depends: ['b'] }), pkg('b-1-r0', { depends: ['a'] })]);
+    expect(order([r], ['a'])).toEqual(['b', 'a']);
+    expect(order([r], ['b'])).toEqual(['a', 'b']);
+  });
+
+  it('installs an install_if package right after the package that completes it', () => {
+    const r = repo('main', [
+      pkg('app-1-r0'),
+      pkg('bash-1-r0'),
+      pkg('zlast-1-r0'),
+      pkg('app-bash-completion-1-r0', { installIf: ['app', 'bash'] }),
+    ]);
+    expect(order([r], ['zlast', 'bash', 'app'])).toEqual(['app', 'bash', 'app-bash-completion', 'zlast']);
+  });
+
+  it('follows a virtual name to the package that provides it', () => {
+    const r = repo('main', [
+      pkg('musl-1-r0', { provides: ['so:libc.musl-x86_64.so.1=1'] }),
+      pkg('app-1-r0', { depends: ['so:libc.musl-x86_64.so.1'] }),
+    ]);
+    expect(order([r], ['app'])).toEqual(['musl', 'app']);
+  });
+});
