@@ -21,6 +21,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   layer: ['rootfs'],
   oci: ['layer'],
   sbom: ['apk', 'resolve'],
+  example: ['apk'],
 };
 const EVERYONE = new Set(['errors', 'digest', 'tar', 'fs']);
 

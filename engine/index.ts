@@ -22,3 +22,44 @@ export { generateKeyPair, publicKeyFromPrivate, keyBaseName, type KeyPair } from
 export type { PkgInfo, IndexEntry } from './apk/types';
 export type { ApkPackage, MemberSpan } from './apk/package';
 export { Tree, treePath, type TreeNode } from './rootfs/tree';
+
+export { compareVersions, isValidVersion, fuzzyMatch, satisfies, type VersionOp } from './apk/version';
+export { parseDependency, formatDependency, parseProvides, dependencyMatches, type Dependency, type Provide } from './apk/dependency';
+export { parsePkgInfo, formatPkgInfo } from './apk/pkginfo';
+export { readApk, readApkBytes, toIndexEntry, type ReadApkOptions } from './apk/package-read';
+export { writeApk, signApk, sortForPackage, type ApkFileInput, type WriteApkInput, type SigningKey } from './apk/package-write';
+export { readApkIndex, type ApkIndex, type ReadApkIndexOptions } from './apk/index-read';
+export { writeApkIndex, signApkIndex, type WriteApkIndexOptions, type IndexSigningKey } from './apk/index-write';
+
+export {
+  loadRepository,
+  loadKeyring,
+  fetchPackageBytes,
+  parseRepository,
+  redactUrl,
+  createHttpClient,
+  type LoadedRepository,
+  type LoadRepositoryOptions,
+  type HttpClient,
+} from './repo';
+export { openStore, defaultCacheDir, type Store } from './store';
+
+export { loadImageConfig, printConfig, parseArch, resolveArchs, hostArch, type LoadedConfig, type ImageConfig, type Arch, type ConfigOverrides } from './config';
+export { resolve, resolveMultiArch, toDot, type Resolution, type ResolvedPackage, type ResolverRepository } from './resolve';
+export { validateLayout } from './oci';
+
+export {
+  buildImageFromConfig,
+  normalizeBuildOptions,
+  resolvePackages,
+  resolveImagePackages,
+  formatPackageLine,
+  PACKAGE_FORMATS,
+  toolVersion,
+  type PackageLine,
+  type BuildOptions,
+  type NormalizedBuildOptions,
+  type BuildResult,
+} from './build';
+export { writeExampleWorkspace, EXAMPLE_CONFIG, type ExampleWorkspace } from './example/example-workspace';
+export { writeLocalRepository, type PackageSpec } from './example/local-repository';

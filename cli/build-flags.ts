@@ -1,0 +1,52 @@
+/**
+ * The flags apko's build-like verbs share, and their mapping onto the
+ * engine's build options. One table, so `build`, `show-packages`, `dot`,
+ * `lock` and `publish` accept the same spellings.
+ */
+import type { BuildOptions } from '../engine';
+import { bool, list, str, type FlagSpec, type ParsedArgs } from './args';
+
+/** Flags that change what gets resolved. */
+export const RESOLVE_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  arch: { type: 'list', split: true, value: 'ARCH', description: 'architectures to build (comma-separated or repeated); default: the config archs, else all' },
+  'ignore-signatures': { type: 'boolean', description: 'do not verify repository index signatures' },
+  'repository-append': { type: 'list', alias: 'r', value: 'REPO', description: 'extra repository, used at build time and written into the image' },
+  'build-repository-append': { type: 'list', alias: 'b', value: 'REPO', description: 'extra build-time-only repository' },
+  'keyring-append': { type: 'list', alias: 'k', value: 'KEY', description: 'extra trusted public key (path or URL)' },
+  'package-append': { type: 'list', alias: 'p', value: 'PKG', description: 'extra package to install' },
+  'cache-dir': { type: 'string', value: 'DIR', description: 'cache directory (default: $APKO_CACHE_DIR, else ~/.cache/apko-nx)' },
+  offline: { type: 'boolean', description: 'no network: use the cache and local files only' },
+  'include-paths': { type: 'list', value: 'DIR', description: 'extra directories to look for included configs in' },
+};
+
+/** Flags that change the image but not the package set. */
+export const IMAGE_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  annotations: { type: 'list', value: 'KEY:VALUE', description: 'OCI annotation (repeatable); overrides the config' },
+  'build-date': { type: 'string', value: 'RFC3339', description: 'floor of the build date (SOURCE_DATE_EPOCH wins)' },
+  sbom: { type: 'boolean', description: 'write SBOMs (default true; --sbom=false to skip)' },
+  'sbom-path': { type: 'string', value: 'DIR', description: 'directory for the SBOMs (default: beside the output)' },
+  'sbom-formats': { type: 'list', split: true, value: 'FMT', description: 'SBOM formats; only spdx is supported' },
+  vcs: { type: 'boolean', description: 'accepted for apko compatibility; only vcs-url from the config is used' },
+  format: { type: 'string', value: 'FMT', description: 'layer format: tar (default)' },
+};
+
+/** Maps parsed flags onto build options. */
+export function buildOptionsFrom(p: ParsedArgs, base: Pick<BuildOptions, 'config' | 'tag'> & Partial<BuildOptions>): BuildOptions {
+  return {
+    ...base,
+    arch: list(p, 'arch'),
+    ignoreSignatures: bool(p, 'ignore-signatures'),
+    repositoryAppend: list(p, 'repository-append'),
+    buildRepositoryAppend: list(p, 'build-repository-append'),
+    keyringAppend: list(p, 'keyring-append'),
+    packageAppend: list(p, 'package-append'),
+    annotations: list(p, 'annotations'),
+    includePaths: list(p, 'include-paths'),
+    ...(str(p, 'build-date') !== undefined ? { buildDate: str(p, 'build-date') } : {}),
+    ...(str(p, 'format') !== undefined ? { format: str(p, 'format') } : {}),
+    ...(str(p, 'cache-dir') !== undefined ? { cacheDir: str(p, 'cache-dir') } : {}),
+    ...(str(p, 'sbom-path') !== undefined ? { sbomPath: str(p, 'sbom-path') } : {}),
+    sbom: p.flags.sbom === undefined ? true : p.flags.sbom === true,
+    offline: bool(p, 'offline'),
+  };
+}

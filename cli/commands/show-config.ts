@@ -1,0 +1,37 @@
+/** `apko-nx show-config <config.yaml>`: the merged config with credentials redacted. */
+import { loadImageConfig, printConfig } from '../../engine';
+import { list, str } from '../args';
+import { RESOLVE_FLAGS } from '../build-flags';
+import type { Command } from '../command';
+
+export const showConfig: Command = {
+  name: 'show-config',
+  summary: 'print the loaded config (includes merged, flags applied) with credentials redacted',
+  usage: 'show-config <config.yaml> [flags]',
+  flags: {
+    'repository-append': RESOLVE_FLAGS['repository-append']!,
+    'build-repository-append': RESOLVE_FLAGS['build-repository-append']!,
+    'keyring-append': RESOLVE_FLAGS['keyring-append']!,
+    'package-append': RESOLVE_FLAGS['package-append']!,
+    'include-paths': RESOLVE_FLAGS['include-paths']!,
+    'cache-dir': RESOLVE_FLAGS['cache-dir']!,
+    offline: RESOLVE_FLAGS.offline!,
+  },
+  arity: [1, 1],
+  async run(p, io) {
+    void str(p, 'cache-dir');
+    const loaded = await loadImageConfig(
+      p.positionals[0]!,
+      {
+        repositoryAppend: list(p, 'repository-append'),
+        buildRepositoryAppend: list(p, 'build-repository-append'),
+        keyringAppend: list(p, 'keyring-append'),
+        packageAppend: list(p, 'package-append'),
+        includePaths: list(p, 'include-paths'),
+      },
+      { cwd: io.cwd, env: io.env },
+    );
+    io.out(printConfig(loaded.config).replace(/\n$/, ''));
+    return 0;
+  },
+};

@@ -1,0 +1,30 @@
+/** `apko-nx show-packages <config.yaml>`: the resolved packages, one per line. */
+import { formatPackageLine, normalizeBuildOptions, PACKAGE_FORMATS, resolveImagePackages } from '../../engine';
+import { str, UsageError } from '../args';
+import { RESOLVE_FLAGS, buildOptionsFrom } from '../build-flags';
+import type { Command } from '../command';
+
+export const showPackages: Command = {
+  name: 'show-packages',
+  summary: 'resolve and print the packages of each architecture',
+  usage: 'show-packages <config.yaml> [--arch ARCH] [--format FORMAT] [flags]',
+  flags: { ...RESOLVE_FLAGS, format: { type: 'string', value: 'FORMAT', description: `output format: ${PACKAGE_FORMATS.join(', ')} (default name-version)` } },
+  arity: [1, 1],
+  async run(p, io) {
+    const format = str(p, 'format') ?? 'name-version';
+    const line = formatPackageLine(format);
+    if (line === undefined && format !== 'json') throw new UsageError(`unknown --format "${format}"`, `use one of ${PACKAGE_FORMATS.join(', ')}`);
+    const opts = normalizeBuildOptions({ ...buildOptionsFrom(p, { config: p.positionals[0]!, tag: 'unused' }), env: io.env, log: io.err }, io.cwd);
+    const { loaded, lines } = await resolveImagePackages(opts);
+    if (format === 'json') {
+      const byArch = Object.fromEntries(loaded.archs.map((a, i) => [a.apk, lines[i]]));
+      io.out(JSON.stringify(byArch, null, 2));
+      return 0;
+    }
+    for (const [i, arch] of loaded.archs.entries()) {
+      if (loaded.archs.length > 1) io.err(`# ${arch.apk}`);
+      for (const pkg of lines[i]!) io.out(line!(pkg));
+    }
+    return 0;
+  },
+};
