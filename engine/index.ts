@@ -50,6 +50,7 @@ export { validateLayout } from './oci';
 
 export {
   buildImageFromConfig,
+  buildMinirootfs,
   normalizeBuildOptions,
   resolvePackages,
   resolveImagePackages,

@@ -12,3 +12,4 @@ export { toolVersion } from './tool-version';
 export { outputKindOf, type OutputKind } from './outputs';
 export { resolveImagePackages, formatPackageLine, PACKAGE_FORMATS, type PackageLine } from './show-packages';
 export { resolveWorld, type ResolvedWorld } from './packages';
+export { buildMinirootfs } from './minirootfs';

@@ -1,0 +1,26 @@
+/** `apko-nx build-minirootfs <config.yaml> <output.tar.gz>`: one arch's rootfs as a gzip tarball. */
+import { buildMinirootfs, hostArch, normalizeBuildOptions } from '../../engine';
+import { str } from '../args';
+import { RESOLVE_FLAGS, buildOptionsFrom } from '../build-flags';
+import type { Command } from '../command';
+
+export const buildMinirootfsCommand: Command = {
+  name: 'build-minirootfs',
+  summary: 'build one architecture\'s root filesystem as a gzip tarball (no OCI wrapping)',
+  usage: 'build-minirootfs <config.yaml> <output.tar.gz> [--build-arch ARCH] [flags]',
+  flags: {
+    ...RESOLVE_FLAGS,
+    'build-arch': { type: 'string', value: 'ARCH', description: 'the architecture to build (default: the host\'s)' },
+    'build-date': { type: 'string', value: 'RFC3339', description: 'floor of the build date (SOURCE_DATE_EPOCH wins)' },
+    'sbom-path': { type: 'string', value: 'DIR', description: 'accepted for apko compatibility; no SBOM is written' },
+  },
+  arity: [2, 2],
+  async run(p, io) {
+    const [config, output] = p.positionals as [string, string];
+    const base = buildOptionsFrom(p, { config, tag: 'minirootfs', output, env: io.env, log: io.err });
+    const opts = normalizeBuildOptions({ ...base, arch: [str(p, 'build-arch') ?? hostArch().apk] }, io.cwd);
+    const r = await buildMinirootfs(opts);
+    io.out(`${r.output}: ${r.arch} root filesystem, ${r.packages} packages (diff_id ${r.diffId})`);
+    return 0;
+  },
+};
