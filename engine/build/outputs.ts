@@ -24,6 +24,7 @@ export async function checkOutputWritable(path: string): Promise<void> {
   const dir = outputKindOf(path) === 'layout' ? path : dirname(path);
   try {
     await access(dir, constants.W_OK);
+    if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory`);
   } catch (err) {
     throw new OutputError(`cannot write the image to ${path}: ${dir} is not a writable directory`, {
       file: path,
