@@ -1,0 +1,258 @@
+/**
+ * Loads a melange.yaml: YAML with go-yaml's scalar rules and positions
+ * (config/yaml-tree.ts), the strict schema, then melange's load-time steps:
+ * `vars` and `var-transforms`, `range` subpackages expanded from `data`,
+ * substitutions in names, versions and dependencies, and the checks melange
+ * makes (name syntax, version, priorities, unique subpackages). Every
+ * `${{…}}` in a pipeline is checked here too, so a typo fails before any step
+ * runs. Errors are ConfigErrors with file, YAML path, line and column.
+ */
+import { promises as fsp } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArch } from '../config/arch';
+import { issuesToError, locatedError } from '../config/issues';
+import { parseYamlTree, formatPath, type PathSegment, type YamlTree } from '../config/yaml-tree';
+import { isValidVersion } from '../apk/version';
+import { ConfigError } from '../errors';
+import { BUILTIN_USES, checkBuiltinInputs } from './builtins';
+import { toModel, type Dependencies, type MelangeConfig, type PipelineStep, type SubpackageSpec } from './model';
+import { melangeFileSchema } from './schema';
+import {
+  configSubstitutions,
+  pipelineSubstitutions,
+  resolveVars,
+  substitute,
+  substituteKnown,
+  type Substitutions,
+} from './substitutions';
+
+/** A loaded, validated and substituted melange.yaml. */
+export interface LoadedMelangeConfig {
+  /** The path as given, used in messages. */
+  readonly file: string;
+  /** Directory holding the file (absolute). */
+  readonly dir: string;
+  /** The file's text, stored in packages as `.melange.yaml`. */
+  readonly text: string;
+  readonly config: MelangeConfig;
+  /** package.* and vars.* after substitution. */
+  readonly substitutions: Substitutions;
+}
+
+/** Options of `loadMelangeConfig`. */
+export interface LoadMelangeOptions {
+  /** Overrides for `vars:` (as `melange build --vars-file` gives them). */
+  vars?: Readonly<Record<string, string>>;
+}
+
+/** melange's `packageNameRegex`. */
+const PACKAGE_NAME = /^[a-zA-Z\d][a-zA-Z\d+_.-]*$/;
+
+/** Reads, validates and substitutes a melange.yaml. */
+export async function loadMelangeConfig(path: string, opts: LoadMelangeOptions = {}): Promise<LoadedMelangeConfig> {
+  let text: string;
+  try {
+    text = await fsp.readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read ${path}: ${(err as Error).message}`, { file: path, cause: err, hint: 'check the path to melange.yaml' });
+  }
+  if (text.trim() === '') {
+    throw new ConfigError(`${path}:1:1: the file is empty`, { file: path, line: 1, column: 1, hint: 'a melange.yaml needs at least package: (name, version) and pipeline:' });
+  }
+  const tree = parseYamlTree(text, path);
+  const parsed = melangeFileSchema.safeParse(tree.value);
+  if (!parsed.success) throw issuesToError(path, parsed.error.issues, tree, melangeFileSchema);
+  const raw = toModel(parsed.data);
+  raw.vars = { ...raw.vars, ...(opts.vars ?? {}) };
+  const config = substituteConfig(expandRanges(raw, tree, path), path);
+  // vars and var-transforms may use package fields, so they are resolved again against the substituted ones.
+  const substitutions = resolveVars(configSubstitutions(config.package), config.vars, { transforms: config.varTransforms, file: path });
+  checkConfig(config, substitutions, tree, path);
+  return { file: path, dir: resolve(dirname(path)), text, config, substitutions };
+}
+
+/** A problem at a YAML path, for `fail`. */
+interface Problem {
+  readonly path: PathSegment[];
+  readonly detail: string;
+  readonly hint?: string;
+  /** Point at the key instead of the value. */
+  readonly at?: 'key' | 'value';
+}
+
+function fail(tree: YamlTree, file: string, p: Problem): never {
+  throw locatedError(file, { path: p.path, ...tree.locate(p.path, p.at ?? 'value'), detail: p.detail, ...(p.hint !== undefined ? { hint: p.hint } : {}) });
+}
+
+/** Expands `range:` subpackages, one per item of the named `data` entry, in sorted key order (as melange). */
+function expandRanges(cfg: MelangeConfig, tree: YamlTree, file: string): MelangeConfig {
+  if (!cfg.subpackages.some((s) => s.range !== undefined)) return cfg;
+  const data = new Map(cfg.data.map((d) => [d.name, d.items]));
+  const subpackages: SubpackageSpec[] = [];
+  cfg.subpackages.forEach((sp, i) => {
+    if (sp.range === undefined) return void subpackages.push(sp);
+    const items = data.get(sp.range);
+    if (items === undefined) {
+      fail(tree, file, {
+        path: ['subpackages', i, 'range'],
+        detail: `range "${sp.range}" names no data: entry (known: ${[...data.keys()].join(', ') || 'none'})`,
+        hint: 'add a data: entry with that name and items:',
+      });
+    }
+    for (const key of Object.keys(items).sort()) {
+      const map = new Map([['range.key', key], ['range.value', items[key]!]]);
+      const r = (s: string): string => substituteKnown(s, map);
+      const { range: _range, ...rest } = sp;
+      subpackages.push({
+        ...rest,
+        name: r(sp.name),
+        description: r(sp.description),
+        url: r(sp.url),
+        ...(sp.if !== undefined ? { if: r(sp.if) } : {}),
+        dependencies: mapDependencies(sp.dependencies, r),
+        scriptlets: {
+          scripts: Object.fromEntries(Object.entries(sp.scriptlets.scripts).map(([k, v]) => [k, r(v)])),
+          triggerPaths: sp.scriptlets.triggerPaths.map(r),
+        },
+        pipeline: sp.pipeline.map((s) => mapStep(s, r)),
+      });
+    }
+  });
+  return { ...cfg, subpackages };
+}
+
+function mapDependencies(d: Dependencies, f: (s: string) => string): Dependencies {
+  return {
+    runtime: d.runtime.map(f),
+    provides: d.provides.map(f),
+    replaces: d.replaces.map(f),
+    ...(d.providerPriority !== undefined ? { providerPriority: f(d.providerPriority) } : {}),
+    ...(d.replacesPriority !== undefined ? { replacesPriority: f(d.replacesPriority) } : {}),
+  };
+}
+
+function mapStep(s: PipelineStep, f: (s: string) => string): PipelineStep {
+  return {
+    ...s,
+    ...(s.runs !== undefined ? { runs: f(s.runs) } : {}),
+    ...(s.workingDirectory !== undefined ? { workingDirectory: f(s.workingDirectory) } : {}),
+    ...(s.if !== undefined ? { if: f(s.if) } : {}),
+    with: Object.fromEntries(Object.entries(s.with).map(([k, v]) => [k, f(v)])),
+    pipeline: s.pipeline.map((c) => mapStep(c, f)),
+  };
+}
+
+/** Substitutes what melange substitutes at load time: names, versions, descriptions, dependencies, environment packages. */
+function substituteConfig(cfg: MelangeConfig, file: string): MelangeConfig {
+  const early = resolveVars(configSubstitutions(cfg.package), cfg.vars, { transforms: cfg.varTransforms, file });
+  const at = (path: PathSegment[]) => ({ file, path: formatPath(path) });
+  const s = (v: string, path: PathSegment[]): string => substitute(v, early, at(path));
+  const deps = (d: Dependencies, base: PathSegment[]): Dependencies => {
+    const list = (key: 'runtime' | 'provides' | 'replaces') => d[key].map((v, i) => s(v, [...base, key, i]));
+    return {
+      runtime: list('runtime'),
+      provides: list('provides'),
+      replaces: list('replaces'),
+      ...(d.providerPriority !== undefined ? { providerPriority: s(d.providerPriority, [...base, 'provider-priority']) } : {}),
+      ...(d.replacesPriority !== undefined ? { replacesPriority: s(d.replacesPriority, [...base, 'replaces-priority']) } : {}),
+    };
+  };
+  const p = cfg.package;
+  return {
+    ...cfg,
+    package: {
+      ...p,
+      name: s(p.name, ['package', 'name']),
+      version: s(p.version, ['package', 'version']),
+      description: s(p.description, ['package', 'description']),
+      dependencies: deps(p.dependencies, ['package', 'dependencies']),
+    },
+    subpackages: cfg.subpackages.map((sp, i) => ({
+      ...sp,
+      name: s(sp.name, ['subpackages', i, 'name']),
+      description: s(sp.description, ['subpackages', i, 'description']),
+      dependencies: deps(sp.dependencies, ['subpackages', i, 'dependencies']),
+    })),
+    environment: {
+      ...cfg.environment,
+      contents: {
+        ...cfg.environment.contents,
+        packages: cfg.environment.contents.packages.map((v, i) => s(v, ['environment', 'contents', 'packages', i])),
+      },
+    },
+  };
+}
+
+function checkPriority(d: Dependencies, base: PathSegment[], tree: YamlTree, file: string): void {
+  for (const [key, v] of [['provider-priority', d.providerPriority], ['replaces-priority', d.replacesPriority]] as const) {
+    if (v !== undefined && !/^\d+$/.test(v)) fail(tree, file, { path: [...base, key], detail: `expected an integer, got "${v}"` });
+  }
+}
+
+/** Checks every step's `uses:` and `${{…}}` references against the map the step will run with. */
+function checkSteps(ctx: { subs: Substitutions; tree: YamlTree; file: string }, steps: readonly PipelineStep[], base: PathSegment[]): void {
+  const { subs, tree, file } = ctx;
+  steps.forEach((st, i) => {
+    const path = [...base, i];
+    if (st.uses !== undefined && !BUILTIN_USES.includes(st.uses)) {
+      fail(tree, file, {
+        path: [...path, 'uses'],
+        detail: `uses: ${st.uses} is not a pipeline apko-nx knows (built in: ${BUILTIN_USES.join(', ')})`,
+        hint: 'write the step as runs: with the shell commands it needs',
+      });
+    }
+    const bad = st.uses !== undefined ? checkBuiltinInputs(st.uses, st.with) : undefined;
+    if (bad !== undefined) fail(tree, file, { path: bad.key !== undefined ? [...path, 'with', bad.key] : [...path, 'with'], detail: bad.detail, at: 'key' });
+    const check = (v: string | undefined, key: PathSegment[]) => {
+      // inputs.* belong to a uses: pipeline's own definition, never to a file's steps.
+      if (v !== undefined) substitute(v, subs, { file, path: formatPath([...path, ...key]) });
+    };
+    check(st.runs, ['runs']);
+    check(st.if, ['if']);
+    check(st.workingDirectory, ['working-directory']);
+    for (const [k, v] of Object.entries(st.with)) check(v, ['with', k]);
+    for (const [k, v] of Object.entries(st.environment)) check(v, ['environment', k]);
+    checkSteps(ctx, st.pipeline, [...path, 'pipeline']);
+  });
+}
+
+function checkConfig(cfg: MelangeConfig, subs: Substitutions, tree: YamlTree, file: string): void {
+  const p = cfg.package;
+  if (!PACKAGE_NAME.test(p.name)) fail(tree, file, { path: ['package', 'name'], detail: `"${p.name}" is not a package name (must match ${PACKAGE_NAME.source})` });
+  if (/-r\d+$/.test(p.version)) {
+    fail(tree, file, { path: ['package', 'version'], detail: `"${p.version}" ends in a release suffix`, hint: 'write the version without -rN and set package.epoch to N' });
+  }
+  if (!isValidVersion(p.version)) {
+    fail(tree, file, {
+      path: ['package', 'version'],
+      detail: `"${p.version}" is not an APK version`,
+      hint: 'use digits separated by dots, optionally a letter and suffixes such as _rc1 or _p2 (e.g. 1.2.3, 2.0_rc1)',
+    });
+  }
+  checkPriority(p.dependencies, ['package', 'dependencies'], tree, file);
+  for (const a of p.targetArchitecture) {
+    if (a !== 'all') parseArch(a, `${file}: package.target-architecture`);
+  }
+  const seen = new Map<string, number>([[p.name, -1]]);
+  cfg.subpackages.forEach((sp, i) => {
+    if (!PACKAGE_NAME.test(sp.name)) fail(tree, file, { path: ['subpackages', i, 'name'], detail: `"${sp.name}" is not a package name (must match ${PACKAGE_NAME.source})` });
+    const prev = seen.get(sp.name);
+    if (prev !== undefined) {
+      fail(tree, file, {
+        path: ['subpackages', i, 'name'],
+        detail: `"${sp.name}" is already the name of ${prev < 0 ? 'the main package' : `subpackages[${prev}]`}`,
+        hint: 'give every package of the file its own name',
+      });
+    }
+    seen.set(sp.name, i);
+    checkPriority(sp.dependencies, ['subpackages', i, 'dependencies'], tree, file);
+  });
+  const names = [p.name, ...cfg.subpackages.map((s) => s.name)];
+  const target = { arch: parseArch('x86_64'), workspace: '/home/build', packageNames: names };
+  checkSteps({ subs: pipelineSubstitutions(subs, target), tree, file }, cfg.pipeline, ['pipeline']);
+  cfg.subpackages.forEach((sp, i) => {
+    const spSubs = pipelineSubstitutions(subs, { ...target, subpackage: sp.name });
+    if (sp.if !== undefined) substitute(sp.if, spSubs, { file, path: formatPath(['subpackages', i, 'if']) });
+    checkSteps({ subs: spSubs, tree, file }, sp.pipeline, ['subpackages', i, 'pipeline']);
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * The seam between the pipeline and where its shell runs. A Runner owns a
+ * workspace (the source directory copied in, `melange-out/<pkg>` under it),
+ * runs one script at a time with `/bin/sh -c`, and reports the exit status
+ * and the tail of the output. The host runner and the chroot runner differ
+ * only in where the workspace is and how the shell is started.
+ */
+import { spawn } from 'node:child_process';
+import { promises as fsp } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { ConfigError } from '../errors';
+
+/** One script to run. */
+export interface StepRun {
+  readonly script: string;
+  /** The complete environment; nothing is inherited from this process. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** How a script ended. */
+export interface StepResult {
+  /** Exit code, or null when a signal ended it. */
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  /** The last lines of combined stdout and stderr. */
+  readonly tail: readonly string[];
+}
+
+/** Where and how pipeline steps run. */
+export interface Runner {
+  readonly kind: 'host' | 'chroot';
+  /** The workspace as scripts see it (`/home/build` in a chroot). */
+  readonly workspace: string;
+  /** The same directory on this machine, where the engine reads `melange-out`. */
+  readonly hostWorkspace: string;
+  run(step: StepRun): Promise<StepResult>;
+  /** Removes everything the runner created. */
+  dispose(): Promise<void>;
+}
+
+/** Lines kept for error messages. */
+export const TAIL_LINES = 20;
+/** Bytes of output kept to find those lines in (a compiler can print megabytes). */
+const TAIL_BYTES = 64 * 1024;
+
+/** Runs a command, streaming its output lines to `onLine` and keeping the tail. */
+export function spawnStep(
+  command: string,
+  args: readonly string[],
+  opts: { env: Readonly<Record<string, string>>; cwd: string; onLine: (line: string) => void },
+): Promise<StepResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd: opts.cwd, env: { ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let kept = Buffer.alloc(0);
+    let partial = '';
+    const onData = (chunk: Buffer): void => {
+      kept = Buffer.concat([kept, chunk]);
+      if (kept.length > TAIL_BYTES * 2) kept = kept.subarray(kept.length - TAIL_BYTES);
+      const text = partial + chunk.toString('utf8');
+      const lines = text.split('\n');
+      partial = lines.pop() ?? '';
+      for (const l of lines) opts.onLine(l);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (partial !== '') opts.onLine(partial);
+      const lines = kept.toString('utf8').replace(/\n$/, '').split('\n');
+      const tail = lines.length === 1 && lines[0] === '' ? [] : lines.slice(-TAIL_LINES);
+      resolvePromise({ exitCode: code, signal, tail });
+    });
+  });
+}
+
+/**
+ * Copies the source directory into the workspace, as melange does. Symlinks
+ * are copied as links; `skip` lists absolute paths left out (the output
+ * directory when it lies inside the source directory, so old packages do not
+ * travel into the build).
+ */
+export async function copySource(sourceDir: string, workspace: string, skip: readonly string[]): Promise<void> {
+  const src = resolve(sourceDir);
+  const skipped = skip.map((s) => resolve(s));
+  await fsp.mkdir(workspace, { recursive: true });
+  try {
+    await fsp.cp(src, workspace, {
+      recursive: true,
+      verbatimSymlinks: true,
+      filter: (from) => {
+        const abs = resolve(from);
+        return !skipped.some((s) => abs === s || abs.startsWith(s + sep));
+      },
+    });
+  } catch (err) {
+    throw new ConfigError(`cannot copy the source directory ${src} into the build workspace: ${(err as Error).message}`, {
+      cause: err,
+      hint: 'check sourceDir (--source-dir); it defaults to the directory holding melange.yaml',
+    });
+  }
+}
+
+/** True when `child` is `parent` or inside it. */
+export function isInside(parent: string, child: string): boolean {
+  const rel = relative(resolve(parent), resolve(child));
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && rel !== '..');
+}
+
+/** The directory under the workspace where package `name`'s files are collected. */
+export function outputDir(workspace: string, name: string): string {
+  return join(workspace, 'melange-out', name);
+}

@@ -1,0 +1,189 @@
+/**
+ * The melange.yaml file format as a strict zod schema (an unknown key is an
+ * error, as melange decodes with KnownFields). Input is the tree from
+ * config/yaml-tree.ts, whose plain scalars are PlainScalars, so `version: 1.10`
+ * stays the text "1.10" as go-yaml gives it to melange. Keys keep their YAML
+ * spelling; model.ts turns the result into the camelCase MelangeConfig.
+ * Keys melange knows but apko-nx does not act on (`update`, `test`, `checks`,
+ * `cpe`, …) are accepted and ignored, so real melange files load.
+ */
+import { z } from 'zod';
+import { PlainScalar } from '../config/scalar';
+
+const isNull = (v: unknown): boolean => v === null || v === undefined || (v instanceof PlainScalar && v.value === null);
+
+/** A Go `string` field: any scalar as written; null is "". */
+const str = z.preprocess((v) => (v instanceof PlainScalar ? (v.value === null ? '' : v.source) : v), z.string());
+/** A Go `bool` field. */
+const bool = z.preprocess((v) => (v instanceof PlainScalar ? v.value : v), z.boolean());
+/** A Go unsigned integer field. */
+const uint = z.preprocess((v) => (v instanceof PlainScalar ? v.value : v), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER));
+
+/** A key that may be absent or null (Go's zero value). */
+function opt<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (isNull(v) ? undefined : v), schema.optional());
+}
+const strs = opt(z.array(str));
+const strMap = opt(z.record(z.string(), str));
+const ignored = z.unknown().optional();
+
+const dependencies = z.strictObject({
+  runtime: strs,
+  provides: strs,
+  replaces: strs,
+  'provider-priority': opt(str),
+  'replaces-priority': opt(str),
+});
+
+const options = z.strictObject({
+  'no-provides': opt(bool),
+  'no-depends': opt(bool),
+  'no-commands': opt(bool),
+  // Accepted for compatibility; apko-nx generates no so-ver: entries for it to switch off.
+  'no-versioned-shlib-deps': opt(bool),
+});
+
+const scriptlets = z.strictObject({
+  trigger: opt(z.strictObject({ script: opt(str), paths: strs })),
+  'pre-install': opt(str),
+  'post-install': opt(str),
+  'pre-deinstall': opt(str),
+  'post-deinstall': opt(str),
+  'pre-upgrade': opt(str),
+  'post-upgrade': opt(str),
+});
+
+const copyright = z.strictObject({
+  license: str,
+  paths: strs,
+  attestation: opt(str),
+  'license-path': opt(str),
+  'detection-override': ignored,
+});
+
+/** A pipeline step as written. */
+export interface RawStep {
+  name?: string;
+  uses?: string;
+  with?: Record<string, string>;
+  runs?: string;
+  if?: string;
+  'working-directory'?: string;
+  environment?: Record<string, string>;
+  pipeline?: RawStep[];
+  needs?: { packages?: string[] };
+  assertions?: { 'required-steps'?: number };
+  label?: unknown;
+  inputs?: unknown;
+}
+
+const stepObject = z
+  .strictObject({
+    name: opt(str),
+    uses: opt(str),
+    with: strMap,
+    runs: opt(str),
+    if: opt(str),
+    'working-directory': opt(str),
+    environment: strMap,
+    get pipeline() {
+      return opt(z.array(step));
+    },
+    needs: opt(z.strictObject({ packages: strs })),
+    assertions: opt(z.strictObject({ 'required-steps': opt(uint) })),
+    label: ignored,
+    inputs: ignored,
+  })
+  .superRefine((s, ctx) => {
+    if (s.uses !== undefined && s.runs !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['runs'], message: `a step cannot have both uses (${s.uses}) and runs`, params: { hint: 'split it into two steps' } });
+    }
+    if (s.with !== undefined && s.uses === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['with'], message: 'with: is only meaningful together with uses:', params: { hint: 'add uses: or remove with:' } });
+    }
+  });
+
+/** One pipeline step (nested `pipeline:` steps use the same schema). */
+export const step: z.ZodType<RawStep> = stepObject as unknown as z.ZodType<RawStep>;
+
+const account = {
+  users: opt(
+    z.array(
+      z.strictObject({ username: str, uid: uint, gid: opt(uint), shell: opt(str), homedir: opt(str) }),
+    ),
+  ),
+  groups: opt(z.array(z.strictObject({ groupname: str, gid: uint, members: strs }))),
+  'run-as': opt(str),
+};
+
+const environment = z.strictObject({
+  contents: opt(
+    z.strictObject({ repositories: strs, build_repositories: strs, runtime_repositories: strs, keyring: strs, packages: strs }),
+  ),
+  environment: strMap,
+  accounts: opt(z.strictObject(account)),
+  archs: strs,
+});
+
+const packageSpec = z.strictObject({
+  name: str,
+  version: str,
+  epoch: opt(uint),
+  description: opt(str),
+  url: opt(str),
+  commit: opt(str),
+  'target-architecture': strs,
+  copyright: opt(z.array(copyright)),
+  dependencies: opt(dependencies),
+  options: opt(options),
+  scriptlets: opt(scriptlets),
+  checks: ignored,
+  setcap: ignored,
+  cpe: ignored,
+  resources: ignored,
+  'test-resources': ignored,
+  timeout: ignored,
+});
+
+const subpackage = z.strictObject({
+  name: str,
+  description: opt(str),
+  url: opt(str),
+  commit: opt(str),
+  if: opt(str),
+  range: opt(str),
+  pipeline: opt(z.array(step)),
+  dependencies: opt(dependencies),
+  options: opt(options),
+  scriptlets: opt(scriptlets),
+  checks: ignored,
+  setcap: ignored,
+  test: ignored,
+});
+
+/** The schema of a whole melange.yaml document. */
+export const melangeFileSchema = z.strictObject({
+  package: packageSpec,
+  environment: opt(environment),
+  pipeline: opt(z.array(step)),
+  subpackages: opt(z.array(subpackage)),
+  vars: strMap,
+  'var-transforms': opt(z.array(z.strictObject({ from: str, match: str, replace: str, to: str }))),
+  data: opt(z.array(z.strictObject({ name: str, items: strMap }))),
+  update: ignored,
+  test: ignored,
+  options: ignored,
+});
+
+/** A validated melange.yaml, keys as written. */
+export type MelangeFile = z.infer<typeof melangeFileSchema>;
+/** `package.dependencies` as written. */
+export type RawDependencies = z.infer<typeof dependencies>;
+/** `options` as written. */
+export type RawOptions = z.infer<typeof options>;
+/** `scriptlets` as written. */
+export type RawScriptlets = z.infer<typeof scriptlets>;
+/** One `subpackages` entry as written. */
+export type RawSubpackage = z.infer<typeof subpackage>;
+/** `environment` as written. */
+export type RawEnvironment = z.infer<typeof environment>;
