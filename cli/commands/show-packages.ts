@@ -14,7 +14,9 @@ export const showPackages: Command = {
     const format = str(p, 'format') ?? 'name-version';
     const line = formatPackageLine(format);
     if (line === undefined && format !== 'json') throw new UsageError(`unknown --format "${format}"`, `use one of ${PACKAGE_FORMATS.join(', ')}`);
-    const opts = normalizeBuildOptions({ ...buildOptionsFrom(p, { config: p.positionals[0]!, tag: 'unused' }), env: io.env, log: io.err }, io.cwd);
+    // Here --format is the output format, not the layer format of build.
+    const resolveFlags = { ...p, flags: { ...p.flags, format: undefined } };
+    const opts = normalizeBuildOptions({ ...buildOptionsFrom(resolveFlags, { config: p.positionals[0]!, tag: 'unused' }), env: io.env, log: io.err }, io.cwd);
     const { loaded, lines } = await resolveImagePackages(opts);
     if (format === 'json') {
       const byArch = Object.fromEntries(loaded.archs.map((a, i) => [a.apk, lines[i]]));

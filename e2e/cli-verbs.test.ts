@@ -1,0 +1,124 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readTar } from '../engine/tar/read';
+import { cleanEnv, runCli, sh } from './support/cli';
+import { ROOT } from './support/env';
+import { apkoYaml, BASELAYOUT, makeWorkspace, type TestWorkspace } from './support/workspace';
+
+/** The read-only verbs and the single-arch rootfs, run as a user runs them. */
+const APP = {
+  name: 'app',
+  version: '2.0.0-r3',
+  license: 'MIT',
+  depends: ['test-baselayout', 'so:libfoo.so.1'],
+  files: [{ path: 'usr/bin/app', type: 'file' as const, mode: 0o755, data: '#!/bin/sh\necho app\n' }],
+};
+const LIBFOO = {
+  name: 'libfoo',
+  version: '1.1-r0',
+  provides: ['so:libfoo.so.1=1.1'],
+  files: [{ path: 'usr/lib/libfoo.so.1', type: 'file' as const, mode: 0o755, data: 'ELF?' }],
+};
+
+describe('apko-nx verbs', () => {
+  let ws: TestWorkspace;
+
+  beforeAll(async () => {
+    ws = await makeWorkspace([BASELAYOUT, APP, LIBFOO]);
+    ws.write('apko.yaml', apkoYaml(ws, { packages: ['app'] }));
+  });
+
+  it('show-packages prints name and version per line, dependencies first', () => {
+    const r = runCli(['show-packages', 'apko.yaml', '--arch', 'x86_64'], { cwd: ws.dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual(['test-baselayout 1.0.0-r0', 'libfoo 1.1-r0', 'app 2.0.0-r3']);
+  });
+
+  it('show-packages honours --format and -p', () => {
+    const r = runCli(['show-packages', 'apko.yaml', '--arch', 'aarch64', '--format', 'name=version', '-p', 'libfoo'], { cwd: ws.dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').sort()).toEqual(['app=2.0.0-r3', 'libfoo=1.1-r0', 'test-baselayout=1.0.0-r0']);
+    const json = JSON.parse(runCli(['show-packages', 'apko.yaml', '--arch', 'x86_64', '--format', 'json'], { cwd: ws.dir }).stdout);
+    expect(json.x86_64.map((p: { name: string }) => p.name)).toContain('libfoo');
+  });
+
+  it('show-packages rejects an unknown format', () => {
+    const r = runCli(['show-packages', 'apko.yaml', '--format', 'nope'], { cwd: ws.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown --format "nope"');
+  });
+
+  it('dot prints a digraph with the dependency edges', () => {
+    const r = runCli(['dot', 'apko.yaml'], { cwd: ws.dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^digraph/);
+    expect(r.stdout).toContain('app-2.0.0-r3');
+    expect(r.stdout).toContain('libfoo-1.1-r0');
+  });
+
+  it('show-config prints the merged config with credentials redacted', () => {
+    ws.write('secret.yaml', 'contents:\n  repositories:\n    - https://user:s3cret@repo.example.com/os\n  packages: [app]\n');
+    const r = runCli(['show-config', 'secret.yaml', '-p', 'extra'], { cwd: ws.dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('s3cret');
+    expect(r.stdout).toContain('repo.example.com/os');
+    expect(r.stdout).toContain('- extra');
+  });
+
+  it('build-minirootfs writes a real gzip tarball of one arch', () => {
+    const out = join(ws.dir, 'rootfs.tar.gz');
+    const r = runCli(['build-minirootfs', 'apko.yaml', out, '--build-arch', 'aarch64'], { cwd: ws.dir });
+    expect(r.code).toBe(0);
+    const names = readTar(gunzipSync(readFileSync(out))).map((e) => e.name);
+    expect(names).toEqual(expect.arrayContaining(['usr/bin/app', 'usr/lib/libfoo.so.1', 'etc/apk/world', 'usr/lib/apk/db/installed']));
+    expect(readTar(gunzipSync(readFileSync(out))).find((e) => e.name === 'etc/apk/arch')!.data.toString()).toBe('aarch64\n');
+  });
+
+  it('--help lists every verb and exits 0; no arguments exits 2', () => {
+    const help = runCli(['--help'], { cwd: ws.dir });
+    expect(help.code).toBe(0);
+    for (const verb of ['build', 'build-minirootfs', 'show-config', 'show-packages', 'dot', 'example']) expect(help.stdout).toContain(verb);
+    expect(runCli([], { cwd: ws.dir }).code).toBe(2);
+    expect(runCli(['frobnicate'], { cwd: ws.dir }).code).toBe(2);
+  });
+});
+
+describe('the README main job', () => {
+  it('builds the bundled example offline and prints its digest and SBOM paths', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'apko-example-'));
+    const r = runCli(['example'], { cwd: dir, env: cleanEnv({ SOURCE_DATE_EPOCH: '12345' }) });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/image: apko-nx-example:latest@sha256:[0-9a-f]{64}/);
+    for (const f of ['sbom-x86_64.spdx.json', 'sbom-aarch64.spdx.json', 'sbom-index.spdx.json']) {
+      expect(r.stdout).toContain(f);
+      expect(existsSync(join(dir, 'example-out', 'sbom', f))).toBe(true);
+    }
+    // A second run reuses the workspace key and gives the same digest.
+    const again = runCli(['example'], { cwd: dir });
+    expect(again.stdout.split('\n')[0]).toBe(r.stdout.split('\n')[0]);
+  });
+});
+
+describe('the engine as a library', () => {
+  it('is loadable as require("@apko/nx/engine") through the package exports', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'apko-require-'));
+    mkdirSync(join(dir, 'node_modules', '@apko'), { recursive: true });
+    symlinkSync(ROOT, join(dir, 'node_modules', '@apko', 'nx'));
+    const script = [
+      "const e = require('@apko/nx/engine');",
+      "const k = e.generateKeyPair('lib', 2048);",
+      "console.log(JSON.stringify({",
+      "  cmp: e.compareVersions('1.0_rc1', '1.0'),",
+      "  dep: e.parseDependency('so:libc.musl-x86_64.so.1>=1.2').name,",
+      "  fns: ['readApk', 'writeApk', 'readApkIndex', 'writeApkIndex', 'loadRepository', 'resolve', 'buildImageFromConfig'].every((f) => typeof e[f] === 'function'),",
+      "  key: k.publicKeyName,",
+      "  version: require('@apko/nx/package.json').version,",
+      '}));',
+    ].join('\n');
+    const out = JSON.parse(sh(process.execPath, ['-e', script], { cwd: dir }));
+    expect(out).toEqual({ cmp: -1, dep: 'so:libc.musl-x86_64.so.1', fns: true, key: 'lib.rsa.pub', version: expect.any(String) });
+  });
+});
