@@ -17,6 +17,7 @@ export const RESOLVE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   'cache-dir': { type: 'string', value: 'DIR', description: 'cache directory (default: $APKO_CACHE_DIR, else ~/.cache/apko-nx)' },
   offline: { type: 'boolean', description: 'no network: use the cache and local files only' },
   'include-paths': { type: 'list', value: 'DIR', description: 'extra directories to look for included configs in' },
+  verbose: { type: 'boolean', description: 'print more progress, including the cache location' },
 };
 
 /** Flags that change the image but not the package set. */
@@ -28,6 +29,7 @@ export const IMAGE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   'sbom-formats': { type: 'list', split: true, value: 'FMT', description: 'SBOM formats; only spdx is supported' },
   vcs: { type: 'boolean', description: 'accepted for apko compatibility; only vcs-url from the config is used' },
   format: { type: 'string', value: 'FMT', description: 'layer format: tar (default)' },
+  lockfile: { type: 'string', value: 'FILE', description: 'install exactly the packages of this lock file (see apko-nx lock); no index is read' },
 };
 
 /** Maps parsed flags onto build options. */
@@ -48,5 +50,7 @@ export function buildOptionsFrom(p: ParsedArgs, base: Pick<BuildOptions, 'config
     ...(str(p, 'sbom-path') !== undefined ? { sbomPath: str(p, 'sbom-path') } : {}),
     sbom: p.flags.sbom === undefined ? true : p.flags.sbom === true,
     offline: bool(p, 'offline'),
+    verbose: bool(p, 'verbose'),
+    ...(str(p, 'lockfile') !== undefined ? { lockfile: str(p, 'lockfile') } : {}),
   };
 }

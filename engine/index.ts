@@ -51,6 +51,8 @@ export { validateLayout } from './oci';
 export {
   buildImageFromConfig,
   buildMinirootfs,
+  lockImage,
+  defaultLockPath,
   normalizeBuildOptions,
   resolvePackages,
   resolveImagePackages,
@@ -64,3 +66,19 @@ export {
 } from './build';
 export { writeExampleWorkspace, EXAMPLE_CONFIG, type ExampleWorkspace } from './example/example-workspace';
 export { writeLocalRepository, type PackageSpec } from './example/local-repository';
+export { parseLockFile, formatLockFile, type LockFile, type LockedPackage } from './lock';
+export {
+  buildMelangePackage,
+  normalizeMelangeBuildOptions,
+  melangeKeygen,
+  melangeIndex,
+  melangeSignIndex,
+  loadMelangeConfig,
+  type MelangeBuildOptions,
+  type MelangeBuildResult,
+  type BuiltPackage,
+  type KeygenResult,
+} from './melange';
+export { rootPreparer, environmentConfig, type PrepareRootOptions } from './build/prepare-root';
+export { materializeTree, type MaterializeOptions, type MaterializeResult } from './build/materialize';
+export { publishImage, normalizePublishOptions, type PublishOptions, type NormalizedPublishOptions, type PublishResult } from './build/publish';

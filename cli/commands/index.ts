@@ -4,8 +4,14 @@ import { build } from './build';
 import { buildMinirootfsCommand } from './build-minirootfs';
 import { dot } from './dot';
 import { example } from './example';
+import { lock } from './lock';
+import { melangeBuildCommand } from './melange-build';
+import { melangeIndexCommand } from './melange-index';
+import { melangeKeygenCommand } from './melange-keygen';
+import { melangeSignIndexCommand } from './melange-sign-index';
+import { publish } from './publish';
 import { showConfig } from './show-config';
 import { showPackages } from './show-packages';
 import { version } from './version';
 
-export const commands: readonly Command[] = [build, buildMinirootfsCommand, showConfig, showPackages, dot, example, version];
+export const commands: readonly Command[] = [build, publish, buildMinirootfsCommand, showConfig, showPackages, dot, lock, melangeBuildCommand, melangeKeygenCommand, melangeIndexCommand, melangeSignIndexCommand, example, version];

@@ -4,15 +4,17 @@
  * output and SBOMs. Stages get their I/O as arguments; this file only strings
  * them together and decides the build date as apko does.
  */
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { loadImageConfig, type LoadedConfig } from '../config';
 import type { Digest } from '../digest';
 import { buildIndex, type ImageIndex } from '../oci';
+import { loadKeyring } from '../repo';
 import { openStore } from '../store';
 import { buildArchImage, type ArchImage } from './arch-image';
 import type { NormalizedBuildOptions } from './options';
 import { checkOutputWritable, writeImageOutput, writeSboms, type OutputKind } from './outputs';
-import { resolvePackages, type ArchPackages } from './packages';
+import { lockedPackages, readLockFor } from './locked-packages';
+import { resolvePackages, type ArchPackages, type PackageIO } from './packages';
 import { sbomDocuments } from './sboms';
 
 /** What a build produced. */
@@ -46,6 +48,20 @@ function vcsAnnotations(vcsUrl: string | undefined): Record<string, string> {
   return { 'org.opencontainers.image.source': vcsUrl.slice(0, at), 'org.opencontainers.image.revision': vcsUrl.slice(at + 1) };
 }
 
+/** The verified packages of every arch: from the lock file when given, else resolved from the indexes. */
+async function packagesFor(loaded: LoadedConfig, opts: NormalizedBuildOptions, io: PackageIO): Promise<{ keyring: Map<string, string>; archs: ArchPackages[] }> {
+  if (opts.lockfile === undefined) return resolvePackages(loaded, io);
+  const lock = await readLockFor(loaded, opts.lockfile);
+  io.log(`installing the packages locked in ${opts.lockfile}`);
+  // The lock embeds every key's content, so a locked build needs no key download.
+  const keyring = new Map(lock.contents.keyring.filter((k) => k.content !== '').map((k) => [basename(k.url), k.content]));
+  const missing = loaded.config.contents.keyring.filter((k) => !keyring.has(basename(k)));
+  if (missing.length > 0) {
+    for (const [name, pem] of await loadKeyring(missing, { cwd: loaded.workDir, offline: io.offline, ...(io.store ? { store: io.store } : {}) })) keyring.set(name, pem);
+  }
+  return { keyring, archs: await lockedPackages(loaded, lock, io) };
+}
+
 /** Builds the image an apko.yaml describes and writes it (and its SBOMs) where asked. */
 export async function buildImageFromConfig(opts: NormalizedBuildOptions): Promise<BuildResult> {
   const log = opts.log;
@@ -54,8 +70,9 @@ export async function buildImageFromConfig(opts: NormalizedBuildOptions): Promis
   const warnings = [...loaded.warnings];
   for (const w of loaded.warnings) log(`warning: ${w}`);
   log(`building ${opts.tag} for ${loaded.archs.map((a) => a.apk).join(', ')}`);
+  if (opts.verbose) log(`cache: ${opts.cacheDir}`);
   const store = openStore(opts.cacheDir);
-  const { keyring, archs } = await resolvePackages(loaded, { store, offline: opts.offline, log });
+  const { keyring, archs } = await packagesFor(loaded, opts, { store, offline: opts.offline, log });
   const buildDate = buildDateFor(loaded, archs);
   const annotations = { ...loaded.config.annotations, ...vcsAnnotations(loaded.config.vcsUrl) };
   const archImages: ArchImage[] = [];

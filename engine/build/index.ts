@@ -13,3 +13,4 @@ export { outputKindOf, type OutputKind } from './outputs';
 export { resolveImagePackages, formatPackageLine, PACKAGE_FORMATS, type PackageLine } from './show-packages';
 export { resolveWorld, type ResolvedWorld } from './packages';
 export { buildMinirootfs } from './minirootfs';
+export { lockImage, lockConfig, defaultLockPath } from './lock-image';

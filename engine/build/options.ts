@@ -21,11 +21,15 @@ export interface BuildOptions extends ConfigOverrides {
   sbom?: boolean;
   cacheDir?: string;
   offline?: boolean;
+  /** Install exactly the packages of this lock file (no index is read). */
+  lockfile?: string;
   /** Working directory (apko's -C). */
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   /** Progress lines (stderr in the CLI). */
   log?: (line: string) => void;
+  /** More progress, including the cache location. */
+  verbose?: boolean;
 }
 
 /** Complete build options. */
@@ -37,10 +41,12 @@ export interface NormalizedBuildOptions {
   readonly sbom: boolean;
   readonly cacheDir: string;
   readonly offline: boolean;
+  readonly lockfile?: string;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly overrides: ConfigOverrides;
   readonly log: (line: string) => void;
+  readonly verbose: boolean;
 }
 
 /** Fills defaults and makes paths absolute against `cwd`. */
@@ -67,9 +73,11 @@ export function normalizeBuildOptions(o: BuildOptions, cwd: string = o.cwd ?? pr
     sbom: o.sbom ?? true,
     cacheDir: defaultCacheDir({ cacheDir: o.cacheDir === undefined ? undefined : abs(o.cacheDir), env, cwd }),
     offline: o.offline ?? false,
+    lockfile: o.lockfile === undefined ? undefined : abs(o.lockfile),
     cwd,
     env,
     overrides,
     log: o.log ?? (() => undefined),
+    verbose: o.verbose ?? false,
   });
 }

@@ -1,0 +1,33 @@
+/** `apko-nx melange index -o APKINDEX.tar.gz *.apk`: an index of package files, signed when given a key. */
+import { resolve } from 'node:path';
+import { melangeIndex } from '../../engine';
+import { UsageError, bool, str } from '../args';
+import type { Command } from '../command';
+import { readSigningKey } from '../signing-key';
+
+export const melangeIndexCommand: Command = {
+  name: 'melange index',
+  summary: 'write an APKINDEX.tar.gz for package files (signed with --signing-key)',
+  usage: 'melange index [-o APKINDEX.tar.gz] [--signing-key KEY.rsa] [--merge] <package.apk>...',
+  flags: {
+    output: { type: 'string', alias: 'o', value: 'FILE', description: 'the index to write (default APKINDEX.tar.gz)' },
+    'signing-key': { type: 'string', value: 'KEY', description: 'RSA private key to sign the index with' },
+    merge: { type: 'boolean', alias: 'm', description: 'keep the entries of an existing index (same name and version are replaced)' },
+  },
+  // At least one; checked here, as the generic arity message would print the upper bound.
+  arity: [0, Number.MAX_SAFE_INTEGER],
+  async run(p, io) {
+    if (p.positionals.length === 0) throw new UsageError('melange index needs at least one package file', 'usage: apko-nx melange index -o APKINDEX.tar.gz <package.apk>...');
+    const key = str(p, 'signing-key');
+    const output = resolve(io.cwd, str(p, 'output') ?? 'APKINDEX.tar.gz');
+    const r = await melangeIndex({
+      output,
+      apks: p.positionals.map((a) => resolve(io.cwd, a)),
+      ...(key !== undefined ? { signingKey: readSigningKey(key, io.cwd) } : {}),
+      merge: bool(p, 'merge'),
+    });
+    io.err(`indexed ${r.count} package${r.count === 1 ? '' : 's'}${key !== undefined ? `, signed with ${key}` : ' (unsigned)'}`);
+    io.out(r.output);
+    return 0;
+  },
+};

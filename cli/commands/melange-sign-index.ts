@@ -1,0 +1,25 @@
+/** `apko-nx melange sign-index [--signing-key KEY] [--force] APKINDEX.tar.gz`: signs an index in place. */
+import { resolve } from 'node:path';
+import { melangeSignIndex } from '../../engine';
+import { bool, str } from '../args';
+import type { Command } from '../command';
+import { readSigningKey } from '../signing-key';
+
+export const melangeSignIndexCommand: Command = {
+  name: 'melange sign-index',
+  summary: 'sign an APKINDEX.tar.gz in place (left alone when already signed, unless --force)',
+  usage: 'melange sign-index [--signing-key KEY.rsa] [--force] <APKINDEX.tar.gz>',
+  flags: {
+    'signing-key': { type: 'string', value: 'KEY', description: 'RSA private key (default melange.rsa)' },
+    force: { type: 'boolean', description: 'replace existing signatures' },
+  },
+  arity: [1, 1],
+  async run(p, io) {
+    const key = str(p, 'signing-key') ?? 'melange.rsa';
+    const index = resolve(io.cwd, p.positionals[0]!);
+    const r = await melangeSignIndex({ index, signingKey: readSigningKey(key, io.cwd), force: bool(p, 'force') });
+    io.err(r.signed ? `signed ${index} with ${key}` : `${index} is already signed; left unchanged (pass --force to re-sign)`);
+    io.out(index);
+    return 0;
+  },
+};

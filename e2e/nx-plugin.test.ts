@@ -1,0 +1,169 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { validateLayout } from '../engine/oci';
+import { sh } from './support/cli';
+import { hasTool, isRoot } from './support/env';
+import { commitAll, digestTree, helloC, makeWorkspace, nxTasks, packPlugin, run, runOk, writeFiles } from './support/nx-workspace';
+
+/**
+ * The plugin in a real Nx workspace, once with Nx 22 and once with Nx 24:
+ * `nx add` from the packed tarball, the generators scaffold an `api` image and
+ * an `api-server` package (a static C program built by an Nx `build`
+ * target), and then caching, restoring, the graph, `nx affected`, and the
+ * image running under runc.
+ */
+const ready = hasTool('git') && hasTool('gcc');
+const canRun = ready && ['skopeo', 'umoci', 'runc'].every((t) => hasTool(t)) && isRoot();
+
+const VERSIONS = [
+  { major: 22, nx: '22.7.12', devkit: '22.7.12' },
+  { major: 24, nx: '24.0.6', devkit: '24.0.0' },
+];
+
+const BUILD = {
+  command: 'mkdir -p api-server/dist && gcc -static -O2 -o api-server/dist/api-server api-server/src/main.c',
+  inputs: ['{projectRoot}/src/**/*'],
+  outputs: ['{projectRoot}/dist'],
+  cache: true,
+};
+
+describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major workspace', ({ major, nx, devkit }) => {
+  let ws: string;
+  let addOutput: string;
+  const nxRun = (...args: string[]) => run(ws, join(ws, 'node_modules', '.bin', 'nx'), [...args]);
+  const nxOk = (...args: string[]) => runOk(ws, join(ws, 'node_modules', '.bin', 'nx'), [...args]);
+
+  beforeAll(() => {
+    ws = makeWorkspace(
+      `apko-nx-e2e-nx${major}-`,
+      {
+        'package.json': JSON.stringify({ name: 'e2e-workspace', private: true }, null, 2),
+        'nx.json': JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json', defaultBase: 'main' }, null, 2),
+        '.gitignore': 'node_modules\n/dist\n/.nx\n/api-server/dist\n',
+        'api-server/src/main.c': helloC('hello from api-server'),
+        'api-server/project.json': JSON.stringify({ name: 'api-server', targets: { build: BUILD } }, null, 2),
+        'worker/bin/worker': '#!/bin/sh\necho worker\n',
+      },
+      [`nx@${nx}`, `@nx/devkit@${devkit}`],
+    );
+    addOutput = nxOk('add', `@apko/nx@file:${packPlugin()}`);
+    nxOk('g', '@apko/nx:package', 'api-server', '--bin=api-server');
+    nxOk('g', '@apko/nx:image', 'api', '--packages=api-server');
+    nxOk('g', '@apko/nx:package', 'worker', '--buildOutput=bin', '--bin=worker');
+    nxOk('g', '@apko/nx:image', 'worker');
+    commitAll(ws, 'scaffold');
+  }, 300_000);
+
+  it('is installed by nx add, whose init registers it, ignores outputs and keys, and makes the signing key pair', () => {
+    expect(addOutput).toContain('Generating @apko/nx:init');
+    expect(JSON.parse(readFileSync(join(ws, 'nx.json'), 'utf8')).plugins).toEqual(['@apko/nx']);
+    expect(readFileSync(join(ws, '.gitignore'), 'utf8')).toContain('*.rsa');
+    expect(statSync(join(ws, 'melange.rsa')).mode & 0o777).toBe(0o600);
+    const tracked = runOk(ws, 'git', ['ls-files']).split('\n');
+    expect(tracked).toContain('melange.rsa.pub');
+    expect(tracked).not.toContain('melange.rsa');
+  });
+
+  it('infers projects from the scaffolded apko.yaml and melange.yaml files', () => {
+    expect(JSON.parse(nxOk('show', 'projects', '--json')).sort()).toEqual(['api', 'api-server', 'worker']);
+    const api = JSON.parse(nxOk('show', 'project', 'api', '--json'));
+    expect(Object.keys(api.targets).sort()).toEqual(['image', 'lock', 'publish']);
+    expect(api.targets.image).toMatchObject({ executor: '@apko/nx:image', cache: true, dependsOn: ['^package'], outputs: ['{workspaceRoot}/dist/images/api'] });
+    expect(api.targets.publish).toMatchObject({ cache: false, dependsOn: ['image'] });
+    const server = JSON.parse(nxOk('show', 'project', 'api-server', '--json'));
+    expect(server.targets.package).toMatchObject({ executor: '@apko/nx:package', dependsOn: ['build'], outputs: ['{workspaceRoot}/dist/packages/api-server'] });
+  });
+
+  it('nx run api:image builds api-server (its program, then its package) first, then the image', () => {
+    const out = nxOk('run', 'api:image', '--output-style=static');
+    expect([...nxTasks(out)]).toEqual([
+      ['api-server:build', 'ran'],
+      ['api-server:package', 'ran'],
+      ['api:image', 'ran'],
+    ]);
+    expect(existsSync(join(ws, 'dist/packages/api-server/x86_64/APKINDEX.tar.gz'))).toBe(true);
+    const index = JSON.parse(readFileSync(join(ws, 'dist/images/api/oci/index.json'), 'utf8'));
+    expect(index.manifests[0].annotations['org.opencontainers.image.ref.name']).toBe('api:latest');
+    expect(existsSync(join(ws, 'dist/images/api/sbom-index.spdx.json'))).toBe(true);
+  });
+
+  it('passes the layout validator', async () => {
+    expect((await validateLayout(join(ws, 'dist/images/api/oci'))).manifests).toBe(1);
+  });
+
+  it('is a local cache hit when run again', () => {
+    const out = nxOk('run', 'api:image', '--output-style=static');
+    expect([...nxTasks(out).values()]).toEqual(['local cache', 'local cache', 'local cache']);
+  });
+
+  it('restores deleted outputs from the cache, byte for byte', () => {
+    const before = digestTree(join(ws, 'dist'));
+    rmSync(join(ws, 'dist'), { recursive: true });
+    rmSync(join(ws, 'api-server/dist'), { recursive: true });
+    const out = nxOk('run', 'api:image', '--output-style=static');
+    expect(nxTasks(out).get('api:image')).toBe('local cache');
+    expect(digestTree(join(ws, 'dist'))).toEqual(before);
+  });
+
+  it('draws the edge api → api-server in nx graph, and none from worker', () => {
+    nxOk('graph', '--file=graph.json');
+    const graph = JSON.parse(readFileSync(join(ws, 'graph.json'), 'utf8')).graph;
+    rmSync(join(ws, 'graph.json'));
+    expect(graph.dependencies.api).toEqual([{ source: 'api', target: 'api-server', type: 'static' }]);
+    expect(graph.dependencies.worker).toEqual([]);
+  });
+
+  it.runIf(major >= 24)('hashes the engine package and the package task\'s .apk into the image task', () => {
+    const inputs = JSON.parse(nxOk('show', 'target', 'inputs', 'api:image', '--json'));
+    expect(inputs.external).toContain('npm:@apko/nx');
+    expect(inputs.depOutputs).toEqual(['dist/packages/api-server/x86_64/api-server-0.1.0-r0.apk']);
+    expect(inputs.files).toEqual(expect.arrayContaining(['api/apko.yaml', 'melange.rsa.pub']));
+  });
+
+  it('rebuilds api, and not worker, in nx affected after api-server\'s sources change', () => {
+    nxOk('run-many', '-t', 'image', '--output-style=static');
+    writeFileSync(join(ws, 'api-server/src/main.c'), helloC('hello again from api-server'));
+    commitAll(ws, 'change api-server');
+    const out = nxOk('affected', '-t', 'image', '--base=HEAD~1', '--head=HEAD', '--output-style=static');
+    const tasks = nxTasks(out);
+    expect(tasks.get('api:image')).toBe('ran');
+    expect(tasks.get('api-server:package')).toBe('ran');
+    expect([...tasks.keys()].filter((t) => t.startsWith('worker:'))).toEqual([]);
+  });
+
+  it('rebuilds only worker\'s image after a change to worker/apko.yaml alone', () => {
+    const path = join(ws, 'worker/apko.yaml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('run-as: app', 'run-as: app\nenvironment:\n  MODE: worker'));
+    commitAll(ws, 'change worker image');
+    const out = nxOk('affected', '-t', 'image', '--base=HEAD~1', '--head=HEAD', '--output-style=static');
+    const tasks = nxTasks(out);
+    expect(tasks.get('worker:image')).toBe('ran');
+    // The package beside the config did not change: its task is a cache hit (or not selected at all).
+    expect(tasks.get('worker:package') ?? 'local cache').toBe('local cache');
+    expect([...tasks.keys()].filter((t) => t.startsWith('api'))).toEqual([]);
+  });
+
+  it.runIf(canRun)('builds an image that runs under runc and prints the app\'s output', () => {
+    const work = mkdtempSync(join(tmpdir(), `apko-nx-runc-${major}-`));
+    sh('skopeo', ['copy', '--override-arch', 'amd64', `oci:${join(ws, 'dist/images/api/oci')}:api:latest`, `oci:${join(work, 'single')}:img`]);
+    sh('umoci', ['unpack', '--image', `${join(work, 'single')}:img`, join(work, 'bundle')]);
+    const configPath = join(work, 'bundle', 'config.json');
+    const config = JSON.parse(readFileSync(configPath, 'utf8'));
+    expect(config.process.args).toEqual(['/usr/bin/api-server']);
+    expect(config.process.user).toMatchObject({ uid: 65532, gid: 65532 });
+    config.process.terminal = false;
+    writeFileSync(configPath, JSON.stringify(config));
+    expect(sh('runc', ['run', '--bundle', join(work, 'bundle'), `apko-nx-e2e-${major}-${process.pid}`]).trim()).toBe('hello again from api-server');
+  });
+
+  it('fails a broken image config with the engine\'s message and no stack', () => {
+    writeFileSync(join(ws, 'worker/apko.yaml'), 'contents:\n  packages: [worker]\n  repositories: [../nowhere]\n  keyring: [../melange.rsa.pub]\n');
+    const r = nxRun('run', 'worker:image', '--output-style=static', '--skip-nx-cache');
+    runOk(ws, 'git', ['checkout', '--', 'worker/apko.yaml']);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('building worker:latest failed: ');
+    expect(r.output).not.toMatch(/^\s+at .*executor\.js/m);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * Real Nx and Turborepo workspaces for the plugin's end-to-end tests: the
+ * plugin as users get it (`npm pack` of the built package), installed with
+ * npm from the registry (the only network the tests use) into a temporary
+ * git repository. One workspace per tool version per test file; the tests of
+ * a file run in order against it, as a user's session would.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { cleanEnv } from './cli';
+import { ROOT } from './env';
+
+/** A command's outcome. */
+export interface Run {
+  readonly code: number | null;
+  readonly output: string;
+}
+
+let packed: string | undefined;
+
+/** `npm pack` of the built repository (run `npm run build` first), once per test process. */
+export function packPlugin(): string {
+  if (packed) return packed;
+  const dir = mkdtempSync(join(tmpdir(), 'apko-nx-pack-'));
+  const r = spawnSync('npm', ['pack', '--pack-destination', dir, '--silent'], { cwd: ROOT, encoding: 'utf8', env: cleanEnv() });
+  if (r.status !== 0) throw new Error(`npm pack failed: ${r.stderr}`);
+  packed = join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz'))!);
+  return packed;
+}
+
+/** Environment for workspace commands: no daemon, cloud, TUI or caller cache; git identity fixed. */
+export function workspaceEnv(ws: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return cleanEnv({
+    NX_DAEMON: 'false',
+    NX_NO_CLOUD: 'true',
+    NX_TUI: 'false',
+    NX_SKIP_NX_CACHE: undefined,
+    NX_CACHE_DIRECTORY: join(ws, '.nx', 'cache'),
+    NX_WORKSPACE_DATA_DIRECTORY: undefined,
+    TURBO_TELEMETRY_DISABLED: '1',
+    DO_NOT_TRACK: '1',
+    GIT_AUTHOR_NAME: 'e2e',
+    GIT_AUTHOR_EMAIL: 'e2e@example.com',
+    GIT_COMMITTER_NAME: 'e2e',
+    GIT_COMMITTER_EMAIL: 'e2e@example.com',
+    ...extra,
+  });
+}
+
+/** Runs `cmd args` in the workspace and returns exit code and combined output. */
+export function run(ws: string, cmd: string, args: readonly string[], extra: Record<string, string> = {}): Run {
+  const r = spawnSync(cmd, args, { cwd: ws, env: workspaceEnv(ws, extra), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { code: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
+}
+
+/** Like `run`, but throws with the output when the command fails. */
+export function runOk(ws: string, cmd: string, args: readonly string[], extra: Record<string, string> = {}): string {
+  const r = run(ws, cmd, args, extra);
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.code}) in ${ws}:\n${r.output}`);
+  return r.output;
+}
+
+/** Writes files (creating directories), relative to the workspace. */
+export function writeFiles(ws: string, files: Record<string, string>): void {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(ws, path)), { recursive: true });
+    writeFileSync(join(ws, path), text, { mode: path.endsWith('.sh') || path.includes('/bin/') ? 0o755 : 0o644 });
+  }
+}
+
+/** A new git repository holding `files`, with `devDependencies` installed by npm. */
+export function makeWorkspace(prefix: string, files: Record<string, string>, install: readonly string[]): string {
+  const ws = mkdtempSync(join(tmpdir(), prefix));
+  writeFiles(ws, files);
+  runOk(ws, 'git', ['init', '-q', '-b', 'main']);
+  runOk(ws, 'npm', ['install', '--save-dev', '--no-audit', '--no-fund', '--loglevel=error', ...install]);
+  return ws;
+}
+
+/** `git add -A && git commit`. */
+export function commitAll(ws: string, message: string): void {
+  runOk(ws, 'git', ['add', '-A']);
+  runOk(ws, 'git', ['commit', '-q', '-m', message]);
+}
+
+/** Tasks named in Nx's static output, each with how it finished: `ran` or the cache it came from. */
+export function nxTasks(output: string): Map<string, string> {
+  const tasks = new Map<string, string>();
+  for (const m of output.matchAll(/^> nx run (\S+)(?:\s+\[([^\]]+)\])?\s*$/gm)) tasks.set(m[1]!, m[2] ?? 'ran');
+  return tasks;
+}
+
+/** sha256 of every file under `dir`, by relative path, for byte-for-byte comparisons. */
+export function digestTree(dir: string, base = dir, out: Record<string, string> = {}): Record<string, string> {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) digestTree(p, base, out);
+    else out[p.slice(base.length + 1)] = createHash('sha256').update(readFileSync(p)).digest('hex');
+  }
+  return out;
+}
+
+/** A static C program printing `message`; its build is the `build` target the packaging depends on. */
+export function helloC(message: string): string {
+  return `#include <stdio.h>\nint main(void) { puts(${JSON.stringify(message)}); return 0; }\n`;
+}

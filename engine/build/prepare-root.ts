@@ -1,0 +1,93 @@
+/**
+ * The melange chroot runner's root filesystem, made by the image engine: the
+ * `environment` of a melange.yaml becomes a one-architecture image config
+ * (its repositories, keyring, packages and accounts), whose packages are
+ * resolved, fetched, verified and installed into an in-memory tree exactly
+ * as for an image, and the tree is written to the runner's directory.
+ * Relative repository and keyring paths resolve against `cwd`, as melange
+ * resolves them against its working directory.
+ */
+import { resolve } from 'node:path';
+import { apkoJson, parseConfigText, type Arch, type LoadedConfig } from '../config';
+import { finalizeConfig } from '../config/normalize';
+import type { BuildEnvironment, PrepareRoot } from '../melange';
+import { buildRootfs } from '../rootfs';
+import { openStore } from '../store';
+import { lockedWorld } from './arch-image';
+import { materializeTree } from './materialize';
+import { resolvePackages, runtimeRepositories } from './packages';
+
+/** Where the root's packages come from and where progress goes. */
+export interface PrepareRootOptions {
+  /** Relative repository and keyring entries start here. */
+  readonly cwd: string;
+  /** The package cache (the image build's store). */
+  readonly cacheDir: string;
+  readonly offline?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+/** The name errors in the generated config are reported under. */
+const SUBJECT = 'melange environment';
+
+/**
+ * The image config of a build environment, for one architecture. It goes
+ * through the apko.yaml parser (JSON is YAML) so that the environment is
+ * checked by the same schema and gets the same defaults as an image.
+ */
+export function environmentConfig(environment: BuildEnvironment, arch: Arch, cwd: string): LoadedConfig {
+  const { contents, accounts } = environment;
+  const raw = {
+    contents: { repositories: contents.repositories, keyring: contents.keyring, packages: contents.packages },
+    accounts: {
+      users: accounts.users.map((u) => ({ username: u.username, uid: u.uid, ...(u.gid !== undefined ? { gid: u.gid } : {}) })),
+      groups: accounts.groups.map((g) => ({ groupname: g.groupname, gid: g.gid, members: g.members })),
+      ...(accounts.runAs !== undefined ? { 'run-as': accounts.runAs } : {}),
+    },
+    archs: [arch.apk],
+  };
+  const config = finalizeConfig(parseConfigText(JSON.stringify(raw, null, 2), SUBJECT).config);
+  return Object.freeze({
+    file: SUBJECT,
+    config,
+    checksum: '',
+    files: [],
+    archs: [arch],
+    sourceDateEpochSet: false,
+    ignoreSignatures: false,
+    workDir: resolve(cwd),
+    warnings: [],
+  });
+}
+
+/** A PrepareRoot for the melange chroot runner that builds the environment with the image engine. */
+export function rootPreparer(o: PrepareRootOptions): PrepareRoot {
+  const log = o.log ?? (() => undefined);
+  return async (environment, arch, dir) => {
+    const loaded = environmentConfig(environment, arch, o.cwd);
+    log(`build environment: ${environment.contents.packages.join(', ') || '(no packages)'} for ${arch.apk}`);
+    const { keyring, archs } = await resolvePackages(loaded, { store: openStore(o.cacheDir), offline: o.offline ?? false, log });
+    const fetched = archs[0]!;
+    const world = lockedWorld(fetched.packages);
+    const config = loaded.config;
+    const rootfs = buildRootfs({
+      arch: arch.apk,
+      packages: fetched.packages,
+      world,
+      repositories: runtimeRepositories(loaded),
+      keys: keyring,
+      accounts: {
+        users: config.accounts.users.map((u) => ({ ...u })),
+        groups: config.accounts.groups.map((g) => ({ ...g, members: [...g.members] })),
+        ...(config.accounts.runAs !== undefined ? { runAs: config.accounts.runAs } : {}),
+      },
+      apkoJson: apkoJson(config, { archs: [arch], packages: world }),
+      // The root lives for one build and is never published; package times are kept as they are.
+      buildDate: 0,
+    });
+    for (const w of rootfs.warnings) log(`warning: build environment: ${w}`);
+    const written = await materializeTree(rootfs.tree, dir);
+    for (const n of written.notes) log(`note: build environment: ${n}`);
+    log(`build environment: ${fetched.packages.length} packages, ${written.written} files written to ${dir}`);
+  };
+}

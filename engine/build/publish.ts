@@ -1,0 +1,124 @@
+/**
+ * `publish`: the image build with no local output, then the push of the
+ * index, its images and their SBOMs to every tag's repository, tags last
+ * (engine/oci/registry/push.ts). SBOM files are written only when a path is
+ * given, as apko does; the SBOMs are pushed either way unless `sbom` is
+ * false. Credentials come from the environment and docker's config
+ * (engine/oci/registry/docker-config.ts).
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { loadImageConfig } from '../config';
+import type { Digest } from '../digest';
+import { ConfigError, OutputError } from '../errors';
+import { writeFileAtomic } from '../fs/atomic';
+import {
+  createRegistryClient,
+  dockerCredentials,
+  formatReference,
+  parseReference,
+  pushImageIndex,
+  SPDX_ARTIFACT_TYPE,
+  type PushAttachment,
+  type PushResult,
+  type Reference,
+} from '../oci/registry';
+import { buildImageFromConfig, type BuildResult } from './build-image';
+import { normalizeBuildOptions, type BuildOptions, type NormalizedBuildOptions } from './options';
+import { sbomDocuments } from './sboms';
+import { toolVersion } from './tool-version';
+
+/** Loose publish options: the build's, minus the local output, plus where to push. */
+export interface PublishOptions extends Omit<BuildOptions, 'tag' | 'output'> {
+  /** Image references to push to (`host[:port]/repo[:tag]`); the first names the printed repository. */
+  tags: string[];
+  /** Allow plain HTTP to registries that are not on loopback. */
+  insecure?: boolean;
+  /** File to write the pushed references into: each arch's, then the index's, one per line. */
+  imageRefs?: string;
+}
+
+/** Complete publish options. */
+export interface NormalizedPublishOptions extends NormalizedBuildOptions {
+  /** The references in canonical form, duplicates removed, in the order given. */
+  readonly tags: readonly string[];
+  readonly insecure: boolean;
+  readonly imageRefs?: string;
+}
+
+/** What a publish did. */
+export interface PublishResult extends PushResult {
+  readonly indexDigest: Digest;
+  readonly images: BuildResult['images'];
+  /** SBOM files written (only with sbomPath). */
+  readonly sboms: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+/** Parses a publish target; a reference by digest cannot be a target because the build decides the digest. */
+function parseTarget(s: string): Reference {
+  const ref = parseReference(s);
+  if (ref.digest !== undefined) {
+    throw new ConfigError(`"${s}" names a digest; publish pushes to tags, and the build decides the digest`, {
+      path: 'tags',
+      hint: 'drop the @sha256:… part and give a tag, e.g. ghcr.io/acme/app:latest',
+    });
+  }
+  return ref;
+}
+
+/** Validates the references and fills the build's defaults (no local output). */
+export function normalizePublishOptions(o: PublishOptions, cwd: string = o.cwd ?? process.cwd()): Readonly<NormalizedPublishOptions> {
+  if (o.tags.length === 0) {
+    throw new ConfigError('publish needs at least one image reference to push to', { path: 'tags', hint: 'e.g. apko-nx publish apko.yaml ghcr.io/acme/app:latest' });
+  }
+  const tags = [...new Set(o.tags.map((t) => formatReference(parseTarget(t))))];
+  const { tags: _tags, insecure, imageRefs, ...build } = o;
+  const normalized = normalizeBuildOptions({ ...build, tag: tags[0]! }, cwd);
+  return Object.freeze({
+    ...normalized,
+    tags,
+    insecure: insecure ?? false,
+    ...(imageRefs !== undefined ? { imageRefs: isAbsolute(imageRefs) ? imageRefs : resolve(cwd, imageRefs) } : {}),
+  });
+}
+
+/** The SBOM documents of the build, each attached to the manifest it describes (per arch, and the index). */
+async function sbomAttachments(opts: NormalizedPublishOptions, built: BuildResult): Promise<PushAttachment[]> {
+  const loaded = await loadImageConfig(opts.config, opts.overrides, { cwd: opts.cwd, env: opts.env });
+  const docs = sbomDocuments({ loaded, archImages: built.archImages, index: built.index, tag: opts.tag, buildDate: built.buildDate });
+  // sbomDocuments lists one document per arch image, in build order, then the index's.
+  return docs.map(([title, text], i) => ({
+    subject: i < built.archImages.length ? built.archImages[i]!.image.manifest.digest : built.index.manifest.digest,
+    artifactType: SPDX_ARTIFACT_TYPE,
+    title,
+    bytes: Buffer.from(text, 'utf8'),
+  }));
+}
+
+/** Builds the image and pushes it to every tag; writes the refs file when asked. */
+export async function publishImage(opts: NormalizedPublishOptions): Promise<PublishResult> {
+  const built = await buildImageFromConfig(opts);
+  const attachments = opts.sbom ? await sbomAttachments(opts, built) : [];
+  const credentials = dockerCredentials({ env: opts.env });
+  const userAgent = `apko-nx/${toolVersion()}`;
+  const pushed = await pushImageIndex({
+    index: built.index,
+    targets: opts.tags.map(parseReference),
+    attachments,
+    created: built.buildDate,
+    clientFor: (registry) => createRegistryClient({ registry, insecure: opts.insecure, credentials, userAgent }),
+    log: opts.log,
+  });
+  if (opts.imageRefs !== undefined) {
+    try {
+      await writeFileAtomic(opts.imageRefs, `${pushed.imageRefs.join('\n')}\n`);
+    } catch (err) {
+      throw new OutputError(`cannot write the image references to ${opts.imageRefs}: ${(err as Error).message}`, {
+        file: opts.imageRefs,
+        cause: err,
+        hint: 'the image was pushed; choose a writable path for --image-refs',
+      });
+    }
+  }
+  return { ...pushed, indexDigest: built.indexDigest, images: built.images, sboms: built.sboms, warnings: built.warnings };
+}
