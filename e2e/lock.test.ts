@@ -2,7 +2,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../engine/repo/testdata/server';
-import { runCli } from './support/cli';
+import { runCliAsync as runCli } from './support/cli';
+
+// The repository server lives in this process, so CLI runs must not block its event loop.
 import { BASELAYOUT, makeWorkspace, type TestWorkspace } from './support/workspace';
 
 /**
@@ -30,7 +32,7 @@ describe('lock files', () => {
     );
     const out = join(ws.dir, 'unlocked');
     mkdirSync(out);
-    const r = runCli(['build', 'apko.yaml', 'locked:1', out, '--cache-dir', join(ws.dir, 'cache-unlocked')], { cwd: ws.dir });
+    const r = await runCli(['build', 'apko.yaml', 'locked:1', out, '--cache-dir', join(ws.dir, 'cache-unlocked')], { cwd: ws.dir });
     expect(r.code, r.stderr).toBe(0);
     unlockedDigest = digestOf(r.stdout);
   });
@@ -39,8 +41,8 @@ describe('lock files', () => {
     await server.close();
   });
 
-  it('writes apko.lock.json in apko\'s format, with ranges, digests and embedded keys', () => {
-    const r = runCli(['lock', 'apko.yaml', '--cache-dir', join(ws.dir, 'cache-lock')], { cwd: ws.dir });
+  it('writes apko.lock.json in apko\'s format, with ranges, digests and embedded keys', async () => {
+    const r = await runCli(['lock', 'apko.yaml', '--cache-dir', join(ws.dir, 'cache-lock')], { cwd: ws.dir });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(join(ws.dir, 'apko.lock.json'));
     const text = readFileSync(join(ws.dir, 'apko.lock.json'), 'utf8');
@@ -64,57 +66,57 @@ describe('lock files', () => {
     expect(app.control.range.startsWith(`bytes=${sigEnd + 1}-`)).toBe(true);
   });
 
-  it('builds from the lock offline, from a cache holding only its packages, with the unlocked digest', () => {
-    runCli(['lock', 'apko.yaml', '--cache-dir', join(ws.dir, 'cache-lock2')], { cwd: ws.dir });
+  it('builds from the lock offline, from a cache holding only its packages, with the unlocked digest', async () => {
+    await runCli(['lock', 'apko.yaml', '--cache-dir', join(ws.dir, 'cache-lock2')], { cwd: ws.dir });
     const cache = join(ws.dir, 'cache-locked');
     const fill = join(ws.dir, 'locked-online');
     mkdirSync(fill);
-    const online = runCli(['build', 'apko.yaml', 'locked:1', fill, '--lockfile', 'apko.lock.json', '--cache-dir', cache], { cwd: ws.dir });
+    const online = await runCli(['build', 'apko.yaml', 'locked:1', fill, '--lockfile', 'apko.lock.json', '--cache-dir', cache], { cwd: ws.dir });
     expect(online.code, online.stderr).toBe(0);
     const indexRequests = server.seen.length;
     const offlineOut = join(ws.dir, 'locked-offline');
     mkdirSync(offlineOut);
-    const offline = runCli(['build', 'apko.yaml', 'locked:1', offlineOut, '--lockfile', 'apko.lock.json', '--offline', '--cache-dir', cache], { cwd: ws.dir });
+    const offline = await runCli(['build', 'apko.yaml', 'locked:1', offlineOut, '--lockfile', 'apko.lock.json', '--offline', '--cache-dir', cache], { cwd: ws.dir });
     expect(offline.code, offline.stderr).toBe(0);
     expect(server.seen.length).toBe(indexRequests);
     expect(digestOf(offline.stdout)).toBe(unlockedDigest);
     expect(digestOf(online.stdout)).toBe(unlockedDigest);
   });
 
-  it('never reads an index when building from a lock', () => {
-    runCli(['lock', 'apko.yaml', '--cache-dir', join(ws.dir, 'cache-lock3')], { cwd: ws.dir });
+  it('never reads an index when building from a lock', async () => {
+    await runCli(['lock', 'apko.yaml', '--cache-dir', join(ws.dir, 'cache-lock3')], { cwd: ws.dir });
     const before = server.seen.filter((r) => r.path.endsWith('APKINDEX.tar.gz')).length;
     const out = join(ws.dir, 'locked-noindex');
     mkdirSync(out);
-    const r = runCli(['build', 'apko.yaml', 'locked:1', out, '--lockfile', 'apko.lock.json', '--cache-dir', join(ws.dir, 'cache-noindex')], { cwd: ws.dir });
+    const r = await runCli(['build', 'apko.yaml', 'locked:1', out, '--lockfile', 'apko.lock.json', '--cache-dir', join(ws.dir, 'cache-noindex')], { cwd: ws.dir });
     expect(r.code, r.stderr).toBe(0);
     expect(server.seen.filter((q) => q.path.endsWith('APKINDEX.tar.gz')).length).toBe(before);
   });
 
-  it('names the missing package and the fix when --offline meets an empty cache', () => {
-    runCli(['lock', 'apko.yaml', '--cache-dir', join(ws.dir, 'cache-lock4')], { cwd: ws.dir });
-    const r = runCli(['build', 'apko.yaml', 'locked:1', join(ws.dir, 'x.tar'), '--lockfile', 'apko.lock.json', '--offline', '--cache-dir', join(ws.dir, 'empty-cache')], { cwd: ws.dir });
+  it('names the missing package and the fix when --offline meets an empty cache', async () => {
+    await runCli(['lock', 'apko.yaml', '--cache-dir', join(ws.dir, 'cache-lock4')], { cwd: ws.dir });
+    const r = await runCli(['build', 'apko.yaml', 'locked:1', join(ws.dir, 'x.tar'), '--lockfile', 'apko.lock.json', '--offline', '--cache-dir', join(ws.dir, 'empty-cache')], { cwd: ws.dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/locked package (test-baselayout|app)-\S+ \(http:\/\/127\.0\.0\.1:\d+\/x86_64\/\S+\.apk\) is not in the cache/);
     expect(r.stderr).toContain('without --offline');
   });
 
-  it('refuses a lock made for another version of the config, saying to re-run lock', () => {
-    runCli(['lock', 'apko.yaml', '--output', 'old.lock.json', '--cache-dir', join(ws.dir, 'cache-lock5')], { cwd: ws.dir });
+  it('refuses a lock made for another version of the config, saying to re-run lock', async () => {
+    await runCli(['lock', 'apko.yaml', '--output', 'old.lock.json', '--cache-dir', join(ws.dir, 'cache-lock5')], { cwd: ws.dir });
     writeFileSync(join(ws.dir, 'changed.yaml'), readFileSync(join(ws.dir, 'apko.yaml'), 'utf8') + '# changed\n');
-    const r = runCli(['build', 'changed.yaml', 'locked:1', join(ws.dir, 'y.tar'), '--lockfile', 'old.lock.json'], { cwd: ws.dir });
+    const r = await runCli(['build', 'changed.yaml', 'locked:1', join(ws.dir, 'y.tar'), '--lockfile', 'old.lock.json'], { cwd: ws.dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('was made for another version of');
     expect(r.stderr).toContain('re-run apko-nx lock');
   });
 
-  it('refuses a package whose bytes differ from the lock', () => {
-    runCli(['lock', 'apko.yaml', '--output', 'tamper.lock.json', '--cache-dir', join(ws.dir, 'cache-lock6')], { cwd: ws.dir });
+  it('refuses a package whose bytes differ from the lock', async () => {
+    await runCli(['lock', 'apko.yaml', '--output', 'tamper.lock.json', '--cache-dir', join(ws.dir, 'cache-lock6')], { cwd: ws.dir });
     const lock = JSON.parse(readFileSync(join(ws.dir, 'tamper.lock.json'), 'utf8'));
     const p = lock.contents.packages[1];
     p.data.checksum = `sha256-${Buffer.alloc(32, 7).toString('base64')}`;
     writeFileSync(join(ws.dir, 'tamper.lock.json'), JSON.stringify(lock, null, 2));
-    const r = runCli(['build', 'apko.yaml', 'locked:1', join(ws.dir, 'z.tar'), '--lockfile', 'tamper.lock.json', '--cache-dir', join(ws.dir, 'cache-tamper')], { cwd: ws.dir });
+    const r = await runCli(['build', 'apko.yaml', 'locked:1', join(ws.dir, 'z.tar'), '--lockfile', 'tamper.lock.json', '--cache-dir', join(ws.dir, 'cache-tamper')], { cwd: ws.dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('app-1.0-r0: the data section does not match the lock file');
   });
