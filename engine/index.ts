@@ -42,7 +42,7 @@ export {
   type LoadRepositoryOptions,
   type HttpClient,
 } from './repo';
-export { openStore, defaultCacheDir, type Store } from './store';
+export { openStore, defaultCacheDir, cleanCache, type Store } from './store';
 
 export { loadImageConfig, printConfig, parseArch, resolveArchs, hostArch, type LoadedConfig, type ImageConfig, type Arch, type ConfigOverrides } from './config';
 export { resolve, resolveMultiArch, toDot, type Resolution, type ResolvedPackage, type ResolverRepository } from './resolve';

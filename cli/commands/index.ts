@@ -2,6 +2,7 @@
 import type { Command } from '../command';
 import { build } from './build';
 import { buildMinirootfsCommand } from './build-minirootfs';
+import { clean } from './clean';
 import { dot } from './dot';
 import { example } from './example';
 import { lock } from './lock';
@@ -14,4 +15,4 @@ import { showConfig } from './show-config';
 import { showPackages } from './show-packages';
 import { version } from './version';
 
-export const commands: readonly Command[] = [build, publish, buildMinirootfsCommand, showConfig, showPackages, dot, lock, melangeBuildCommand, melangeKeygenCommand, melangeIndexCommand, melangeSignIndexCommand, example, version];
+export const commands: readonly Command[] = [build, publish, buildMinirootfsCommand, showConfig, showPackages, dot, lock, clean, melangeBuildCommand, melangeKeygenCommand, melangeIndexCommand, melangeSignIndexCommand, example, version];

@@ -4,10 +4,11 @@
  */
 import type { ApkPackage } from '../apk/package';
 import { apkoJson, type LoadedConfig } from '../config';
-import { layersFromTree } from '../layer';
 import { buildImage, platformForArch, type Image } from '../oci';
 import { buildRootfs, type RootfsResult } from '../rootfs';
 import type { SbomPackageInput } from '../sbom';
+import type { Store } from '../store';
+import { layersWithCache, type LayerStatus } from './layer-cache';
 import type { ArchPackages } from './packages';
 import { runtimeRepositories } from './packages';
 import { shellWords } from './shell-words';
@@ -19,6 +20,8 @@ export interface ArchImage {
   readonly rootfs: RootfsResult;
   readonly packages: readonly ApkPackage[];
   readonly sbomPackages: readonly SbomPackageInput[];
+  /** Per layer, bottom first: built now or reused from the store. */
+  readonly layerStatuses: readonly LayerStatus[];
 }
 
 /** The locked world: exact `name=version` of every installed package, sorted. */
@@ -38,7 +41,7 @@ function entrypointWords(loaded: LoadedConfig): string[] | undefined {
 export async function buildArchImage(
   loaded: LoadedConfig,
   fetched: ArchPackages,
-  ctx: { keyring: ReadonlyMap<string, string>; buildDate: number; annotations: Readonly<Record<string, string>>; spoolDir?: string },
+  ctx: { keyring: ReadonlyMap<string, string>; buildDate: number; annotations: Readonly<Record<string, string>>; store?: Store },
 ): Promise<ArchImage> {
   const config = loaded.config;
   const world = lockedWorld(fetched.packages);
@@ -64,7 +67,7 @@ export async function buildArchImage(
     buildDate: ctx.buildDate,
   });
   const layering = config.layering?.strategy === 'origin' ? { budget: config.layering.budget ?? 10, origins: rootfs.origins } : undefined;
-  const layers = await layersFromTree(rootfs.tree, { ...(layering ? { layering } : {}), ...(ctx.spoolDir ? { spoolDir: ctx.spoolDir } : {}) });
+  const { layers, statuses } = await layersWithCache(rootfs.tree, { ...(layering ? { layering } : {}), ...(ctx.store ? { store: ctx.store } : {}) });
   const entrypoint = entrypointWords(loaded);
   const image = buildImage(layers, {
     platform: platformForArch(fetched.arch.apk),
@@ -78,7 +81,7 @@ export async function buildArchImage(
     volumes: config.volumes,
     annotations: ctx.annotations,
   });
-  return { arch: fetched.arch, image, rootfs, packages: fetched.packages, sbomPackages: sbomPackagesOf(fetched, rootfs) };
+  return { arch: fetched.arch, image, rootfs, packages: fetched.packages, sbomPackages: sbomPackagesOf(fetched, rootfs), layerStatuses: statuses };
 }
 
 /** The facts the SBOM needs of each installed package. */

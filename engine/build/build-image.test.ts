@@ -48,3 +48,55 @@ describe('buildImageFromConfig', () => {
     expect(second.indexDigest).toBe(first.indexDigest);
   });
 });
+
+describe('the engine cache', () => {
+  it('re-emits an identical rebuild from the store without building any layer', async () => {
+    const cache = join(root, 'cache-reuse');
+    const opts = (out: string) => normalizeBuildOptions({ config: ws.configPath, tag: 'example:latest', output: out, cacheDir: cache, cwd: ws.dir, env: {} });
+    mkdirSync(join(root, 'reuse-a'));
+    mkdirSync(join(root, 'reuse-b'));
+    const cold = await buildImageFromConfig(opts(join(root, 'reuse-a')));
+    expect(cold.report.image).toBe('built');
+    expect(cold.report.layers.every((l) => l.status === 'built')).toBe(true);
+    const warm = await buildImageFromConfig(opts(join(root, 'reuse-b')));
+    expect(warm.report.image).toBe('reused');
+    expect(warm.report.layers.map((l) => l.status)).toEqual(cold.report.layers.map(() => 'reused'));
+    expect(warm.indexDigest).toBe(cold.indexDigest);
+    expect((await validateLayout(join(root, 'reuse-b'))).manifests).toBe(2);
+    expect(readFileSync(join(root, 'sbom-x86_64.spdx.json'), 'utf8')).toBe(cold.sbomDocs[0]!.text);
+  });
+
+  it('rebuilds only the layers whose packages changed (origin layering)', async () => {
+    const { writeLocalRepository } = await import('../example/local-repository');
+    const { EXAMPLE_PACKAGES } = await import('../example/example-workspace');
+    const { writeFileSync, readFileSync: read } = await import('node:fs');
+    const dir = join(root, 'layered');
+    mkdirSync(dir);
+    const key = (await import('../apk/keys')).generateKeyPair('layered', 2048);
+    writeFileSync(join(dir, 'layered.rsa.pub'), key.publicKeyPem);
+    const write = (helloData: string) =>
+      writeLocalRepository(join(dir, 'packages'), {
+        key,
+        archs: ['x86_64'],
+        packages: EXAMPLE_PACKAGES.map((p) => (p.name === 'example-hello' ? { ...p, files: p.files.map((f) => (f.path === 'usr/bin/hello' ? { ...f, data: helloData } : f)) } : p)),
+      });
+    await write('#!/bin/sh\necho one\n');
+    const config = read(ws.configPath, 'utf8').replace('./example.rsa.pub', './layered.rsa.pub').replace('  - aarch64\n', '') + 'layering:\n  strategy: origin\n  budget: 4\n';
+    writeFileSync(join(dir, 'apko.yaml'), config);
+    const opts = normalizeBuildOptions({ config: join(dir, 'apko.yaml'), tag: 'layered:1', cacheDir: join(dir, 'cache'), cwd: dir, env: {} });
+    const first = await buildImageFromConfig(opts);
+    expect(first.report.layers.length).toBeGreaterThan(2);
+    expect(first.report.layers.every((l) => l.status === 'built')).toBe(true);
+    await write('#!/bin/sh\necho two\n');
+    const second = await buildImageFromConfig(opts);
+    expect(second.report.image).toBe('built');
+    const changed = second.report.layers.filter((l) => l.status === 'built');
+    const reused = second.report.layers.filter((l) => l.status === 'reused');
+    expect(changed.length).toBeGreaterThan(0);
+    expect(reused.length).toBeGreaterThan(0);
+    // The base layout's layer is the same bytes as before.
+    const firstDigests = new Set(first.report.layers.map((l) => l.digest));
+    for (const l of reused) expect(firstDigests.has(l.digest)).toBe(true);
+    for (const l of changed) expect(firstDigests.has(l.digest)).toBe(false);
+  });
+});

@@ -9,25 +9,36 @@ import { loadImageConfig, type LoadedConfig } from '../config';
 import type { Digest } from '../digest';
 import { buildIndex, type ImageIndex } from '../oci';
 import { loadKeyring } from '../repo';
-import { openStore } from '../store';
+import { openStore, type Store } from '../store';
 import { buildArchImage, type ArchImage } from './arch-image';
+import { imageInputsDigest, loadImage, saveImage, type SbomDoc } from './image-cache';
+import type { LayerStatus } from './layer-cache';
 import type { NormalizedBuildOptions } from './options';
 import { checkOutputWritable, writeImageOutput, writeSboms, type OutputKind } from './outputs';
 import { lockedPackages, readLockFor } from './locked-packages';
 import { resolvePackages, type ArchPackages, type PackageIO } from './packages';
 import { sbomDocuments } from './sboms';
 
+/** Per image and per layer: made in this build, or reused from the store. */
+export interface BuildReport {
+  readonly image: 'built' | 'reused';
+  readonly layers: ReadonlyArray<{ readonly arch: string; readonly digest: Digest; readonly status: LayerStatus }>;
+}
+
 /** What a build produced. */
 export interface BuildResult {
   readonly indexDigest: Digest;
   readonly images: ReadonlyArray<{ readonly arch: string; readonly digest: Digest; readonly packages: number; readonly layers: number }>;
   readonly output?: { readonly path: string; readonly kind: OutputKind };
+  /** Paths of the SBOM files written. */
   readonly sboms: readonly string[];
+  /** Every SBOM document with the manifest it describes (per arch, then the index). */
+  readonly sbomDocs: readonly SbomDoc[];
   /** Unix seconds used for `created` and SBOMs. */
   readonly buildDate: number;
   readonly warnings: readonly string[];
   readonly index: ImageIndex;
-  readonly archImages: readonly ArchImage[];
+  readonly report: BuildReport;
 }
 
 /**
@@ -62,6 +73,33 @@ async function packagesFor(loaded: LoadedConfig, opts: NormalizedBuildOptions, i
   return { keyring, archs: await lockedPackages(loaded, lock, io) };
 }
 
+/** Builds every arch's image and the index, reusing layers from the store where their content is unchanged. */
+async function assemble(
+  loaded: LoadedConfig,
+  archs: readonly ArchPackages[],
+  ctx: { keyring: ReadonlyMap<string, string>; buildDate: number; annotations: Readonly<Record<string, string>>; store: Store; tag: string; log: (l: string) => void; warnings: string[] },
+): Promise<{ index: ImageIndex; sbomDocs: SbomDoc[]; report: BuildReport; packages: Map<string, number> }> {
+  const archImages: ArchImage[] = [];
+  for (const fetched of archs) {
+    const built = await buildArchImage(loaded, fetched, ctx);
+    for (const w of built.rootfs.warnings) {
+      ctx.warnings.push(w);
+      ctx.log(`warning: ${fetched.arch.apk}: ${w}`);
+    }
+    ctx.log(`${fetched.arch.apk}: image ${built.image.manifest.digest} (${built.image.layers.length} layer${built.image.layers.length === 1 ? '' : 's'})`);
+    archImages.push(built);
+  }
+  const index = buildIndex(
+    archImages.map((a) => a.image),
+    { created: ctx.buildDate, annotations: ctx.annotations },
+  );
+  const docs = sbomDocuments({ loaded, archImages, index, tag: ctx.tag, buildDate: ctx.buildDate });
+  // sbomDocuments lists one document per arch image, in build order, then the index's.
+  const sbomDocs = docs.map(([name, text], i) => ({ name, text, subject: i < archImages.length ? archImages[i]!.image.manifest.digest : index.manifest.digest }));
+  const layers = archImages.flatMap((a) => a.image.layers.map((l, i) => ({ arch: a.arch.apk, digest: l.digest, status: a.layerStatuses[i]! })));
+  return { index, sbomDocs, report: { image: 'built', layers }, packages: new Map(archImages.map((a) => [a.image.manifest.digest, a.packages.length])) };
+}
+
 /** Builds the image an apko.yaml describes and writes it (and its SBOMs) where asked. */
 export async function buildImageFromConfig(opts: NormalizedBuildOptions): Promise<BuildResult> {
   const log = opts.log;
@@ -75,20 +113,23 @@ export async function buildImageFromConfig(opts: NormalizedBuildOptions): Promis
   const { keyring, archs } = await packagesFor(loaded, opts, { store, offline: opts.offline, log });
   const buildDate = buildDateFor(loaded, archs);
   const annotations = { ...loaded.config.annotations, ...vcsAnnotations(loaded.config.vcsUrl) };
-  const archImages: ArchImage[] = [];
-  for (const fetched of archs) {
-    const built = await buildArchImage(loaded, fetched, { keyring, buildDate, annotations });
-    for (const w of built.rootfs.warnings) {
-      warnings.push(w);
-      log(`warning: ${fetched.arch.apk}: ${w}`);
-    }
-    log(`${fetched.arch.apk}: image ${built.image.manifest.digest} (${built.image.layers.length} layer${built.image.layers.length === 1 ? '' : 's'})`);
-    archImages.push(built);
+  const key = imageInputsDigest(loaded, { tag: opts.tag, archs, keyring, buildDate });
+  const cached = await loadImage(store, key, loaded.archs);
+  let index: ImageIndex;
+  let sbomDocs: readonly SbomDoc[];
+  let report: BuildReport;
+  let packages: Map<string, number>;
+  if (cached) {
+    log(`reusing the stored image (inputs unchanged)`);
+    index = cached.index;
+    sbomDocs = cached.sboms;
+    packages = new Map(cached.index.images.map((img, i) => [img.manifest.digest, cached.packages[i]!]));
+    report = { image: 'reused', layers: index.images.flatMap((img) => img.layers.map((l) => ({ arch: platformArch(loaded, img.platform), digest: l.digest, status: 'reused' as const }))) };
+  } else {
+    const built = await assemble(loaded, archs, { keyring, buildDate, annotations, store, tag: opts.tag, log, warnings });
+    ({ index, sbomDocs, report, packages } = built);
+    await saveImage(store, key, { index, sboms: sbomDocs, facts: new Map(index.images.map((img) => [img.manifest.digest, { arch: platformArch(loaded, img.platform), packages: packages.get(img.manifest.digest)! }])) });
   }
-  const index = buildIndex(
-    archImages.map((a) => a.image),
-    { created: buildDate, annotations },
-  );
   let output: BuildResult['output'];
   const sboms: string[] = [];
   if (opts.output !== undefined) {
@@ -98,16 +139,23 @@ export async function buildImageFromConfig(opts: NormalizedBuildOptions): Promis
   }
   if (opts.sbom && (opts.sbomPath !== undefined || opts.output !== undefined)) {
     const dir = opts.sbomPath ?? dirname(opts.output!);
-    sboms.push(...(await writeSboms(dir, sbomDocuments({ loaded, archImages, index, tag: opts.tag, buildDate }))));
+    sboms.push(...(await writeSboms(dir, sbomDocs.map((d) => [d.name, d.text] as const))));
   }
   return {
     indexDigest: index.manifest.digest,
-    images: archImages.map((a) => ({ arch: a.arch.apk, digest: a.image.manifest.digest, packages: a.packages.length, layers: a.image.layers.length })),
+    images: index.images.map((img) => ({ arch: platformArch(loaded, img.platform), digest: img.manifest.digest, packages: packages.get(img.manifest.digest) ?? 0, layers: img.layers.length })),
     ...(output ? { output } : {}),
     sboms,
+    sbomDocs,
     buildDate,
     warnings,
     index,
-    archImages,
+    report,
   };
+}
+
+/** The apk arch of an image's platform, among the config's archs. */
+function platformArch(loaded: LoadedConfig, platform: { architecture: string; variant?: string }): string {
+  const a = loaded.archs.find((x) => x.architecture === platform.architecture && (x.variant ?? '') === (platform.variant ?? ''));
+  return a?.apk ?? platform.architecture;
 }

@@ -7,7 +7,6 @@
  * (engine/oci/registry/docker-config.ts).
  */
 import { isAbsolute, resolve } from 'node:path';
-import { loadImageConfig } from '../config';
 import type { Digest } from '../digest';
 import { ConfigError, OutputError } from '../errors';
 import { writeFileAtomic } from '../fs/atomic';
@@ -24,7 +23,6 @@ import {
 } from '../oci/registry';
 import { buildImageFromConfig, type BuildResult } from './build-image';
 import { normalizeBuildOptions, type BuildOptions, type NormalizedBuildOptions } from './options';
-import { sbomDocuments } from './sboms';
 import { toolVersion } from './tool-version';
 
 /** Loose publish options: the build's, minus the local output, plus where to push. */
@@ -83,22 +81,14 @@ export function normalizePublishOptions(o: PublishOptions, cwd: string = o.cwd ?
 }
 
 /** The SBOM documents of the build, each attached to the manifest it describes (per arch, and the index). */
-async function sbomAttachments(opts: NormalizedPublishOptions, built: BuildResult): Promise<PushAttachment[]> {
-  const loaded = await loadImageConfig(opts.config, opts.overrides, { cwd: opts.cwd, env: opts.env });
-  const docs = sbomDocuments({ loaded, archImages: built.archImages, index: built.index, tag: opts.tag, buildDate: built.buildDate });
-  // sbomDocuments lists one document per arch image, in build order, then the index's.
-  return docs.map(([title, text], i) => ({
-    subject: i < built.archImages.length ? built.archImages[i]!.image.manifest.digest : built.index.manifest.digest,
-    artifactType: SPDX_ARTIFACT_TYPE,
-    title,
-    bytes: Buffer.from(text, 'utf8'),
-  }));
+function sbomAttachments(built: BuildResult): PushAttachment[] {
+  return built.sbomDocs.map((d) => ({ subject: d.subject, artifactType: SPDX_ARTIFACT_TYPE, title: d.name, bytes: Buffer.from(d.text, 'utf8') }));
 }
 
 /** Builds the image and pushes it to every tag; writes the refs file when asked. */
 export async function publishImage(opts: NormalizedPublishOptions): Promise<PublishResult> {
   const built = await buildImageFromConfig(opts);
-  const attachments = opts.sbom ? await sbomAttachments(opts, built) : [];
+  const attachments = opts.sbom ? sbomAttachments(built) : [];
   const credentials = dockerCredentials({ env: opts.env });
   const userAgent = `apko-nx/${toolVersion()}`;
   const pushed = await pushImageIndex({

@@ -41,3 +41,18 @@ export function indexKey(url: string): string {
 export function keyringKey(url: string): string {
   return `key:${STORE_KEY_VERSION}:${urlWithoutCredentials(url)}`;
 }
+
+/** A built layer's gzip bytes, addressed by the digest of its entries' content and names (see engine/build/layer-cache.ts). */
+export function layerKey(contentDigest: string): string {
+  return `layer:${STORE_KEY_VERSION}:${contentDigest}`;
+}
+
+/** A built image's manifest of blobs and SBOMs, addressed by the digest of everything that decides its bytes. */
+export function imageKey(inputsDigest: string): string {
+  return `image:${STORE_KEY_VERSION}:${inputsDigest}`;
+}
+
+/** A JSON blob (config, manifest, index) of a stored image, by its OCI digest. */
+export function blobKey(digest: string): string {
+  return `blob:${STORE_KEY_VERSION}:${digest}`;
+}

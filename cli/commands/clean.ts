@@ -1,0 +1,22 @@
+/** `apko-nx clean [--dry-run]`: removes the engine's cache directory. */
+import { cleanCache, defaultCacheDir } from '../../engine';
+import { bool, str } from '../args';
+import type { Command } from '../command';
+
+export const clean: Command = {
+  name: 'clean',
+  summary: 'remove the cache directory (--dry-run only reports its size)',
+  usage: 'clean [--dry-run] [--cache-dir DIR]',
+  flags: {
+    'dry-run': { type: 'boolean', description: 'report the size without removing anything' },
+    'cache-dir': { type: 'string', value: 'DIR', description: 'cache directory (default: $APKO_CACHE_DIR, else ~/.cache/apko-nx)' },
+  },
+  arity: [0, 0],
+  async run(p, io) {
+    const dir = defaultCacheDir({ cacheDir: str(p, 'cache-dir'), env: io.env, cwd: io.cwd });
+    const r = await cleanCache(dir, { dryRun: bool(p, 'dry-run') });
+    const mib = (r.bytes / 1024 / 1024).toFixed(1);
+    io.out(r.removed ? `removed ${dir} (${mib} MiB)` : bool(p, 'dry-run') ? `${dir}: ${mib} MiB (dry run, nothing removed)` : `${dir} does not exist`);
+    return 0;
+  },
+};
