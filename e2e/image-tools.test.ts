@@ -72,6 +72,17 @@ describe.skipIf(!tools)('an image built by apko-nx, read by OCI tools', () => {
     expect(back.Architecture).toBe('arm64');
   });
 
+  it('writes a docker-loadable tarball that skopeo reads per arch', () => {
+    const tarball = join(ws.dir, 'image.tar');
+    const r = runCli(['build', 'apko.yaml', tag, tarball, '--cache-dir', join(ws.dir, 'cache')], { cwd: ws.dir });
+    expect(r.code, r.stderr).toBe(0);
+    const amd = JSON.parse(sh('skopeo', ['inspect', `docker-archive:${tarball}:${tag}-amd64`]));
+    expect(amd.Architecture).toBe('amd64');
+    const arm = JSON.parse(sh('skopeo', ['inspect', `docker-archive:${tarball}:${tag}-arm64`]));
+    expect(arm.Architecture).toBe('arm64');
+    expect(arm.Layers).not.toEqual(amd.Layers);
+  });
+
   it.each(['amd64', 'arm64'])('unpacks with umoci (%s), which checks every diff_id, and validates with oci-image-tool', (arch) => {
     const work = mkdtempSync(join(tmpdir(), `umoci-${arch}-`));
     sh('skopeo', ['copy', '--override-arch', arch, `oci:${out}:${tag}`, `oci:${join(work, 'single')}:img`]);

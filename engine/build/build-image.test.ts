@@ -1,7 +1,9 @@
 import { mkdtempSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Ajv from 'ajv';
 import { describe, expect, it, beforeAll } from 'vitest';
+import { fixturesDir } from '../../e2e/support/env';
 import { writeExampleWorkspace, type ExampleWorkspace } from '../example/example-workspace';
 import { validateLayout } from '../oci';
 import { buildImageFromConfig } from './build-image';
@@ -32,6 +34,14 @@ describe('buildImageFromConfig', () => {
     expect(summary.manifests).toBe(2);
     for (const name of ['sbom-x86_64.spdx.json', 'sbom-aarch64.spdx.json', 'sbom-index.spdx.json']) {
       expect(existsSync(join(root, name))).toBe(true);
+    }
+    const schemaDir = fixturesDir();
+    if (schemaDir) {
+      const ajv = new Ajv({ allErrors: true, strict: false });
+      const validate = ajv.compile(JSON.parse(readFileSync(join(schemaDir, '..', 'schemas', 'spdx-2.3-schema.json'), 'utf8')));
+      for (const name of ['sbom-x86_64.spdx.json', 'sbom-aarch64.spdx.json', 'sbom-index.spdx.json']) {
+        expect(validate(JSON.parse(readFileSync(join(root, name), 'utf8'))), `${name}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+      }
     }
     const sbom = JSON.parse(readFileSync(join(root, 'sbom-x86_64.spdx.json'), 'utf8'));
     const names = sbom.packages.map((p: { name: string }) => p.name);
