@@ -14,11 +14,18 @@ export function formatError(err: unknown, debug: boolean): string {
   let current: unknown = err;
   let depth = 0;
   const hints: string[] = [];
+  // A cause that only repeats what is already printed (resolver details) is left out.
+  const flat = (t: string): string => t.replace(/\s+/g, ' ').trim();
+  const said = (msg: string): boolean => {
+    const printed = flat(lines.join('\n'));
+    return msg.split('\n').every((l) => flat(l) === '' || printed.includes(flat(l)));
+  };
   while (current !== undefined && current !== null && depth < 10) {
     const e = current as Error & { hint?: string; errors?: unknown[] };
     const msg = e instanceof Error ? e.message : String(current);
-    lines.push(`${'  '.repeat(depth)}${depth === 0 ? 'Error: ' : 'caused by: '}${msg}`);
-    if (e instanceof AggregateError) for (const inner of e.errors) lines.push(`${'  '.repeat(depth + 1)}- ${(inner as Error).message ?? String(inner)}`);
+    const inner = e instanceof AggregateError ? e.errors.map((x) => (x as Error).message ?? String(x)).filter((m) => !said(m)) : [];
+    if (depth === 0 || !said(msg) || inner.length > 0) lines.push(`${'  '.repeat(depth)}${depth === 0 ? 'Error: ' : 'caused by: '}${msg}`);
+    for (const m of inner) lines.push(`${'  '.repeat(depth + 1)}- ${m}`);
     if (e instanceof ApkoError && e.hint) hints.push(e.hint);
     if (debug && e instanceof Error && e.stack) lines.push(e.stack.split('\n').slice(1).join('\n'));
     current = e instanceof Error ? e.cause : undefined;
