@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The pipeline's one-way import rule (STYLE.md practice 1). Every engine file
- * may import errors.ts, digest.ts and the leaves tar/ and fs/; beyond that,
+ * may import errors.ts, digest.ts and the leaves tar/, fs/ and net/; beyond that,
  * only the stages listed for its own stage. melange may import any stage;
  * build.ts and index.ts sit on top of everything.
  */
@@ -13,6 +13,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   store: [],
   tar: [],
   fs: [],
+  net: [],
   config: ['apk'],
   repo: ['apk', 'store'],
   resolve: ['apk'],
@@ -23,7 +24,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   sbom: ['apk', 'resolve'],
   example: ['apk'],
 };
-const EVERYONE = new Set(['errors', 'digest', 'tar', 'fs']);
+const EVERYONE = new Set(['errors', 'digest', 'tar', 'fs', 'net']);
 
 const ENGINE = resolve(__dirname);
 

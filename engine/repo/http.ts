@@ -6,21 +6,13 @@
  * cached copy. Every message names the URL through `redactUrl`, and the URL
  * handed to undici has no userinfo, so credentials cannot leak via its errors.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
 import { FetchError, LimitError } from '../errors';
+import { DEFAULT_RETRY, REDIRECTS, retrying, Transient, transientCode, type RetryPolicy } from '../net/retry';
 import { prepareRequest } from './auth';
 import { redactUrl } from './redact';
 
-/** How often and how patiently to retry. */
-export interface RetryPolicy {
-  /** Total tries, first included. */
-  readonly attempts: number;
-  /** Delay before the second try; doubles each time. */
-  readonly baseDelayMs: number;
-  /** Upper bound of one delay. */
-  readonly maxDelayMs: number;
-}
+export { DEFAULT_RETRY, type RetryPolicy } from '../net/retry';
 
 /** Client settings; tests inject small values. */
 export interface HttpOptions {
@@ -42,36 +34,6 @@ export type HttpResult = { readonly status: 200; readonly body: Buffer; readonly
 export interface HttpClient {
   /** Fetches `url` (which may carry credentials); `etag` makes the request conditional. */
   get(url: string, opts?: { etag?: string; maxBytes?: number }): Promise<HttpResult>;
-}
-
-/** Five tries over about four seconds: rides out a mirror restart without stalling a build for long. */
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 8_000 };
-
-const TRANSIENT_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'UND_ERR_CLOSED', 'ETRUNCATED',
-]);
-
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-
-/** A failure worth another try; `status` set for HTTP answers. */
-class Transient extends Error {
-  constructor(
-    message: string,
-    readonly status?: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-function codeOf(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return code;
-  }
-  return undefined;
 }
 
 async function readBody(body: Dispatcher.ResponseData['body'], expected: number | undefined, maxBytes: number, shown: string): Promise<Buffer> {
@@ -130,7 +92,7 @@ export function createHttpClient(opts: HttpOptions = {}): HttpClient {
           ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
         });
       } catch (err) {
-        if (codeOf(err) !== undefined) throw new Transient(`${codeOf(err)}: ${(err as Error).message}`, undefined, { cause: err });
+        if (transientCode(err) !== undefined) throw new Transient(`${transientCode(err)}: ${(err as Error).message}`, undefined, { cause: err });
         throw new FetchError(`GET ${shown} failed: ${(err as Error).message}`, { url: shown, cause: err });
       }
       const location = res.headers.location;
@@ -170,7 +132,7 @@ export function createHttpClient(opts: HttpOptions = {}): HttpClient {
         body = await readBody(res.body, expected, maxBytes, shown);
       } catch (err) {
         if (err instanceof Transient || err instanceof LimitError) throw err;
-        if (codeOf(err) !== undefined) throw new Transient(`${codeOf(err)} while reading the body: ${(err as Error).message}`, undefined, { cause: err });
+        if (transientCode(err) !== undefined) throw new Transient(`${transientCode(err)} while reading the body: ${(err as Error).message}`, undefined, { cause: err });
         throw new FetchError(`reading ${shown} failed: ${(err as Error).message}`, { url: shown, cause: err });
       }
       const tag = res.headers.etag;
@@ -182,25 +144,17 @@ export function createHttpClient(opts: HttpOptions = {}): HttpClient {
     async get(url, getOpts = {}) {
       const shown = redactUrl(url);
       const maxBytes = getOpts.maxBytes ?? 2 ** 31;
-      let last: Transient | undefined;
-      for (let attempt = 0; attempt < retry.attempts; attempt++) {
-        if (attempt > 0) {
-          const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
-          await delay(backoff / 2 + Math.random() * (backoff / 2)); // jitter spreads parallel builds' retries
-        }
-        try {
-          return await once(url, getOpts.etag, maxBytes, shown);
-        } catch (err) {
-          if (!(err instanceof Transient)) throw err;
-          last = err;
-        }
-      }
-      throw new FetchError(`GET ${shown} failed after ${retry.attempts} attempts: ${last?.message ?? 'no attempt was made'}`, {
-        url: shown,
-        ...(last?.status !== undefined ? { status: last.status } : {}),
-        cause: last,
-        hint: 'the server or the network is failing; try again later, or use --offline with a filled cache',
-      });
+      return retrying(
+        retry,
+        () => once(url, getOpts.etag, maxBytes, shown),
+        (last) =>
+          new FetchError(`GET ${shown} failed after ${retry.attempts} attempts: ${last?.message ?? 'no attempt was made'}`, {
+            url: shown,
+            ...(last?.status !== undefined ? { status: last.status } : {}),
+            cause: last,
+            hint: 'the server or the network is failing; try again later, or use --offline with a filled cache',
+          }),
+      );
     },
   };
 }

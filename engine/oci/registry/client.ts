@@ -8,23 +8,16 @@
  * (upload URLs carry opaque state); credentials never reach a message.
  */
 import { Readable } from 'node:stream';
-import { setTimeout as delay } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
 import { RegistryError } from '../../errors';
 import { NO_CREDENTIALS_HINT, RegistryAuth, type CredentialSource, type TokenHttp } from './auth';
+import { DEFAULT_RETRY, REDIRECTS, retrying, Transient, transientCode, type RetryPolicy } from '../../net/retry';
 import { registryScheme } from './scheme';
 
-/** How often and how patiently to retry. */
-export interface RetryPolicy {
-  /** Total tries, first included. */
-  readonly attempts: number;
-  /** Delay before the second try; doubles each time. */
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-}
+export type { RetryPolicy } from '../../net/retry';
 
 /** Five tries over about four seconds: rides out a registry restart or a load balancer hiccup. */
-export const DEFAULT_REGISTRY_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 8_000 };
+export const DEFAULT_REGISTRY_RETRY: RetryPolicy = DEFAULT_RETRY;
 
 /** Settings of one registry's client; tests inject small retry delays. */
 export interface RegistryClientOptions {
@@ -72,22 +65,7 @@ export interface RegistryClient {
   send(req: RegistryRequest): Promise<RegistryResponse>;
 }
 
-const TRANSIENT_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'UND_ERR_CLOSED',
-]);
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_BODY = 16 * 1024 * 1024;
-
-/** The transient error code somewhere in `err`'s cause chain. */
-function transientCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return code;
-  }
-  return undefined;
-}
 
 /** The URL without query or fragment. */
 export function shownUrl(url: string): string {
@@ -126,17 +104,6 @@ export function responseError(res: RegistryResponse, action: string): RegistryEr
     status: res.status,
     ...(hint ? { hint } : {}),
   });
-}
-
-/** A failure worth another try. */
-class Transient extends Error {
-  constructor(
-    message: string,
-    readonly status?: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /** Makes the client for one registry. */
@@ -200,26 +167,19 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
 
   /** `once` with retries on transient failures. */
   async function withRetries(method: string, url: string, headers: Record<string, string>, body: RequestBody | undefined): Promise<RegistryResponse> {
-    let last: Transient | undefined;
-    for (let attempt = 0; attempt < retry.attempts; attempt++) {
-      if (attempt > 0) {
-        const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
-        await delay(backoff / 2 + Math.random() * (backoff / 2)); // jitter spreads parallel uploads' retries
-      }
-      try {
-        return await once(method, url, { ...headers }, body);
-      } catch (err) {
-        if (!(err instanceof Transient)) throw err;
-        last = err;
-      }
-    }
-    const shown = shownUrl(url);
-    throw new RegistryError(`${method} ${shown} failed after ${retry.attempts} attempts: ${last?.message ?? 'no attempt was made'}`, {
-      url: shown,
-      ...(last?.status !== undefined ? { status: last.status } : {}),
-      cause: last,
-      hint: 'the registry or the network is failing; try again later',
-    });
+    return retrying(
+      retry,
+      () => once(method, url, { ...headers }, body),
+      (last) => {
+        const shown = shownUrl(url);
+        return new RegistryError(`${method} ${shown} failed after ${retry.attempts} attempts: ${last?.message ?? 'no attempt was made'}`, {
+          url: shown,
+          ...(last?.status !== undefined ? { status: last.status } : {}),
+          cause: last,
+          hint: 'the registry or the network is failing; try again later',
+        });
+      },
+    );
   }
 
   const tokenHttp: TokenHttp = (req) => withRetries(req.method, req.url, { ...req.headers }, req.body === undefined ? undefined : Buffer.from(req.body));
