@@ -1,11 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateLayout } from '../engine/oci';
 import { sh } from './support/cli';
 import { hasTool, isRoot } from './support/env';
-import { commitAll, digestTree, helloC, makeWorkspace, nxTasks, packPlugin, run, runOk, writeFiles } from './support/nx-workspace';
+import { startRemoteCache } from './support/nx-remote-cache';
+import { startRegistry } from './support/registry';
+import { commitAll, digestTree, helloC, makeWorkspace, nxTasks, packPlugin, run, runAsync, runOk } from './support/nx-workspace';
 
 /**
  * The plugin in a real Nx workspace, once with Nx 22 and once with Nx 24:
@@ -16,6 +18,7 @@ import { commitAll, digestTree, helloC, makeWorkspace, nxTasks, packPlugin, run,
  */
 const ready = hasTool('git') && hasTool('gcc');
 const canRun = ready && ['skopeo', 'umoci', 'runc'].every((t) => hasTool(t)) && isRoot();
+const canPush = ready && ['docker-registry', 'skopeo'].every((t) => hasTool(t));
 
 const VERSIONS = [
   { major: 22, nx: '22.7.12', devkit: '22.7.12' },
@@ -55,6 +58,11 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
     nxOk('g', '@apko/nx:image', 'worker');
     commitAll(ws, 'scaffold');
   }, 300_000);
+
+  // A workspace holds ~100 MB of node_modules; APKO_E2E_KEEP=1 keeps it for a look after a failure.
+  afterAll(() => {
+    if (ws && process.env.APKO_E2E_KEEP !== '1') rmSync(ws, { recursive: true, force: true });
+  });
 
   it('is installed by nx add, whose init registers it, ignores outputs and keys, and makes the signing key pair', () => {
     expect(addOutput).toContain('Generating @apko/nx:init');
@@ -107,6 +115,36 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
     expect(digestTree(join(ws, 'dist'))).toEqual(before);
   });
 
+  it('gets remote cache hits in a second checkout in another directory, since no absolute path enters a hash', async () => {
+    const cache = await startRemoteCache();
+    const other = mkdtempSync(join(tmpdir(), `apko-nx-e2e-nx${major}-clone-`));
+    const scratch = [other];
+    try {
+      runOk(other, 'git', ['clone', '-q', ws, '.']);
+      sh('cp', ['-a', join(ws, 'node_modules'), join(other, 'node_modules')]);
+      copyFileSync(join(ws, 'melange.rsa'), join(other, 'melange.rsa'));
+      // Nx 22 keeps a record of cached tasks in its workspace data: a fresh cache needs a fresh record too.
+      const remote = () => {
+        const [local, data] = [mkdtempSync(join(tmpdir(), 'apko-nx-e2e-local-cache-')), mkdtempSync(join(tmpdir(), 'apko-nx-e2e-data-'))];
+        scratch.push(local, data);
+        return { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: cache.url, NX_CACHE_DIRECTORY: local, NX_WORKSPACE_DATA_DIRECTORY: data };
+      };
+      // A fresh local cache in each checkout and no outputs on disk: the first run builds and uploads, the second can only hit the remote.
+      rmSync(join(ws, 'dist'), { recursive: true });
+      rmSync(join(ws, 'api-server/dist'), { recursive: true });
+      const first = await runAsync(ws, join(ws, 'node_modules', '.bin', 'nx'), ['run', 'api:image', '--output-style=static'], remote());
+      expect(first.code, first.output).toBe(0);
+      expect(cache.hashes.size, first.output).toBe(3);
+      const second = await runAsync(other, join(other, 'node_modules', '.bin', 'nx'), ['run', 'api:image', '--output-style=static'], remote());
+      expect(second.code, second.output).toBe(0);
+      expect([...nxTasks(second.output).values()]).toEqual(['remote cache', 'remote cache', 'remote cache']);
+      expect(digestTree(join(other, 'dist/images'))).toEqual(digestTree(join(ws, 'dist/images')));
+    } finally {
+      await cache.stop();
+      for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('draws the edge api → api-server in nx graph, and none from worker', () => {
     nxOk('graph', '--file=graph.json');
     const graph = JSON.parse(readFileSync(join(ws, 'graph.json'), 'utf8')).graph;
@@ -156,6 +194,21 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
     config.process.terminal = false;
     writeFileSync(configPath, JSON.stringify(config));
     expect(sh('runc', ['run', '--bundle', join(work, 'bundle'), `apko-nx-e2e-${major}-${process.pid}`]).trim()).toBe('hello again from api-server');
+  });
+
+  it.runIf(canPush)('pushes with nx run api:publish --tags, the same index the image target built', async () => {
+    const registry = await startRegistry();
+    try {
+      const ref = `${registry.host}/api:1.0`;
+      const out = nxOk('run', 'api:publish', `--tags=${ref}`, '--output-style=static');
+      expect(nxTasks(out).get('api:image')).toBe('local cache');
+      const local = JSON.parse(readFileSync(join(ws, 'dist/images/api/oci/index.json'), 'utf8')).manifests[0].digest;
+      expect(out).toContain(`${registry.host}/api@${local}`);
+      const pushed = JSON.parse(sh('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${ref}`]));
+      expect(pushed.manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture)).toEqual(['amd64']);
+    } finally {
+      await registry.stop();
+    }
   });
 
   it('fails a broken image config with the engine\'s message and no stack', () => {

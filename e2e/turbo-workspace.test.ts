@@ -1,6 +1,6 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateLayout } from '../engine/oci';
 import { digestTree, helloC, makeWorkspace, packPlugin, runOk } from './support/nx-workspace';
 import { hasTool } from './support/env';
@@ -107,6 +107,11 @@ describe.skipIf(!ready)('apko-nx in a Turborepo', () => {
     runOk(ws, 'git', ['add', '-A']);
     runOk(ws, 'git', ['commit', '-q', '-m', 'turbo workspace']);
   }, 300_000);
+
+  // A workspace holds ~100 MB of node_modules; APKO_E2E_KEEP=1 keeps it for a look after a failure.
+  afterAll(() => {
+    if (ws && process.env.APKO_E2E_KEEP !== '1') rmSync(ws, { recursive: true, force: true });
+  });
 
   it('builds the package, then the image, on the first run', async () => {
     const out = turbo('image');

@@ -5,7 +5,7 @@
  * git repository. One workspace per tool version per test file; the tests of
  * a file run in order against it, as a user's session would.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +40,9 @@ export function workspaceEnv(ws: string, extra: Record<string, string> = {}): No
     NX_SKIP_NX_CACHE: undefined,
     NX_CACHE_DIRECTORY: join(ws, '.nx', 'cache'),
     NX_WORKSPACE_DATA_DIRECTORY: undefined,
+    // Output is parsed: no colours even when CI=true turns them on.
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
     TURBO_TELEMETRY_DISABLED: '1',
     DO_NOT_TRACK: '1',
     GIT_AUTHOR_NAME: 'e2e',
@@ -54,6 +57,18 @@ export function workspaceEnv(ws: string, extra: Record<string, string> = {}): No
 export function run(ws: string, cmd: string, args: readonly string[], extra: Record<string, string> = {}): Run {
   const r = spawnSync(cmd, args, { cwd: ws, env: workspaceEnv(ws, extra), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return { code: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
+}
+
+/** `run` without blocking this process (for servers the command talks to, such as a loopback remote cache). */
+export function runAsync(ws: string, cmd: string, args: readonly string[], extra: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: ws, env: workspaceEnv(ws, extra) });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
 }
 
 /** Like `run`, but throws with the output when the command fails. */
@@ -89,7 +104,8 @@ export function commitAll(ws: string, message: string): void {
 /** Tasks named in Nx's static output, each with how it finished: `ran` or the cache it came from. */
 export function nxTasks(output: string): Map<string, string> {
   const tasks = new Map<string, string>();
-  for (const m of output.matchAll(/^> nx run (\S+)(?:\s+\[([^\]]+)\])?\s*$/gm)) tasks.set(m[1]!, m[2] ?? 'ran');
+  const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
+  for (const m of plain.matchAll(/^> nx run (\S+)(?:\s+\[([^\]]+)\])?\s*$/gm)) tasks.set(m[1]!, m[2] ?? 'ran');
   return tasks;
 }
 

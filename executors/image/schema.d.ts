@@ -1,0 +1,11 @@
+/** Options of `@apko/nx:image` (mirrors schema.json; executors/schemas.test.ts checks the two agree). */
+export interface ImageExecutorSchema {
+  config: string;
+  tag?: string;
+  outputPath: string;
+  archs?: string[];
+  lockfile?: string;
+  cacheDir?: string;
+  offline?: boolean;
+  sbom?: boolean;
+}

@@ -1,0 +1,9 @@
+/** Options of `@apko/nx:package` (mirrors schema.json; executors/schemas.test.ts checks the two agree). */
+export interface PackageExecutorSchema {
+  config: string;
+  outputPath: string;
+  archs?: string[];
+  signingKey?: string;
+  runner?: 'host' | 'chroot';
+  namespace?: string;
+}

@@ -1,0 +1,12 @@
+/** Options of `@apko/nx:publish` (mirrors schema.json; executors/schemas.test.ts checks the two agree). */
+export interface PublishExecutorSchema {
+  config: string;
+  tags?: string[];
+  tag?: string;
+  archs?: string[];
+  lockfile?: string;
+  cacheDir?: string;
+  offline?: boolean;
+  insecure?: boolean;
+  imageRefs?: string;
+}

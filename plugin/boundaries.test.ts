@@ -1,0 +1,48 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * STYLE practice 2 for the Nx-facing folders: plugin/, executors/ and
+ * generators/ reach the engine only through engine/index.ts, never import
+ * each other, and take @nx/devkit from its root (its src/ paths are closed
+ * from Nx 23); tests may also use @nx/devkit/testing.
+ */
+const ROOT = resolve(__dirname, '..');
+const FOLDERS = ['plugin', 'executors', 'generators'];
+const PACKAGES = new Set(['@nx/devkit', 'yaml']);
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return name === 'files' ? [] : sources(p);
+    return p.endsWith('.ts') && !p.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+/** Import specifiers that break the rule, as `file: specifier`. */
+function violations(): string[] {
+  const out: string[] = [];
+  for (const folder of FOLDERS) {
+    for (const file of sources(join(ROOT, folder))) {
+      const isTest = file.endsWith('.test.ts') || file.includes('/testdata/');
+      for (const [, spec] of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s+'([^']+)'/g)) {
+        const ok = spec!.startsWith('.')
+          ? (() => {
+              const target = relative(ROOT, resolve(dirname(file), spec!));
+              return target === 'engine' || (target.split('/')[0] === folder && !target.startsWith('engine/'));
+            })()
+          : builtinModules.includes(spec!.replace(/^node:/, '')) || PACKAGES.has(spec!) || (isTest && ['@nx/devkit/testing', 'vitest'].includes(spec!));
+        if (!ok) out.push(`${relative(ROOT, file)}: ${spec}`);
+      }
+    }
+  }
+  return out;
+}
+
+describe('the Nx-facing folders', () => {
+  it('import the engine only through engine/index.ts, not each other, and @nx/devkit only from its root', () => {
+    expect(violations()).toEqual([]);
+  });
+});

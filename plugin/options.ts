@@ -1,0 +1,63 @@
+/**
+ * The plugin's options as nx.json gives them, and their normalized form. The
+ * normalized options are part of every inferred target's cache key, so they
+ * hold only workspace-relative values: an absolute path here would give each
+ * checkout its own hashes and no cache hit would cross machines.
+ */
+import { posix } from 'node:path';
+
+/** `plugins: [{ plugin: '@apko/nx', options: { … } }]` in nx.json. */
+export interface ApkoPluginOptions {
+  /** Name of the image build target (default `image`). */
+  imageTargetName?: string;
+  /** Name of the uncached push target (default `publish`). */
+  publishTargetName?: string;
+  /** Name of the lock file target (default `lock`). */
+  lockTargetName?: string;
+  /** Name of the melange package target (default `package`). */
+  packageTargetName?: string;
+  /** Workspace-relative directory for images and packages (default `dist`). */
+  outputDir?: string;
+  /** Workspace-relative APK/index download cache; default the engine's (`$APKO_CACHE_DIR`, else `~/.cache/apko-nx`). */
+  cacheDir?: string;
+  /** Architectures packages are built for (default `["x86_64"]`); images take theirs from `archs:` in apko.yaml. */
+  archs?: string[];
+  /** Workspace-relative private key that signs local packages (default `melange.rsa`). */
+  signingKey?: string;
+}
+
+/** Complete options. */
+export interface NormalizedPluginOptions {
+  readonly imageTargetName: string;
+  readonly publishTargetName: string;
+  readonly lockTargetName: string;
+  readonly packageTargetName: string;
+  readonly outputDir: string;
+  readonly cacheDir?: string;
+  readonly archs: readonly string[];
+  readonly signingKey: string;
+}
+
+/** Workspace-relative, forward slashes, no trailing slash; refuses paths that leave the workspace. */
+function workspacePath(p: string, what: string): string {
+  const n = posix.normalize(p.split('\\').join('/')).replace(/\/+$/, '');
+  if (n === '' || n === '.' || posix.isAbsolute(n) || n === '..' || n.startsWith('../')) {
+    throw new Error(`@apko/nx plugin option ${what} must be a path inside the workspace, relative to its root (got "${p}")`);
+  }
+  return n;
+}
+
+/** Fills defaults; the result is stable JSON (fixed key order) for hashing. */
+export function normalizePluginOptions(o: ApkoPluginOptions | undefined): NormalizedPluginOptions {
+  const opts = o ?? {};
+  return {
+    imageTargetName: opts.imageTargetName ?? 'image',
+    publishTargetName: opts.publishTargetName ?? 'publish',
+    lockTargetName: opts.lockTargetName ?? 'lock',
+    packageTargetName: opts.packageTargetName ?? 'package',
+    outputDir: workspacePath(opts.outputDir ?? 'dist', 'outputDir'),
+    ...(opts.cacheDir !== undefined ? { cacheDir: workspacePath(opts.cacheDir, 'cacheDir') } : {}),
+    archs: [...(opts.archs ?? ['x86_64'])],
+    signingKey: workspacePath(opts.signingKey ?? 'melange.rsa', 'signingKey'),
+  };
+}
