@@ -106,3 +106,17 @@ describe('build errors', () => {
     expect(r.stderr).toContain('unknown flag --no-such-flag');
   });
 });
+
+describe('features apko-nx does not build', () => {
+  it.each([
+    ['format: erofs', 'format: erofs\n', /format: erofs is not supported/],
+    ['contents.baseimage', 'contents:\n  baseimage:\n    image: ./base\n    apkindex: ./base-index\n', /contents\.baseimage is not supported/],
+  ])('refuses %s with a clear error instead of building something else', async (_what, yaml, message) => {
+    const ws = await makeWorkspace([BASELAYOUT], ['x86_64']);
+    ws.write('apko.yaml', yaml.startsWith('contents') ? `${yaml}archs: [x86_64]\n` : apkoYaml(ws, { packages: ['test-baselayout'], archs: ['x86_64'], extra: yaml }));
+    const r = runCli(['build', 'apko.yaml', 'x:1', join(ws.dir, 'x.tar')], { cwd: ws.dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toContain('hint:');
+  });
+});

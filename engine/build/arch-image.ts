@@ -59,6 +59,9 @@ export async function buildArchImage(
     },
     paths: config.paths.map((p) => ({ ...p })),
     entrypoint: { ...(config.entrypoint.type ? { type: config.entrypoint.type } : {}), services: { ...config.entrypoint.services } },
+    ...(config.certificates
+      ? { certificates: { additional: config.certificates.additional.map((c) => ({ name: c.name, content: c.content })), providers: [...config.certificates.providers] } }
+      : {}),
     apkoJson: (resolved) =>
       apkoJson(
         { ...config, accounts: { ...config.accounts, ...(resolved.user !== undefined ? { runAs: resolved.user } : {}) } },

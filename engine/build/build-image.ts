@@ -5,7 +5,7 @@
  * them together and decides the build date as apko does.
  */
 import { basename, dirname } from 'node:path';
-import { loadImageConfig, type LoadedConfig } from '../config';
+import type { LoadedConfig } from '../config';
 import type { Digest } from '../digest';
 import { buildIndex, type ImageIndex } from '../oci';
 import { loadKeyring } from '../repo';
@@ -13,6 +13,7 @@ import { openStore, type Store } from '../store';
 import { buildArchImage, type ArchImage } from './arch-image';
 import { imageInputsDigest, loadImage, saveImage, type SbomDoc } from './image-cache';
 import type { LayerStatus } from './layer-cache';
+import { loadForBuild } from './load-config';
 import type { NormalizedBuildOptions } from './options';
 import { checkOutputWritable, writeImageOutput, writeSboms, type OutputKind } from './outputs';
 import { lockedPackages, readLockFor } from './locked-packages';
@@ -104,7 +105,7 @@ async function assemble(
 export async function buildImageFromConfig(opts: NormalizedBuildOptions): Promise<BuildResult> {
   const log = opts.log;
   if (opts.output !== undefined) await checkOutputWritable(opts.output);
-  const loaded = await loadImageConfig(opts.config, opts.overrides, { cwd: opts.cwd, env: opts.env });
+  const loaded = await loadForBuild(opts);
   const warnings = [...loaded.warnings];
   for (const w of loaded.warnings) log(`warning: ${w}`);
   log(`building ${opts.tag} for ${loaded.archs.map((a) => a.apk).join(', ')}`);

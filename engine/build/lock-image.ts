@@ -4,11 +4,12 @@
  * contents) in apko's lock file format.
  */
 import { basename, dirname, extname, join } from 'node:path';
-import { loadImageConfig, type LoadedConfig } from '../config';
+import type { LoadedConfig } from '../config';
 import { writeFileAtomic } from '../fs/atomic';
 import { formatLockFile, lockedPackage, makeLockFile, type LockedRepository, type LockFile } from '../lock';
 import { redactUrl } from '../repo';
 import { openStore } from '../store';
+import { loadForBuild } from './load-config';
 import type { NormalizedBuildOptions } from './options';
 import { resolvePackages } from './packages';
 
@@ -31,7 +32,7 @@ function lockedRepos(entries: readonly string[], loaded: LoadedConfig): LockedRe
 
 /** Builds the lock file value for a config. */
 export async function lockConfig(opts: NormalizedBuildOptions): Promise<{ loaded: LoadedConfig; lock: LockFile }> {
-  const loaded = await loadImageConfig(opts.config, opts.overrides, { cwd: opts.cwd, env: opts.env });
+  const loaded = await loadForBuild(opts);
   const { keyring, archs } = await resolvePackages(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log });
   const c = loaded.config.contents;
   const keys = c.keyring.map((entry) => {

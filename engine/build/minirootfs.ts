@@ -3,13 +3,13 @@
  * no OCI wrapping. Unlike apko (which writes an uncompressed tar under a
  * .tar.gz name), the output really is gzip.
  */
-import { loadImageConfig } from '../config';
 import { OutputError } from '../errors';
 import { writeFileAtomic } from '../fs/atomic';
 import { layersFromTree } from '../layer';
 import { openStore } from '../store';
 import { buildArchImage } from './arch-image';
 import { buildDateFor } from './build-image';
+import { loadForBuild } from './load-config';
 import type { NormalizedBuildOptions } from './options';
 import { checkOutputWritable } from './outputs';
 import { resolvePackages } from './packages';
@@ -18,7 +18,7 @@ import { resolvePackages } from './packages';
 export async function buildMinirootfs(opts: NormalizedBuildOptions): Promise<{ output: string; arch: string; diffId: string; packages: number }> {
   if (opts.output === undefined) throw new OutputError('build-minirootfs needs an output path', { file: '' });
   await checkOutputWritable(opts.output);
-  const full = await loadImageConfig(opts.config, opts.overrides, { cwd: opts.cwd, env: opts.env });
+  const full = await loadForBuild(opts);
   const arch = full.archs[0]!;
   if (full.archs.length > 1) opts.log(`warning: build-minirootfs builds one architecture; using ${arch.apk}`);
   const loaded = { ...full, archs: [arch] };

@@ -2,9 +2,10 @@
  * Resolution without a build: what `show-packages` and `dot` print. Loads the
  * config and the verified indexes and resolves every arch; fetches nothing.
  */
-import { loadImageConfig, type LoadedConfig } from '../config';
+import type { LoadedConfig } from '../config';
 import type { Resolution } from '../resolve';
 import { openStore } from '../store';
+import { loadForBuild } from './load-config';
 import type { NormalizedBuildOptions } from './options';
 import { repositoryOf, resolveWorld } from './packages';
 
@@ -23,7 +24,7 @@ export interface PackageLine {
 export async function resolveImagePackages(
   opts: NormalizedBuildOptions,
 ): Promise<{ loaded: LoadedConfig; resolutions: readonly Resolution[]; lines: ReadonlyArray<readonly PackageLine[]> }> {
-  const loaded = await loadImageConfig(opts.config, opts.overrides, { cwd: opts.cwd, env: opts.env });
+  const loaded = await loadForBuild(opts);
   const world = await resolveWorld(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log });
   const lines = world.resolutions.map((r) =>
     r.packages.map((p) => ({

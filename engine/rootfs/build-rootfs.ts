@@ -3,8 +3,8 @@
  * database skeleton, keyring and world, packages (with scripts.tar,
  * triggers and the installed database), the lib/apk link, accounts,
  * /etc/apko.json, path mutations, runtime keys, the service bundle, busybox
- * links and finally the runtime repositories. Certificates and ld.so.cache
- * (steps h, i, n) belong to their own modules and run on the result.
+ * links and finally the runtime repositories. Certificates (steps h, i) come
+ * after the path mutations, as in apko; ld.so.cache (step n) is not written.
  */
 import type { ApkPackage } from '../apk/package';
 import type { TarEntry } from '../tar/types';
@@ -12,6 +12,7 @@ import { mutateAccounts } from './accounts';
 import { writeKeys, writeRepositories, writeWorld } from './apk-files';
 import { DB_DIR, initDatabase, linkApkDatabase } from './base-layout';
 import { installBusyboxLinks } from './busybox';
+import { installCertificates } from './certificates';
 import { installPackage, keptEntries, newInstallState } from './install';
 import { formatInstalled } from './installed-db';
 import { installedRecord } from './installed-record';
@@ -62,6 +63,7 @@ export function buildRootfs(input: RootfsInput): RootfsResult {
   const apkoJson = typeof input.apkoJson === 'function' ? input.apkoJson({ user }) : input.apkoJson;
   tree.writeFile('etc/apko.json', apkoJson, { mode: 0o444 });
   mutatePaths(tree, input.paths ?? []);
+  warnings.push(...installCertificates(tree, { ...(input.certificates ? { certificates: input.certificates } : {}), installed, buildDate: input.buildDate }));
   installRuntimeKeyring(tree, input.runtimeKeyring ?? [], input.buildDate);
   writeServiceBundle(tree, input.entrypoint);
   const busybox = installBusyboxLinks(tree, installed);

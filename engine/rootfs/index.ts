@@ -7,6 +7,7 @@
 export { buildRootfs } from './build-rootfs';
 export type {
   AccountsInput,
+  CertificatesInput,
   ApkoJsonSource,
   EntrypointInput,
   GroupInput,
@@ -23,3 +24,4 @@ export { installedRecord } from './installed-record';
 export { parseOsRelease, readOsRelease } from './os-release';
 export { pathCompare } from './path-order';
 export { DB_DIR } from './base-layout';
+export { installCertificates, CA_BUNDLES } from './certificates';

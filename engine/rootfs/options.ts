@@ -63,6 +63,13 @@ export interface RuntimeKey {
   content: string;
 }
 
+/** `certificates`: extra CA certificates, inline or from provider packages. */
+export interface CertificatesInput {
+  additional: { name: string; content: string }[];
+  /** Names (package names or provides) of packages whose certificate files join the bundles. */
+  providers: string[];
+}
+
 /** Bytes for /etc/apko.json, or a function of the resolved run-as user (apko writes it after accounts). */
 export type ApkoJsonSource = string | ((resolved: { user?: string }) => string);
 
@@ -82,6 +89,7 @@ export interface RootfsInput {
   accounts?: AccountsInput;
   paths?: PathMutation[];
   entrypoint?: EntrypointInput;
+  certificates?: CertificatesInput;
   apkoJson: ApkoJsonSource;
   /** Seconds; mtime of scripts.tar entries and runtime keys. */
   buildDate: number;

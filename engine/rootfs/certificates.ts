@@ -1,0 +1,93 @@
+/**
+ * CA certificates (apko's certificates handler, ref 3.15): certificates from
+ * `certificates.additional` and from packages named in
+ * `certificates.providers` are written to /usr/local/share/ca-certificates
+ * and appended to every CA bundle the image has; then, always, each bundle
+ * gets its `.<name>.sha256` sidecar. Nothing runs update-ca-certificates.
+ * The Java truststore is not rewritten (a warning says so).
+ */
+import { createHash, X509Certificate } from 'node:crypto';
+import type { ApkPackage } from '../apk/package';
+import { ConfigError } from '../errors';
+import { rewriteFile } from './file-edit';
+import type { CertificatesInput } from './options';
+import type { Tree } from './tree';
+
+/** The bundles apko appends to, when they exist. */
+export const CA_BUNDLES: readonly string[] = ['etc/ssl/certs/ca-certificates.crt', 'var/lib/ecs/deps/execute-command/certs/tls-ca-bundle.pem', 'kaniko/ssl/certs/ca-certificates.crt'];
+const JAVA_TRUSTSTORE = 'etc/ssl/certs/java/cacerts';
+const CERT_DIR = 'usr/local/share/ca-certificates';
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
+const NAME = /^[a-zA-Z0-9_-]+[a-zA-Z0-9_.-]*$/;
+
+/** Parses text holding exactly one PEM CERTIFICATE; undefined when it does not. */
+function oneCertificate(text: string): X509Certificate | undefined {
+  const blocks = [...text.matchAll(PEM_BLOCK)];
+  if (blocks.length !== 1 || blocks[0]![1] !== 'CERTIFICATE') return undefined;
+  try {
+    return new X509Certificate(blocks[0]![0]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Certificate files the named provider packages install, in path order. */
+function providedCertificates(tree: Tree, installed: readonly ApkPackage[], providers: readonly string[]): X509Certificate[] {
+  const wanted = new Set(providers);
+  const owners = new Set(
+    installed
+      .filter((p) => wanted.has(p.pkginfo.pkgname) || p.pkginfo.provides.some((pr) => wanted.has(pr.split('=')[0]!)))
+      .map((p) => p.pkginfo.pkgname),
+  );
+  const certs: X509Certificate[] = [];
+  for (const path of tree.below(CERT_DIR)) {
+    const node = tree.get(path);
+    if (node?.type !== 'file' || !node.owner || !owners.has(node.owner) || !/\.(crt|pem)$/.test(path)) continue;
+    const cert = oneCertificate(node.data?.toString('utf8') ?? '');
+    if (cert) certs.push(cert);
+  }
+  return certs;
+}
+
+/** Applies `certificates` and writes the bundle checksums; returns warnings. */
+export function installCertificates(
+  tree: Tree,
+  input: { certificates?: CertificatesInput; installed: readonly ApkPackage[]; buildDate: number },
+): string[] {
+  const warnings: string[] = [];
+  const attrs = { mode: 0o644, mtime: input.buildDate };
+  if (input.certificates) {
+    const collected: X509Certificate[] = [];
+    for (const [i, extra] of input.certificates.additional.entries()) {
+      const where = `certificates.additional[${i}] "${extra.name}"`;
+      if (!NAME.test(extra.name)) throw new ConfigError(`${where}: the name may only hold letters, digits, "_", "-" and "."`, { path: `certificates.additional[${i}].name` });
+      const cert = oneCertificate(extra.content);
+      if (!cert) {
+        throw new ConfigError(`${where} must be exactly one PEM CERTIFICATE block`, {
+          path: `certificates.additional[${i}].content`,
+          hint: 'paste the certificate as "-----BEGIN CERTIFICATE-----" … "-----END CERTIFICATE-----"',
+        });
+      }
+      tree.mkdirAll(CERT_DIR, { mode: 0o755 });
+      tree.writeFile(`${CERT_DIR}/${extra.name}-${createHash('sha256').update(cert.raw).digest('hex')}.crt`, cert.toString(), attrs);
+      collected.push(cert);
+    }
+    collected.push(...providedCertificates(tree, input.installed, input.certificates.providers));
+    const pem = collected.map((c) => `${c.toString().trimEnd()}\n`).join('');
+    for (const bundle of CA_BUNDLES) {
+      const current = tree.readFile(bundle);
+      if (current !== undefined && pem !== '') rewriteFile(tree, bundle, Buffer.concat([current, Buffer.from(pem)]));
+    }
+    if (collected.length > 0 && tree.readFile(JAVA_TRUSTSTORE) !== undefined) {
+      warnings.push(`/${JAVA_TRUSTSTORE} was not updated with the extra certificates; Java programs will not trust them`);
+    }
+  }
+  for (const bundle of [...CA_BUNDLES, JAVA_TRUSTSTORE]) {
+    const data = tree.readFile(bundle);
+    if (data === undefined) continue;
+    const dir = bundle.split('/').slice(0, -1).join('/');
+    const base = bundle.split('/').pop()!;
+    tree.writeFile(`${dir}/.${base}.sha256`, `${createHash('sha256').update(data).digest('hex')}  ${base}\n`, { mode: 0o444, mtime: input.buildDate });
+  }
+  return warnings;
+}
