@@ -163,6 +163,22 @@ describe.skipIf(!tools)('apko-nx publish', () => {
     expect(r.stderr).toMatch(/e2e\/mirror: \d+ blobs \(0 uploaded, \d+ mounted, 0 already there\)/);
   });
 
+  it('mounts blobs from a repository that an earlier publish run pushed to', async () => {
+    const first = await publish(['apko.yaml', `${proxy.host}/e2e/origin:1`]);
+    expect(first.code, first.stderr).toBe(0);
+    proxy.seen.length = 0;
+    const r = await publish(['apko.yaml', `${proxy.host}/e2e/elsewhere:1`]);
+    expect(r.code, r.stderr).toBe(0);
+    // Every layer comes over by a mount from the earlier run's repository; only the SBOMs
+    // (which name the new repository) are new bytes.
+    const layers = await layerDigests(`${registry.host}/e2e/elsewhere:1`);
+    const mounted = proxy.seen
+      .filter((s) => s.method === 'POST' && s.status === 201 && s.path.startsWith('/v2/e2e/elsewhere/blobs/uploads/?mount='))
+      .map((s) => new URL(s.path, 'http://x').searchParams.get('mount'));
+    for (const l of layers) expect(mounted).toContain(l);
+    expect(uploaded().filter((d) => layers.includes(d!))).toEqual([]);
+  });
+
   it('ends with a correct image when the registry fails the first two PUTs with 500', async () => {
     let puts = 0;
     fault = (req) => (req.method === 'PUT' && ++puts <= 2 ? 500 : undefined);

@@ -21,6 +21,7 @@ import {
   type PushResult,
   type Reference,
 } from '../oci/registry';
+import { openStore, pushedKey, type Store } from '../store';
 import { buildImageFromConfig, type BuildResult } from './build-image';
 import { normalizeBuildOptions, type BuildOptions, type NormalizedBuildOptions } from './options';
 import { toolVersion } from './tool-version';
@@ -85,20 +86,52 @@ function sbomAttachments(built: BuildResult): PushAttachment[] {
   return built.sbomDocs.map((d) => ({ subject: d.subject, artifactType: SPDX_ARTIFACT_TYPE, title: d.name, bytes: Buffer.from(d.text, 'utf8') }));
 }
 
+const REMEMBERED_REPOSITORIES = 8;
+
+/** Per registry of `targets`, the repositories earlier pushes completed (most recent first). */
+async function rememberedRepositories(store: Store, targets: readonly Reference[]): Promise<Map<string, string[]>> {
+  const known = new Map<string, string[]>();
+  for (const registry of new Set(targets.map((t) => t.registry))) {
+    const entry = await store.get(pushedKey(registry));
+    let repos: unknown = [];
+    try {
+      repos = entry ? JSON.parse(entry.data.toString('utf8')) : [];
+    } catch {
+      repos = [];
+    }
+    known.set(registry, Array.isArray(repos) ? repos.filter((r): r is string => typeof r === 'string') : []);
+  }
+  return known;
+}
+
+/** Records the repositories this push completed, so later pushes can mount blobs from them. */
+async function rememberPush(store: Store, targets: readonly Reference[], known: ReadonlyMap<string, readonly string[]>): Promise<void> {
+  for (const registry of new Set(targets.map((t) => t.registry))) {
+    const pushedNow = targets.filter((t) => t.registry === registry).map((t) => t.repository).reverse();
+    const repos = [...new Set([...pushedNow, ...(known.get(registry) ?? [])])].slice(0, REMEMBERED_REPOSITORIES);
+    await store.put(pushedKey(registry), Buffer.from(JSON.stringify(repos)));
+  }
+}
+
 /** Builds the image and pushes it to every tag; writes the refs file when asked. */
 export async function publishImage(opts: NormalizedPublishOptions): Promise<PublishResult> {
   const built = await buildImageFromConfig(opts);
   const attachments = opts.sbom ? sbomAttachments(built) : [];
   const credentials = dockerCredentials({ env: opts.env });
   const userAgent = `apko-nx/${toolVersion()}`;
+  const targets = opts.tags.map(parseReference);
+  const store = openStore(opts.cacheDir);
+  const known = await rememberedRepositories(store, targets);
   const pushed = await pushImageIndex({
     index: built.index,
-    targets: opts.tags.map(parseReference),
+    targets,
     attachments,
     created: built.buildDate,
     clientFor: (registry) => createRegistryClient({ registry, insecure: opts.insecure, credentials, userAgent }),
+    mountCandidates: (registry) => known.get(registry) ?? [],
     log: opts.log,
   });
+  await rememberPush(store, targets, known);
   if (opts.imageRefs !== undefined) {
     try {
       await writeFileAtomic(opts.imageRefs, `${pushed.imageRefs.join('\n')}\n`);

@@ -56,3 +56,8 @@ export function imageKey(inputsDigest: string): string {
 export function blobKey(digest: string): string {
   return `blob:${STORE_KEY_VERSION}:${digest}`;
 }
+
+/** The repositories of `registry` that earlier pushes completed, most recent first (blob mount sources). */
+export function pushedKey(registry: string): string {
+  return `pushed:${STORE_KEY_VERSION}:${registry}`;
+}

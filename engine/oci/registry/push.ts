@@ -2,8 +2,9 @@
  * The whole push of a multi-arch image, ordered so that a failure at any
  * point leaves no tag pointing at something incomplete. For each target
  * repository (in the order the tags name them): every layer and config blob
- * (present, mounted from a repository pushed earlier in this run on the same
- * registry, or uploaded), each arch's manifest by digest, each arch's
+ * (present; mounted from a repository of the same registry pushed earlier in
+ * this run or, when the caller remembers them, by earlier runs; or uploaded),
+ * each arch's manifest by digest, each arch's
  * attachments (SBOMs), the index by digest and its attachments. Only when
  * every repository holds the complete image is the index PUT to each tag.
  */
@@ -41,6 +42,8 @@ export interface PushInput {
   readonly chunkSize?: number;
   /** Blobs pushed in parallel per repository (default 4). */
   readonly concurrency?: number;
+  /** Repositories of a registry that earlier pushes completed, most recent first: tried as mount sources after this push's own. */
+  readonly mountCandidates?: (registry: string) => readonly string[];
   readonly log?: (line: string) => void;
 }
 
@@ -88,7 +91,8 @@ export async function pushImageIndex(input: PushInput): Promise<PushResult> {
     const client = clientOf(repo.registry);
     const name = repositoryName(repo);
     // Repositories already complete on the same registry can lend their blobs.
-    const mountFrom = repos.slice(0, i).filter((r) => r.registry === repo.registry).map((r) => r.repository);
+    const earlier = repos.slice(0, i).filter((r) => r.registry === repo.registry).map((r) => r.repository);
+    const mountFrom = [...new Set([...earlier, ...(input.mountCandidates?.(repo.registry) ?? [])])].filter((r) => r !== repo.repository);
     const outcomes = await Promise.all(
       blobs.map((b) => limit(() => pushBlob(client, repo.repository, b, { mountFrom, ...(input.chunkSize !== undefined ? { chunkSize: input.chunkSize } : {}) }))),
     );
