@@ -77,6 +77,13 @@ describe('apko-nx verbs', () => {
     expect(readTar(gunzipSync(readFileSync(out))).find((e) => e.name === 'etc/apk/arch')!.data.toString()).toBe('aarch64\n');
   });
 
+  it('build writes an OCI layout into a new directory named with a trailing slash', () => {
+    const r = runCli(['build', 'apko.yaml', 'slash:1', 'fresh/dir/'], { cwd: ws.dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(ws.dir, 'fresh', 'dir', 'index.json'))).toBe(true);
+    expect(existsSync(join(ws.dir, 'fresh', 'dir', 'oci-layout'))).toBe(true);
+  });
+
   it('--help lists every verb and exits 0; no arguments exits 2', () => {
     const help = runCli(['--help'], { cwd: ws.dir });
     expect(help.code).toBe(0);
