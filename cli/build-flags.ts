@@ -4,7 +4,7 @@
  * `lock` and `publish` accept the same spellings.
  */
 import type { BuildOptions } from '../engine';
-import { bool, list, str, type FlagSpec, type ParsedArgs } from './args';
+import { bool, list, str, UsageError, type FlagSpec, type ParsedArgs } from './args';
 
 /** Flags that change what gets resolved. */
 export const RESOLVE_FLAGS: Readonly<Record<string, FlagSpec>> = {
@@ -25,7 +25,7 @@ export const IMAGE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   annotations: { type: 'list', value: 'KEY:VALUE', description: 'OCI annotation (repeatable); overrides the config' },
   'build-date': { type: 'string', value: 'RFC3339', description: 'floor of the build date (SOURCE_DATE_EPOCH wins)' },
   sbom: { type: 'boolean', description: 'write SBOMs (default true; --sbom=false to skip)' },
-  'sbom-path': { type: 'string', value: 'DIR', description: 'directory for the SBOMs (default: beside the output)' },
+  'sbom-path': { type: 'string', value: 'DIR', description: 'directory for the SBOMs (build: default beside the output; publish: written only when set)' },
   'sbom-formats': { type: 'list', split: true, value: 'FMT', description: 'SBOM formats; only spdx is supported' },
   vcs: { type: 'boolean', description: 'accepted for apko compatibility; only vcs-url from the config is used' },
   format: { type: 'string', value: 'FMT', description: 'layer format: tar (default)' },
@@ -34,6 +34,8 @@ export const IMAGE_FLAGS: Readonly<Record<string, FlagSpec>> = {
 
 /** Maps parsed flags onto build options. */
 export function buildOptionsFrom(p: ParsedArgs, base: Pick<BuildOptions, 'config' | 'tag'> & Partial<BuildOptions>): BuildOptions {
+  const unsupported = list(p, 'sbom-formats').filter((f) => f !== 'spdx');
+  if (unsupported.length > 0) throw new UsageError(`--sbom-formats ${unsupported.join(',')} is not supported`, 'apko-nx writes SPDX 2.3 JSON SBOMs; use --sbom-formats spdx or leave it out');
   return {
     ...base,
     arch: list(p, 'arch'),

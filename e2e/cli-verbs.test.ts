@@ -84,6 +84,12 @@ describe('apko-nx verbs', () => {
     expect(existsSync(join(ws.dir, 'fresh', 'dir', 'oci-layout'))).toBe(true);
   });
 
+  it('build refuses an SBOM format it cannot write rather than ignoring it', () => {
+    const r = runCli(['build', 'apko.yaml', 'x:1', 'x.tar', '--sbom-formats', 'spdx,cyclonedx'], { cwd: ws.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--sbom-formats cyclonedx is not supported');
+  });
+
   it('--help lists every verb and exits 0; no arguments exits 2', () => {
     const help = runCli(['--help'], { cwd: ws.dir });
     expect(help.code).toBe(0);
