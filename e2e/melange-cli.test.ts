@@ -186,3 +186,13 @@ pipeline:
     expect(r.stderr).toContain('--var novalue is not KEY=VALUE');
   });
 });
+
+describe('melange build environment appends', () => {
+  it('refuses -p without --runner chroot, since the host runner has no environment to extend', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'melange-append-'));
+    writeFileSync(join(dir, 'melange.yaml'), 'package:\n  name: x\n  version: 1.0.0\n  epoch: 0\npipeline:\n  - runs: "true"\n');
+    const r = runCli(['melange', 'build', 'melange.yaml', '-p', 'busybox'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--package-append shapes the chroot build environment and needs --runner chroot');
+  });
+});

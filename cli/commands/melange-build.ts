@@ -40,15 +40,30 @@ export const melangeBuildCommand: Command = {
     'generate-index': { type: 'boolean', description: 'update <out-dir>/<arch>/APKINDEX.tar.gz (default true; --generate-index=false to skip)' },
     'cache-dir': { type: 'string', value: 'DIR', description: 'package cache for the chroot environment (default: $APKO_CACHE_DIR, else ~/.cache/apko-nx)' },
     offline: { type: 'boolean', description: 'chroot environment: use the cache and local repositories only' },
+    'repository-append': { type: 'list', alias: 'r', value: 'REPO', description: 'chroot environment: extra repository (repeatable)' },
+    'keyring-append': { type: 'list', alias: 'k', value: 'KEY', description: 'chroot environment: extra trusted public key (repeatable)' },
+    'package-append': { type: 'list', alias: 'p', value: 'PKG', description: 'chroot environment: extra package (repeatable)' },
   },
   arity: [1, 1],
   async run(p, io) {
     const key = str(p, 'signing-key');
     const runner = str(p, 'runner') as MelangeBuildOptions['runner'];
     const cacheDir = str(p, 'cache-dir');
+    const appended = ['repository-append', 'keyring-append', 'package-append'].filter((f) => list(p, f).length > 0);
+    if (appended.length > 0 && runner !== 'chroot') {
+      throw new UsageError(`--${appended[0]} shapes the chroot build environment and needs --runner chroot`, 'the host runner uses the build machine as it is');
+    }
     const prepareRoot =
       runner === 'chroot'
-        ? rootPreparer({ cwd: io.cwd, cacheDir: defaultCacheDir({ ...(cacheDir !== undefined ? { cacheDir } : {}), env: io.env, cwd: io.cwd }), offline: bool(p, 'offline'), log: io.err })
+        ? rootPreparer({
+            cwd: io.cwd,
+            cacheDir: defaultCacheDir({ ...(cacheDir !== undefined ? { cacheDir } : {}), env: io.env, cwd: io.cwd }),
+            offline: bool(p, 'offline'),
+            log: io.err,
+            repositoryAppend: list(p, 'repository-append'),
+            keyringAppend: list(p, 'keyring-append'),
+            packageAppend: list(p, 'package-append'),
+          })
         : undefined;
     const opts = normalizeMelangeBuildOptions(
       {

@@ -48,6 +48,14 @@ describe('rootPreparer', () => {
     });
   });
 
+  it('adds melange\'s -r/-k/-p appends to the environment', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prepare-root-append-'));
+    const bare: BuildEnvironment = { contents: { repositories: [], keyring: [], packages: [] }, environment: {}, accounts: { users: [], groups: [] }, archs: [] };
+    await rootPreparer({ cwd, cacheDir: join(cwd, 'cache'), repositoryAppend: ['./repo'], keyringAppend: ['./keys/test.rsa.pub'], packageAppend: ['tools'] })(bare, X86, dir);
+    expect(readFileSync(join(dir, 'etc/apk/world'), 'utf8')).toBe('shell=1.0-r0\ntools=2.0-r1\n');
+    expect(readFileSync(join(dir, 'etc/apk/keys/test.rsa.pub'), 'utf8')).toBe(key.publicKeyPem);
+  });
+
   it('writes the resolved environment (with dependencies, keys and the apk database) into the directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'prepare-root-out-'));
     const logs: string[] = [];

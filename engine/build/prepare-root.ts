@@ -25,6 +25,10 @@ export interface PrepareRootOptions {
   readonly cacheDir: string;
   readonly offline?: boolean;
   readonly log?: (line: string) => void;
+  /** melange's `-r/-k/-p`: appended to the environment's repositories, keyring and packages. */
+  readonly repositoryAppend?: readonly string[];
+  readonly keyringAppend?: readonly string[];
+  readonly packageAppend?: readonly string[];
 }
 
 /** The name errors in the generated config are reported under. */
@@ -63,7 +67,17 @@ export function environmentConfig(environment: BuildEnvironment, arch: Arch, cwd
 /** A PrepareRoot for the melange chroot runner that builds the environment with the image engine. */
 export function rootPreparer(o: PrepareRootOptions): PrepareRoot {
   const log = o.log ?? (() => undefined);
-  return async (environment, arch, dir) => {
+  return async (given, arch, dir) => {
+    const c = given.contents;
+    const environment = {
+      ...given,
+      contents: {
+        ...c,
+        repositories: [...c.repositories, ...(o.repositoryAppend ?? [])],
+        keyring: [...c.keyring, ...(o.keyringAppend ?? [])],
+        packages: [...c.packages, ...(o.packageAppend ?? [])],
+      },
+    };
     const loaded = environmentConfig(environment, arch, o.cwd);
     log(`build environment: ${environment.contents.packages.join(', ') || '(no packages)'} for ${arch.apk}`);
     const { keyring, archs } = await resolvePackages(loaded, { store: openStore(o.cacheDir), offline: o.offline ?? false, log });
