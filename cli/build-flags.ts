@@ -27,7 +27,7 @@ export const IMAGE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   sbom: { type: 'boolean', description: 'write SBOMs (default true; --sbom=false to skip)' },
   'sbom-path': { type: 'string', value: 'DIR', description: 'directory for the SBOMs (build: default beside the output; publish: written only when set)' },
   'sbom-formats': { type: 'list', split: true, value: 'FMT', description: 'SBOM formats; only spdx is supported' },
-  vcs: { type: 'boolean', description: 'accepted for apko compatibility; only vcs-url from the config is used' },
+  vcs: { type: 'boolean', description: 'without vcs-url in the config, annotate the source repository and commit from git (off by default: build tools do not hash the commit)' },
   format: { type: 'string', value: 'FMT', description: 'layer format: tar (default)' },
   lockfile: { type: 'string', value: 'FILE', description: 'install exactly the packages of this lock file (see apko-nx lock); no index is read' },
 };
@@ -53,6 +53,7 @@ export function buildOptionsFrom(p: ParsedArgs, base: Pick<BuildOptions, 'config
     sbom: p.flags.sbom === undefined ? true : p.flags.sbom === true,
     offline: bool(p, 'offline'),
     verbose: bool(p, 'verbose'),
+    vcs: bool(p, 'vcs'),
     ...(str(p, 'lockfile') !== undefined ? { lockfile: str(p, 'lockfile') } : {}),
   };
 }

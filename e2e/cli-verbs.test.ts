@@ -99,6 +99,28 @@ describe('apko-nx verbs', () => {
   });
 });
 
+describe('build --vcs', () => {
+  it('annotates the image with the git origin and commit of the config, and says when there is none', async () => {
+    const ws = await makeWorkspace([BASELAYOUT], ['x86_64']);
+    ws.write('apko.yaml', apkoYaml(ws, { packages: ['test-baselayout'], archs: ['x86_64'] }));
+    const plain = runCli(['build', 'apko.yaml', 'vcs:1', 'plain/', '--vcs'], { cwd: ws.dir });
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stderr).toContain('is not in a git checkout with an origin remote');
+    const env = cleanEnv({ GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' });
+    const git = (...args: string[]) => sh('git', ['-C', ws.dir, ...args]).trim();
+    git('init', '-q');
+    git('remote', 'add', 'origin', 'https://token@example.com/team/images.git');
+    git('add', 'apko.yaml');
+    sh('git', ['-C', ws.dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'config']);
+    const r = runCli(['build', 'apko.yaml', 'vcs:1', 'annotated/', '--vcs'], { cwd: ws.dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    const top = JSON.parse(readFileSync(join(ws.dir, 'annotated', 'index.json'), 'utf8'));
+    const index = JSON.parse(readFileSync(join(ws.dir, 'annotated', 'blobs', 'sha256', top.manifests[0].digest.slice(7)), 'utf8'));
+    expect(index.annotations['org.opencontainers.image.source']).toBe('https://example.com/team/images.git');
+    expect(index.annotations['org.opencontainers.image.revision']).toBe(git('rev-parse', 'HEAD'));
+  });
+});
+
 describe('the README main job', () => {
   it('builds the bundled example offline and prints its digest and SBOM paths', () => {
     const dir = mkdtempSync(join(tmpdir(), 'apko-example-'));

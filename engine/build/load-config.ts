@@ -1,11 +1,13 @@
 /**
  * Loading the config for a build, and refusing up front what this engine
  * does not build, rather than silently producing something else: apko's
- * experimental EROFS layers and base images.
+ * experimental EROFS layers and base images. With --vcs, a config without
+ * vcs-url gets one from git.
  */
 import { loadImageConfig, type LoadedConfig } from '../config';
 import { ConfigError } from '../errors';
 import type { NormalizedBuildOptions } from './options';
+import { probeVcsUrl } from './vcs';
 
 /** Throws a ConfigError for a config that asks for a feature the engine lacks. */
 export function assertBuildable(loaded: LoadedConfig): void {
@@ -29,5 +31,11 @@ export function assertBuildable(loaded: LoadedConfig): void {
 export async function loadForBuild(opts: NormalizedBuildOptions): Promise<LoadedConfig> {
   const loaded = await loadImageConfig(opts.config, opts.overrides, { cwd: opts.cwd, env: opts.env });
   assertBuildable(loaded);
-  return loaded;
+  if (!opts.vcs || loaded.config.vcsUrl) return loaded;
+  const vcsUrl = probeVcsUrl(loaded.file);
+  if (vcsUrl === undefined) {
+    opts.log(`warning: --vcs: ${loaded.file} is not in a git checkout with an origin remote; no source annotation added`);
+    return loaded;
+  }
+  return { ...loaded, config: { ...loaded.config, vcsUrl } };
 }

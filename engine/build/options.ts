@@ -30,6 +30,8 @@ export interface BuildOptions extends ConfigOverrides {
   log?: (line: string) => void;
   /** More progress, including the cache location. */
   verbose?: boolean;
+  /** Derive `vcs-url` from git when the config has none (apko's --vcs; off by default here, see vcs.ts). */
+  vcs?: boolean;
 }
 
 /** Complete build options. */
@@ -47,6 +49,7 @@ export interface NormalizedBuildOptions {
   readonly overrides: ConfigOverrides;
   readonly log: (line: string) => void;
   readonly verbose: boolean;
+  readonly vcs: boolean;
 }
 
 /** Fills defaults and makes paths absolute against `cwd`. */
@@ -79,5 +82,6 @@ export function normalizeBuildOptions(o: BuildOptions, cwd: string = o.cwd ?? pr
     overrides,
     log: o.log ?? (() => undefined),
     verbose: o.verbose ?? false,
+    vcs: o.vcs ?? false,
   });
 }
