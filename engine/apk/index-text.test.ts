@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FormatError } from '../errors';
 import { formatIndexEntry, formatIndexText, parseIndexText } from './index-text';
 import type { IndexEntry } from './types';
+import { minimalEntry } from './testdata/index-entry';
 
 const FULL_RECORD = [
   'C:Q1LLq2qDNrS/qRnhxQ3hsY/sHbQnc=',
@@ -48,23 +49,7 @@ const FULL_ENTRY: IndexEntry = {
   replacesPriority: 10,
 };
 
-function minimal(name: string, version = '1.0-r0'): IndexEntry {
-  return {
-    checksum: 'Q1AAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
-    name,
-    version,
-    arch: 'aarch64',
-    size: 1,
-    installedSize: 2,
-    description: '',
-    url: '',
-    license: 'MIT',
-    depends: [],
-    provides: [],
-    installIf: [],
-    replaces: [],
-  };
-}
+const minimal = minimalEntry;
 
 describe('parseIndexText', () => {
   it('reads every field apk-tools writes', () => {

@@ -5,7 +5,7 @@ import { splitMembers } from './gzip-members';
 import { readApkIndex } from './index-read';
 import { signApkIndex, writeApkIndex } from './index-write';
 import { generateKeyPair, type KeyPair } from './keys';
-import type { IndexEntry } from './types';
+import { minimalEntry } from './testdata/index-entry';
 
 let alice: KeyPair;
 let bob: KeyPair;
@@ -15,23 +15,7 @@ beforeAll(() => {
   bob = generateKeyPair('bob', 2048);
 });
 
-function entry(name: string, version: string): IndexEntry {
-  return {
-    checksum: 'Q1AAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
-    name,
-    version,
-    arch: 'aarch64',
-    size: 1,
-    installedSize: 2,
-    description: '',
-    url: '',
-    license: 'MIT',
-    depends: [],
-    provides: [],
-    installIf: [],
-    replaces: [],
-  };
-}
+const entry = minimalEntry;
 
 const ENTRIES = [entry('zlib', '1.3-r0'), entry('a-b', '2-r0'), entry('a', '10-r0'), entry('a', '9-r0'), entry('B', '1-r0')];
 
