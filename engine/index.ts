@@ -34,7 +34,6 @@ export { writeApkIndex, signApkIndex, type WriteApkIndexOptions, type IndexSigni
 export {
   loadRepository,
   loadKeyring,
-  fetchPackageBytes,
   parseRepository,
   redactUrl,
   createHttpClient,
@@ -42,6 +41,8 @@ export {
   type LoadRepositoryOptions,
   type HttpClient,
 } from './repo';
+export { fetchPackageBytes } from './fetch';
+export { toolVersion } from './tool-version';
 export { openStore, defaultCacheDir, cleanCache, type Store } from './store';
 
 export { loadImageConfig, printConfig, parseArch, resolveArchs, hostArch, type LoadedConfig, type ImageConfig, type Arch, type ConfigOverrides } from './config';
@@ -54,16 +55,14 @@ export {
   lockImage,
   defaultLockPath,
   normalizeBuildOptions,
-  resolvePackages,
   resolveImagePackages,
   formatPackageLine,
   PACKAGE_FORMATS,
-  toolVersion,
   type PackageLine,
   type BuildOptions,
   type NormalizedBuildOptions,
   type BuildResult,
-} from './build';
+} from './image';
 export { writeExampleWorkspace, EXAMPLE_CONFIG, type ExampleWorkspace } from './example/example-workspace';
 export { writeLocalRepository, type PackageSpec } from './example/local-repository';
 export { parseLockFile, formatLockFile, type LockFile, type LockedPackage } from './lock';
@@ -79,6 +78,6 @@ export {
   type BuiltPackage,
   type KeygenResult,
 } from './melange';
-export { rootPreparer, environmentConfig, type PrepareRootOptions } from './build/prepare-root';
-export { materializeTree, type MaterializeOptions, type MaterializeResult } from './build/materialize';
-export { publishImage, normalizePublishOptions, type PublishOptions, type NormalizedPublishOptions, type PublishResult } from './build/publish';
+export { rootPreparer, environmentConfig, type PrepareRootOptions } from './buildroot/prepare-root';
+export { materializeTree, type MaterializeOptions, type MaterializeResult } from './buildroot/materialize';
+export { publishImage, normalizePublishOptions, type PublishOptions, type NormalizedPublishOptions, type PublishResult } from './publish/publish';

@@ -5,6 +5,8 @@
  * is what goes into `/etc/apk/repositories` and `/etc/apko.json`.
  */
 import { isAbsolute, resolve } from 'node:path';
+import { compareBytes } from '../order';
+import type { ImageConfig } from './types';
 
 /** A parsed `contents.*repositories` entry. */
 export interface RepositoryRef {
@@ -41,4 +43,16 @@ export function parseRepositoryEntry(entry: string, workDir: string): Repository
     local,
     resolved: resolveLocation(location, workDir),
   };
+}
+
+/** Build-time repositories: the sorted union of `build_repositories` and `repositories`, as apko uses them. */
+export function buildRepositories(config: ImageConfig): string[] {
+  const c = config.contents;
+  return [...new Set([...c.buildRepositories, ...c.repositories])].sort(compareBytes);
+}
+
+/** Runtime repositories for /etc/apk/repositories: the sorted union of `repositories` and `runtime_repositories`. */
+export function runtimeRepositories(config: ImageConfig): string[] {
+  const c = config.contents;
+  return [...new Set([...c.repositories, ...c.runtimeRepositories])].sort(compareBytes);
 }

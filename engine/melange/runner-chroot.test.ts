@@ -6,7 +6,7 @@ import { hasTool, isRoot } from '../../e2e/support/env';
 import type { Arch } from '../config/arch';
 import { ConfigError, PipelineError } from '../errors';
 import { buildMelangePackage } from './build';
-import type { BuildEnvironment } from './model';
+import type { RootEnvironment as BuildEnvironment } from '../buildroot';
 import { makeProject, readPackage } from './testdata/project';
 
 /** A root filesystem of one static busybox with a link per applet: enough for /bin/sh pipelines. */

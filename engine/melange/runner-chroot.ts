@@ -15,7 +15,8 @@ import type { BuildEnvironment } from './model';
 import { copySource, spawnStep, type Runner, type StepResult, type StepRun } from './runner';
 
 /** Writes a root filesystem for `environment` on `arch` into `dir` (the lead wires the image engine in). */
-export type PrepareRoot = (environment: BuildEnvironment, arch: Arch, dir: string) => Promise<void>;
+import type { PrepareRoot } from '../buildroot';
+export type { PrepareRoot };
 
 /** What the chroot runner needs. */
 export interface ChrootRunnerOptions {

@@ -7,6 +7,6 @@ export { parseHttpAuth, prepareRequest, type HttpAuth, type PreparedRequest } fr
 export { createHttpClient, DEFAULT_RETRY, type HttpClient, type HttpOptions, type HttpResult, type RetryPolicy } from './http';
 export { loadKeyring, type LoadKeyringOptions } from './keyring';
 export { loadRepository, type LoadedRepository, type LoadRepositoryOptions, type PackageSource } from './load';
-export { fetchPackageBytes, packageChecksumOf, verifyPackageChecksum, type FetchPackageOptions } from './package-fetch';
+export { offlineMiss } from './revalidate';
 export { redactUrl } from './redact';
 export { locateRepository, packageFileName, parseRepository, type RepositoryLocation, type RepositoryRef } from './repository';

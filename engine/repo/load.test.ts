@@ -10,7 +10,7 @@ import { indexKey } from '../store/keys';
 import { openStore, type Store } from '../store/store';
 import { createHttpClient, type HttpClient } from './http';
 import { loadRepository } from './load';
-import { fetchPackageBytes } from './package-fetch';
+import { fetchPackageBytes } from '../fetch/package';
 import { makePackage, writeRepository, type TestPackage } from './testdata/repo-fixture';
 import { startServer, type TestServer } from './testdata/server';
 

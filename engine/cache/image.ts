@@ -1,0 +1,110 @@
+/**
+ * Whole images reused from the store. The key covers everything that decides
+ * an image's bytes: the engine version, the normalized config, the tag, the
+ * architectures, every package's checksum in install order, the keys and the
+ * build date. A hit re-emits the stored index, manifests, configs, layers and
+ * SBOMs without installing, tarring or compressing anything.
+ */
+import { createHash } from 'node:crypto';
+import type { Arch, LoadedConfig } from '../config';
+import { parseDigest, type Digest } from '../digest';
+import { BufferLayer } from '../layer';
+import { platformForArch, type Image, type ImageIndex, type JsonBlob } from '../oci';
+import { blobKey, imageKey, type Store } from '../store';
+import type { ArchPackages } from '../fetch';
+import { toolVersion } from '../tool-version';
+
+/** One SBOM document and the manifest it describes. */
+export interface SbomDoc {
+  readonly name: string;
+  readonly text: string;
+  readonly subject: Digest;
+}
+
+/** What the store keeps for an image, besides the blobs themselves. */
+interface ImageRecord {
+  readonly index: { readonly mediaType: string; readonly digest: string };
+  readonly images: ReadonlyArray<{
+    readonly arch: string;
+    readonly packages: number;
+    readonly manifest: { readonly mediaType: string; readonly digest: string };
+    readonly config: { readonly mediaType: string; readonly digest: string };
+    readonly layers: ReadonlyArray<{ readonly digest: string; readonly diffId: string }>;
+  }>;
+  readonly sboms: readonly SbomDoc[];
+}
+
+/** The key of an image: a digest over every input that decides its bytes. */
+export function imageInputsDigest(loaded: LoadedConfig, b: { tag: string; archs: readonly ArchPackages[]; keyring: ReadonlyMap<string, string>; buildDate: number }): string {
+  const keys = [...b.keyring.entries()].sort(([a], [c]) => (a < c ? -1 : a > c ? 1 : 0));
+  const inputs = {
+    engine: toolVersion(),
+    config: loaded.config,
+    tag: b.tag,
+    archs: b.archs.map((a) => ({ arch: a.arch.apk, packages: a.packages.map((p) => p.checksum) })),
+    keys,
+    buildDate: b.buildDate,
+  };
+  return createHash('sha256').update(JSON.stringify(inputs)).digest('hex');
+}
+
+async function blob(store: Store, mediaType: string, digest: string): Promise<JsonBlob | undefined> {
+  const e = await store.get(blobKey(digest));
+  return e ? { mediaType, digest: parseDigest(digest), size: e.data.length, bytes: e.data } : undefined;
+}
+
+/** The stored image for `key`, or undefined when any part of it is missing. */
+export async function loadImage(store: Store, key: string, archs: readonly Arch[]): Promise<{ index: ImageIndex; sboms: readonly SbomDoc[]; packages: number[] } | undefined> {
+  const entry = await store.get(imageKey(key));
+  if (!entry) return undefined;
+  const record = JSON.parse(entry.data.toString('utf8')) as ImageRecord;
+  const images: Image[] = [];
+  for (const img of record.images) {
+    const manifest = await blob(store, img.manifest.mediaType, img.manifest.digest);
+    const config = await blob(store, img.config.mediaType, img.config.digest);
+    if (!manifest || !config || !archs.some((a) => a.apk === img.arch)) return undefined;
+    const layers = [];
+    for (const l of img.layers) {
+      const data = await store.get(blobKey(l.digest));
+      if (!data) return undefined;
+      layers.push(new BufferLayer({ digest: parseDigest(l.digest), diffId: parseDigest(l.diffId), size: data.data.length }, [data.data]));
+    }
+    images.push({ platform: platformForArch(img.arch), manifest, config, layers });
+  }
+  const index = await blob(store, record.index.mediaType, record.index.digest);
+  if (!index) return undefined;
+  return { index: { manifest: index, images }, sboms: record.sboms, packages: record.images.map((i) => i.packages) };
+}
+
+async function bytesOf(stream: AsyncIterable<unknown>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Stores an image's blobs and record under `key`. */
+export async function saveImage(
+  store: Store,
+  key: string,
+  b: { index: ImageIndex; facts: ReadonlyMap<string, { arch: string; packages: number }>; sboms: readonly SbomDoc[] },
+): Promise<void> {
+  for (const img of b.index.images) {
+    await store.put(blobKey(img.manifest.digest), img.manifest.bytes);
+    await store.put(blobKey(img.config.digest), img.config.bytes);
+    // cacache stores content once by its hash, so a layer also kept under its layer key costs no extra space.
+    for (const l of img.layers) await store.put(blobKey(l.digest), await bytesOf(l.open()));
+  }
+  await store.put(blobKey(b.index.manifest.digest), b.index.manifest.bytes);
+  const record: ImageRecord = {
+    index: { mediaType: b.index.manifest.mediaType, digest: b.index.manifest.digest },
+    images: b.index.images.map((img) => ({
+      arch: b.facts.get(img.manifest.digest)!.arch,
+      packages: b.facts.get(img.manifest.digest)!.packages,
+      manifest: { mediaType: img.manifest.mediaType, digest: img.manifest.digest },
+      config: { mediaType: img.config.mediaType, digest: img.config.digest },
+      layers: img.layers.map((l) => ({ digest: l.digest, diffId: l.diffId })),
+    })),
+    sboms: b.sboms,
+  };
+  await store.put(imageKey(key), Buffer.from(JSON.stringify(record)));
+}

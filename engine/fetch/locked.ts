@@ -1,0 +1,88 @@
+/**
+ * Installing from a lock file: no index is read. Each locked package comes
+ * through the one fetch path (store, else its locked URL or path; `C:`
+ * checksum, size cap, eviction), then is checked against the lock's data
+ * digest before anything reads it.
+ */
+import { readFile } from 'node:fs/promises';
+import pLimit from 'p-limit';
+import { readApkBytes, toIndexEntry } from '../apk/package-read';
+import { resolveLocation, type LoadedConfig } from '../config';
+import { ChecksumError, ConfigError } from '../errors';
+import { parseLockFile, type LockedPackage, type LockFile } from '../lock';
+import { redactUrl, type PackageSource } from '../repo';
+import { resolveMultiArch } from '../resolve';
+import { FETCH_CONCURRENCY, fetchVerified, type PackageRef } from './package';
+import type { ArchPackages, PackageIO } from './types';
+
+const REMOTE = /^https?:\/\//i;
+
+/** Reads the lock file and checks it belongs to this config. */
+export async function readLockFor(loaded: LoadedConfig, lockPath: string): Promise<LockFile> {
+  let text: string;
+  try {
+    text = await readFile(lockPath, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read the lock file ${lockPath}: ${(err as Error).message}`, { file: lockPath, cause: err, hint: `create it with apko-nx lock ${loaded.file}` });
+  }
+  const lock = parseLockFile(text, lockPath);
+  if (lock.config && lock.config.checksum !== loaded.checksum) {
+    throw new ConfigError(
+      `the lock file ${lockPath} was made for another version of ${loaded.file} (config checksum ${lock.config.checksum}, now ${loaded.checksum})`,
+      { file: lockPath, hint: `re-run apko-nx lock ${loaded.file} to update the lock file` },
+    );
+  }
+  return lock;
+}
+
+function sriHex(sri: string): string {
+  return Buffer.from(sri.slice(sri.indexOf('-') + 1), 'base64').toString('hex');
+}
+
+/** Where a locked package is: its URL, or a local path against the config's directory. */
+function lockedRef(p: LockedPackage, loaded: LoadedConfig): PackageRef {
+  const source: PackageSource = REMOTE.test(p.url) ? { kind: 'http', url: p.url } : { kind: 'local', path: resolveLocation(p.url, loaded.workDir) };
+  return { name: p.name, version: p.version, checksum: p.checksum, source, shown: redactUrl(p.url) };
+}
+
+/** Reads and verifies every locked package of `loaded.archs`, and recomputes their install graph. */
+export async function lockedPackages(loaded: LoadedConfig, lock: LockFile, io: PackageIO): Promise<ArchPackages[]> {
+  const limit = pLimit(FETCH_CONCURRENCY);
+  const fetchOpts = { offline: io.offline, ...(io.store ? { store: io.store } : {}), ...(io.http ? { http: io.http } : {}) };
+  const byArch = new Map<string, { p: LockedPackage; bytes: Buffer }[]>();
+  for (const arch of loaded.archs) {
+    const locked = lock.contents.packages.filter((p) => p.architecture === arch.apk || (p.architecture === 'noarch' && !lock.contents.packages.some((q) => q.name === p.name && q.architecture === arch.apk)));
+    if (locked.length === 0) {
+      throw new ConfigError(`the lock file has no packages for ${arch.apk}`, { hint: `re-run apko-nx lock ${loaded.file} --arch ${loaded.archs.map((a) => a.apk).join(',')}` });
+    }
+    byArch.set(arch.apk, await Promise.all(locked.map((p) => limit(async () => ({ p, bytes: await fetchVerified(lockedRef(p, loaded), fetchOpts) })))));
+  }
+  const repositories = new Map<string, { name: string; entries: ReturnType<typeof toIndexEntry>[] }[]>();
+  const verified = new Map<string, ArchPackages['packages'][number]>();
+  for (const [arch, items] of byArch) {
+    const entries = [];
+    for (const { p, bytes } of items) {
+      const pkg = readApkBytes(bytes, { subject: p.url, expectedChecksum: p.checksum });
+      const dataHex = sriHex(p.data.checksum);
+      if (pkg.hashes.dataSha256 !== dataHex) {
+        throw new ChecksumError(`${p.name}-${p.version}: the data section does not match the lock file`, { subject: p.url, algorithm: 'sha256', expected: dataHex, actual: pkg.hashes.dataSha256 });
+      }
+      verified.set(`${arch}/${p.name}`, pkg);
+      entries.push({ ...toIndexEntry(pkg), arch: pkg.pkginfo.arch });
+    }
+    repositories.set(arch, [{ name: 'lock', entries }]);
+  }
+  // The lock pins every package; resolving the pins again restores the install order and the graph.
+  const world = [...new Set(lock.contents.packages.map((p) => `${p.name}=${p.version}`))];
+  const resolutions = resolveMultiArch({ repositories, world: world.filter((w) => loaded.archs.every((a) => byArch.get(a.apk)!.some(({ p }) => `${p.name}=${p.version}` === w))), archs: loaded.archs.map((a) => a.apk), autoSelectSingleVirtual: true });
+  return resolutions.map((resolved, i) => {
+    const arch = loaded.archs[i]!;
+    // Install in the lock's order (the order the lock was resolved in), so the database matches an unlocked build.
+    const items = byArch.get(arch.apk)!;
+    const order = new Map(items.map(({ p }, index) => [p.name, index]));
+    const resolution = { ...resolved, packages: [...resolved.packages].sort((a, b) => order.get(a.name)! - order.get(b.name)!) };
+    const packages = resolution.packages.map((r) => verified.get(`${arch.apk}/${r.name}`)!);
+    const urls = resolution.packages.map((r) => items[order.get(r.name)!]!.p.url);
+    return { arch, resolution, packages, urls };
+  });
+}

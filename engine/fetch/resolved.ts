@@ -1,0 +1,34 @@
+/**
+ * A resolved build's packages: resolve every arch (world.ts), then fetch and
+ * verify each package through the one fetch path before anything reads it.
+ */
+import pLimit from 'p-limit';
+import { readApkBytes } from '../apk/package-read';
+import type { LoadedConfig } from '../config';
+import { FETCH_CONCURRENCY, fetchPackageBytes } from './package';
+import type { ArchPackages, PackageIO } from './types';
+import { repositoryOf, resolveWorld } from './world';
+
+/** Resolves every arch, then fetches and verifies each package. */
+export async function resolvePackages(loaded: LoadedConfig, io: PackageIO): Promise<{ keyring: Map<string, string>; archs: ArchPackages[] }> {
+  const world = await resolveWorld(loaded, io);
+  const limit = pLimit(FETCH_CONCURRENCY);
+  const archs: ArchPackages[] = [];
+  for (const [i, resolution] of world.resolutions.entries()) {
+    const arch = loaded.archs[i]!;
+    io.log(`${arch.apk}: ${resolution.packages.length} packages`);
+    // Results are stored by index, never in completion order.
+    const fetched = await Promise.all(
+      resolution.packages.map((p) =>
+        limit(async () => {
+          const repo = repositoryOf(world, arch.apk, p.repository);
+          const url = repo.packageUrl(p);
+          const bytes = await fetchPackageBytes(repo, p, { offline: io.offline, ...(io.store ? { store: io.store } : {}), ...(io.http ? { http: io.http } : {}) });
+          return { url, pkg: readApkBytes(bytes, { subject: url, expectedChecksum: p.checksum }) };
+        }),
+      ),
+    );
+    archs.push({ arch, resolution, packages: fetched.map((f) => f.pkg), urls: fetched.map((f) => f.url) });
+  }
+  return { keyring: world.keyring, archs };
+}

@@ -1,0 +1,23 @@
+/** What the fetch stage is given and what it hands on. */
+import type { ApkPackage } from '../apk/package';
+import type { Arch } from '../config';
+import type { HttpClient } from '../repo';
+import type { Resolution } from '../resolve';
+import type { Store } from '../store';
+
+/** I/O the fetch stage is given. */
+export interface PackageIO {
+  readonly store?: Store;
+  readonly offline: boolean;
+  readonly http?: HttpClient;
+  readonly log: (line: string) => void;
+}
+
+/** One architecture's resolved and verified packages, in install order. */
+export interface ArchPackages {
+  readonly arch: Arch;
+  readonly resolution: Resolution;
+  readonly packages: readonly ApkPackage[];
+  /** Each package's URL or path as shown to users (credentials redacted). */
+  readonly urls: readonly string[];
+}

@@ -1,0 +1,48 @@
+/**
+ * What a build installs, before anything is fetched: the keyring and every
+ * build repository's verified index per architecture, and one resolution of
+ * all archs together so that they share versions.
+ */
+import { buildRepositories, type LoadedConfig } from '../config';
+import { loadKeyring, loadRepository, type LoadedRepository } from '../repo';
+import { resolveMultiArch, type Resolution, type ResolverRepository } from '../resolve';
+import type { PackageIO } from './types';
+
+/** The verified indexes and the resolution of every arch. */
+export interface ResolvedWorld {
+  readonly keyring: Map<string, string>;
+  readonly repositories: ReadonlyMap<string, readonly LoadedRepository[]>;
+  readonly resolutions: readonly Resolution[];
+}
+
+/** Loads the keyring and every build repository's index per arch, and resolves all archs together. */
+export async function resolveWorld(loaded: LoadedConfig, io: PackageIO): Promise<ResolvedWorld> {
+  const cwd = loaded.workDir;
+  const shared = { offline: io.offline, ...(io.store ? { store: io.store } : {}), ...(io.http ? { http: io.http } : {}) };
+  const keyring = await loadKeyring(loaded.config.contents.keyring, { cwd, ...shared });
+  const repoNames = buildRepositories(loaded.config);
+  const repositories = new Map<string, LoadedRepository[]>();
+  for (const arch of loaded.archs) {
+    const repos: LoadedRepository[] = [];
+    for (const repository of repoNames) {
+      const repo = await loadRepository({ repository, arch: arch.apk, keyring, ignoreSignatures: loaded.ignoreSignatures, cwd, ...shared });
+      for (const w of repo.warnings) io.log(`warning: ${w}`);
+      repos.push(repo);
+    }
+    repositories.set(arch.apk, repos);
+  }
+  const resolverRepos = new Map<string, ResolverRepository[]>(
+    [...repositories].map(([arch, repos]) => [arch, repos.map((r) => ({ name: r.name, ...(r.tag ? { tag: r.tag } : {}), entries: r.entries }))]),
+  );
+  const resolutions = resolveMultiArch({
+    repositories: resolverRepos,
+    world: loaded.config.contents.packages,
+    archs: loaded.archs.map((a) => a.apk),
+  });
+  return { keyring, repositories, resolutions };
+}
+
+/** The repository a resolved package came from. */
+export function repositoryOf(world: ResolvedWorld, arch: string, repository: string): LoadedRepository {
+  return world.repositories.get(arch)!.find((r) => r.name === repository)!;
+}

@@ -1,0 +1,95 @@
+/**
+ * One architecture's image: its filesystem from the verified packages, its
+ * layers, and its config and manifest. Also the facts its SBOM is made from.
+ */
+import type { ApkPackage } from '../apk/package';
+import { buildRootTree } from '../buildroot';
+import type { LoadedConfig } from '../config';
+import { buildImage, platformForArch, type Image } from '../oci';
+import type { RootfsResult } from '../rootfs';
+import type { SbomPackageInput } from '../sbom';
+import type { Store } from '../store';
+import { layersWithCache, type LayerStatus } from '../cache/layer';
+import type { ArchPackages } from '../fetch';
+import { shellWords } from './shell-words';
+
+/** A built single-arch image and what went into it. */
+export interface ArchImage {
+  readonly arch: ArchPackages['arch'];
+  readonly image: Image;
+  readonly rootfs: RootfsResult;
+  readonly packages: readonly ApkPackage[];
+  readonly sbomPackages: readonly SbomPackageInput[];
+  /** Per layer, bottom first: built now or reused from the store. */
+  readonly layerStatuses: readonly LayerStatus[];
+}
+
+/** apko's entrypoint rules: a shell fragment wins, else the split command. */
+function entrypointWords(loaded: LoadedConfig): string[] | undefined {
+  const e = loaded.config.entrypoint;
+  if (e.shellFragment) return ['/bin/sh', '-c', e.shellFragment];
+  if (e.command) return shellWords(e.command, 'entrypoint.command');
+  return undefined;
+}
+
+/** Builds the filesystem, layers and image of one architecture. */
+export async function buildArchImage(
+  loaded: LoadedConfig,
+  fetched: ArchPackages,
+  ctx: { keyring: ReadonlyMap<string, string>; buildDate: number; annotations: Readonly<Record<string, string>>; store?: Store },
+): Promise<ArchImage> {
+  const config = loaded.config;
+  const rootfs = buildRootTree(loaded, fetched, { keyring: ctx.keyring, buildDate: ctx.buildDate });
+  const layering = config.layering?.strategy === 'origin' ? { budget: config.layering.budget ?? 10, origins: rootfs.origins } : undefined;
+  const { layers, statuses } = await layersWithCache(rootfs.tree, { ...(layering ? { layering } : {}), ...(ctx.store ? { store: ctx.store } : {}) });
+  const entrypoint = entrypointWords(loaded);
+  const image = buildImage(layers, {
+    platform: platformForArch(fetched.arch.apk),
+    created: ctx.buildDate,
+    ...(entrypoint ? { entrypoint } : {}),
+    ...(config.cmd ? { cmd: shellWords(config.cmd, 'cmd') } : {}),
+    env: config.environment,
+    ...(config.workDir ? { workingDir: config.workDir } : {}),
+    ...(rootfs.user !== undefined ? { user: rootfs.user } : {}),
+    ...(config.stopSignal ? { stopSignal: config.stopSignal } : {}),
+    volumes: config.volumes,
+    annotations: ctx.annotations,
+  });
+  return { arch: fetched.arch, image, rootfs, packages: fetched.packages, sbomPackages: sbomPackagesOf(fetched, rootfs), layerStatuses: statuses };
+}
+
+/** The facts the SBOM needs of each installed package. */
+function sbomPackagesOf(fetched: ArchPackages, rootfs: RootfsResult): SbomPackageInput[] {
+  const byName = new Map(fetched.packages.map((p) => [p.pkginfo.pkgname, p]));
+  const nameOf = new Map(fetched.resolution.packages.map((q) => [`${q.name}-${q.version}`, q.name]));
+  return fetched.resolution.packages.map((r) => {
+    const pkg = byName.get(r.name)!;
+    const depends = fetched.resolution.edges
+      .filter((e) => e.from === `${r.name}-${r.version}` && e.kind === 'depend')
+      .map((e) => nameOf.get(e.to)!);
+    const sbomFile = `var/lib/db/sbom/${r.name}-${r.version}.spdx.json`;
+    const embedded = rootfs.tree.get(sbomFile)?.owner === r.name ? rootfs.tree.readFile(sbomFile) : undefined;
+    let embeddedSbom: unknown;
+    if (embedded) {
+      try {
+        embeddedSbom = JSON.parse(embedded.toString('utf8'));
+      } catch {
+        embeddedSbom = undefined;
+      }
+    }
+    return {
+      name: r.name,
+      version: r.version,
+      arch: r.arch,
+      license: r.license || pkg.pkginfo.license.join(' AND '),
+      description: r.description,
+      url: r.url,
+      ...(r.origin ? { origin: r.origin } : {}),
+      ...(r.maintainer ? { maintainer: r.maintainer } : {}),
+      checksum: r.checksum,
+      ...(pkg.pkginfo.datahash ? { datahash: pkg.pkginfo.datahash } : {}),
+      depends: [...new Set(depends)].sort(),
+      ...(embeddedSbom !== undefined ? { embeddedSbom } : {}),
+    };
+  });
+}

@@ -1,0 +1,112 @@
+import { mkdtempSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { describe, expect, it, beforeAll } from 'vitest';
+import { fixturesDir } from '../../e2e/support/env';
+import { writeExampleWorkspace, type ExampleWorkspace } from '../example/example-workspace';
+import { validateLayout } from '../oci';
+import { buildImageFromConfig } from './build';
+import { normalizeBuildOptions } from './request';
+
+let ws: ExampleWorkspace;
+let root: string;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'apko-build-'));
+  ws = await writeExampleWorkspace(join(root, 'ws'));
+});
+
+function build(out: string, extra: Record<string, unknown> = {}) {
+  return buildImageFromConfig(
+    normalizeBuildOptions({ config: ws.configPath, tag: 'example:latest', output: out, cacheDir: join(root, 'cache'), cwd: ws.dir, env: {}, ...extra }),
+  );
+}
+
+describe('buildImageFromConfig', () => {
+  it('builds a valid two-arch OCI layout with SBOMs beside it', async () => {
+    const out = join(root, 'out1');
+    mkdirSync(out);
+    const result = await build(out);
+    expect(result.images.map((i) => i.arch)).toEqual(['x86_64', 'aarch64']);
+    expect(result.images.every((i) => i.packages === 2)).toBe(true);
+    const summary = await validateLayout(out);
+    expect(summary.manifests).toBe(2);
+    for (const name of ['sbom-x86_64.spdx.json', 'sbom-aarch64.spdx.json', 'sbom-index.spdx.json']) {
+      expect(existsSync(join(root, name))).toBe(true);
+    }
+    const schemaDir = fixturesDir();
+    if (schemaDir) {
+      const ajv = new Ajv({ allErrors: true, strict: false });
+      const validate = ajv.compile(JSON.parse(readFileSync(join(schemaDir, '..', 'schemas', 'spdx-2.3-schema.json'), 'utf8')));
+      for (const name of ['sbom-x86_64.spdx.json', 'sbom-aarch64.spdx.json', 'sbom-index.spdx.json']) {
+        expect(validate(JSON.parse(readFileSync(join(root, name), 'utf8'))), `${name}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+      }
+    }
+    const sbom = JSON.parse(readFileSync(join(root, 'sbom-x86_64.spdx.json'), 'utf8'));
+    const names = sbom.packages.map((p: { name: string }) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['example-hello', 'example-baselayout']));
+  });
+
+  it('gives the same index digest on a second build', async () => {
+    const a = join(root, 'twice-a');
+    const b = join(root, 'twice-b');
+    mkdirSync(a);
+    mkdirSync(b);
+    const first = await build(a);
+    const second = await build(b);
+    expect(second.indexDigest).toBe(first.indexDigest);
+  });
+});
+
+describe('the engine cache', () => {
+  it('re-emits an identical rebuild from the store without building any layer', async () => {
+    const cache = join(root, 'cache-reuse');
+    const opts = (out: string) => normalizeBuildOptions({ config: ws.configPath, tag: 'example:latest', output: out, cacheDir: cache, cwd: ws.dir, env: {} });
+    mkdirSync(join(root, 'reuse-a'));
+    mkdirSync(join(root, 'reuse-b'));
+    const cold = await buildImageFromConfig(opts(join(root, 'reuse-a')));
+    expect(cold.report.image).toBe('built');
+    expect(cold.report.layers.every((l) => l.status === 'built')).toBe(true);
+    const warm = await buildImageFromConfig(opts(join(root, 'reuse-b')));
+    expect(warm.report.image).toBe('reused');
+    expect(warm.report.layers.map((l) => l.status)).toEqual(cold.report.layers.map(() => 'reused'));
+    expect(warm.indexDigest).toBe(cold.indexDigest);
+    expect((await validateLayout(join(root, 'reuse-b'))).manifests).toBe(2);
+    expect(readFileSync(join(root, 'sbom-x86_64.spdx.json'), 'utf8')).toBe(cold.sbomDocs[0]!.text);
+  });
+
+  it('rebuilds only the layers whose packages changed (origin layering)', async () => {
+    const { writeLocalRepository } = await import('../example/local-repository');
+    const { EXAMPLE_PACKAGES } = await import('../example/example-workspace');
+    const { writeFileSync, readFileSync: read } = await import('node:fs');
+    const dir = join(root, 'layered');
+    mkdirSync(dir);
+    const key = (await import('../apk/keys')).generateKeyPair('layered', 2048);
+    writeFileSync(join(dir, 'layered.rsa.pub'), key.publicKeyPem);
+    const write = (helloData: string) =>
+      writeLocalRepository(join(dir, 'packages'), {
+        key,
+        archs: ['x86_64'],
+        packages: EXAMPLE_PACKAGES.map((p) => (p.name === 'example-hello' ? { ...p, files: p.files.map((f) => (f.path === 'usr/bin/hello' ? { ...f, data: helloData } : f)) } : p)),
+      });
+    await write('#!/bin/sh\necho one\n');
+    const config = read(ws.configPath, 'utf8').replace('./example.rsa.pub', './layered.rsa.pub').replace('  - aarch64\n', '') + 'layering:\n  strategy: origin\n  budget: 4\n';
+    writeFileSync(join(dir, 'apko.yaml'), config);
+    const opts = normalizeBuildOptions({ config: join(dir, 'apko.yaml'), tag: 'layered:1', cacheDir: join(dir, 'cache'), cwd: dir, env: {} });
+    const first = await buildImageFromConfig(opts);
+    expect(first.report.layers.length).toBeGreaterThan(2);
+    expect(first.report.layers.every((l) => l.status === 'built')).toBe(true);
+    await write('#!/bin/sh\necho two\n');
+    const second = await buildImageFromConfig(opts);
+    expect(second.report.image).toBe('built');
+    const changed = second.report.layers.filter((l) => l.status === 'built');
+    const reused = second.report.layers.filter((l) => l.status === 'reused');
+    expect(changed.length).toBeGreaterThan(0);
+    expect(reused.length).toBeGreaterThan(0);
+    // The base layout's layer is the same bytes as before.
+    const firstDigests = new Set(first.report.layers.map((l) => l.digest));
+    for (const l of reused) expect(firstDigests.has(l.digest)).toBe(true);
+    for (const l of changed) expect(firstDigests.has(l.digest)).toBe(false);
+  });
+});

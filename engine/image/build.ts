@@ -1,0 +1,162 @@
+/**
+ * The image build, stage by stage: config → repositories and resolution →
+ * verified packages → per-arch filesystem, layers and image → index →
+ * output and SBOMs. Stages get their I/O as arguments; this file only strings
+ * them together and decides the build date as apko does.
+ */
+import { basename, dirname } from 'node:path';
+import type { LoadedConfig } from '../config';
+import type { Digest } from '../digest';
+import { buildIndex, type ImageIndex } from '../oci';
+import { loadKeyring } from '../repo';
+import { openStore, type Store } from '../store';
+import { buildArchImage, type ArchImage } from './arch-image';
+import { imageInputsDigest, loadImage, saveImage, type SbomDoc } from '../cache/image';
+import type { LayerStatus } from '../cache/layer';
+import { loadForBuild } from './load-config';
+import type { NormalizedBuildOptions } from './request';
+import { checkOutputWritable, writeImageOutput, writeSboms, type OutputKind } from '../oci/output';
+import { lockedPackages, readLockFor } from '../fetch/locked';
+import { resolvePackages, type ArchPackages, type PackageIO } from '../fetch';
+import { sbomDocuments } from './sboms';
+
+/** Per image and per layer: made in this build, or reused from the store. */
+export interface BuildReport {
+  readonly image: 'built' | 'reused';
+  readonly layers: ReadonlyArray<{ readonly arch: string; readonly digest: Digest; readonly status: LayerStatus }>;
+}
+
+/** What a build produced. */
+export interface BuildResult {
+  readonly indexDigest: Digest;
+  readonly images: ReadonlyArray<{ readonly arch: string; readonly digest: Digest; readonly packages: number; readonly layers: number }>;
+  readonly output?: { readonly path: string; readonly kind: OutputKind };
+  /** Paths of the SBOM files written. */
+  readonly sboms: readonly string[];
+  /** Every SBOM document with the manifest it describes (per arch, then the index). */
+  readonly sbomDocs: readonly SbomDoc[];
+  /** Unix seconds used for `created` and SBOMs. */
+  readonly buildDate: number;
+  readonly warnings: readonly string[];
+  readonly index: ImageIndex;
+  readonly report: BuildReport;
+}
+
+/**
+ * apko's build date: SOURCE_DATE_EPOCH when set, else the newest package
+ * build time, never older than --build-date.
+ */
+export function buildDateFor(loaded: LoadedConfig, archs: readonly ArchPackages[]): number {
+  if (loaded.sourceDateEpochSet && loaded.buildDate !== undefined) return loaded.buildDate;
+  let newest = loaded.buildDate ?? 0;
+  for (const a of archs) for (const p of a.packages) newest = Math.max(newest, p.pkginfo.builddate ?? 0);
+  return newest;
+}
+
+/** VCS annotations from `vcs-url: <url>@<commit>`. */
+function vcsAnnotations(vcsUrl: string | undefined): Record<string, string> {
+  if (!vcsUrl || !vcsUrl.includes('@')) return {};
+  const at = vcsUrl.lastIndexOf('@');
+  return { 'org.opencontainers.image.source': vcsUrl.slice(0, at), 'org.opencontainers.image.revision': vcsUrl.slice(at + 1) };
+}
+
+/** The verified packages of every arch: from the lock file when given, else resolved from the indexes. */
+async function packagesFor(loaded: LoadedConfig, opts: NormalizedBuildOptions, io: PackageIO): Promise<{ keyring: Map<string, string>; archs: ArchPackages[] }> {
+  if (opts.lockfile === undefined) return resolvePackages(loaded, io);
+  const lock = await readLockFor(loaded, opts.lockfile);
+  io.log(`installing the packages locked in ${opts.lockfile}`);
+  // The lock embeds every key's content, so a locked build needs no key download.
+  const keyring = new Map(lock.contents.keyring.filter((k) => k.content !== '').map((k) => [basename(k.url), k.content]));
+  const missing = loaded.config.contents.keyring.filter((k) => !keyring.has(basename(k)));
+  if (missing.length > 0) {
+    for (const [name, pem] of await loadKeyring(missing, { cwd: loaded.workDir, offline: io.offline, ...(io.store ? { store: io.store } : {}) })) keyring.set(name, pem);
+  }
+  return { keyring, archs: await lockedPackages(loaded, lock, io) };
+}
+
+/** Builds every arch's image and the index, reusing layers from the store where their content is unchanged. */
+async function assemble(
+  loaded: LoadedConfig,
+  archs: readonly ArchPackages[],
+  ctx: { keyring: ReadonlyMap<string, string>; buildDate: number; annotations: Readonly<Record<string, string>>; store: Store; tag: string; log: (l: string) => void; warnings: string[] },
+): Promise<{ index: ImageIndex; sbomDocs: SbomDoc[]; report: BuildReport; packages: Map<string, number> }> {
+  const archImages: ArchImage[] = [];
+  for (const fetched of archs) {
+    const built = await buildArchImage(loaded, fetched, ctx);
+    for (const w of built.rootfs.warnings) {
+      ctx.warnings.push(w);
+      ctx.log(`warning: ${fetched.arch.apk}: ${w}`);
+    }
+    ctx.log(`${fetched.arch.apk}: image ${built.image.manifest.digest} (${built.image.layers.length} layer${built.image.layers.length === 1 ? '' : 's'})`);
+    archImages.push(built);
+  }
+  const index = buildIndex(
+    archImages.map((a) => a.image),
+    { created: ctx.buildDate, annotations: ctx.annotations },
+  );
+  const docs = sbomDocuments({ loaded, archImages, index, tag: ctx.tag, buildDate: ctx.buildDate });
+  // sbomDocuments lists one document per arch image, in build order, then the index's.
+  const sbomDocs = docs.map(([name, text], i) => ({ name, text, subject: i < archImages.length ? archImages[i]!.image.manifest.digest : index.manifest.digest }));
+  const layers = archImages.flatMap((a) => a.image.layers.map((l, i) => ({ arch: a.arch.apk, digest: l.digest, status: a.layerStatuses[i]! })));
+  return { index, sbomDocs, report: { image: 'built', layers }, packages: new Map(archImages.map((a) => [a.image.manifest.digest, a.packages.length])) };
+}
+
+/** Builds the image an apko.yaml describes and writes it (and its SBOMs) where asked. */
+export async function buildImageFromConfig(opts: NormalizedBuildOptions): Promise<BuildResult> {
+  const log = opts.log;
+  if (opts.output !== undefined) await checkOutputWritable(opts.output);
+  const loaded = await loadForBuild(opts);
+  const warnings = [...loaded.warnings];
+  for (const w of loaded.warnings) log(`warning: ${w}`);
+  log(`building ${opts.tag} for ${loaded.archs.map((a) => a.apk).join(', ')}`);
+  if (opts.verbose) log(`cache: ${opts.cacheDir}`);
+  const store = openStore(opts.cacheDir);
+  const { keyring, archs } = await packagesFor(loaded, opts, { store, offline: opts.offline, log });
+  const buildDate = buildDateFor(loaded, archs);
+  const annotations = { ...loaded.config.annotations, ...vcsAnnotations(loaded.config.vcsUrl) };
+  const key = imageInputsDigest(loaded, { tag: opts.tag, archs, keyring, buildDate });
+  const cached = await loadImage(store, key, loaded.archs);
+  let index: ImageIndex;
+  let sbomDocs: readonly SbomDoc[];
+  let report: BuildReport;
+  let packages: Map<string, number>;
+  if (cached) {
+    log(`reusing the stored image (inputs unchanged)`);
+    index = cached.index;
+    sbomDocs = cached.sboms;
+    packages = new Map(cached.index.images.map((img, i) => [img.manifest.digest, cached.packages[i]!]));
+    report = { image: 'reused', layers: index.images.flatMap((img) => img.layers.map((l) => ({ arch: platformArch(loaded, img.platform), digest: l.digest, status: 'reused' as const }))) };
+  } else {
+    const built = await assemble(loaded, archs, { keyring, buildDate, annotations, store, tag: opts.tag, log, warnings });
+    ({ index, sbomDocs, report, packages } = built);
+    await saveImage(store, key, { index, sboms: sbomDocs, facts: new Map(index.images.map((img) => [img.manifest.digest, { arch: platformArch(loaded, img.platform), packages: packages.get(img.manifest.digest)! }])) });
+  }
+  let output: BuildResult['output'];
+  const sboms: string[] = [];
+  if (opts.output !== undefined) {
+    const kind = await writeImageOutput(opts.output, index, opts.tag);
+    output = { path: opts.output, kind };
+    log(`wrote ${kind === 'layout' ? 'OCI layout' : 'image tarball'} ${opts.output}`);
+  }
+  if (opts.sbom && (opts.sbomPath !== undefined || opts.output !== undefined)) {
+    const dir = opts.sbomPath ?? dirname(opts.output!);
+    sboms.push(...(await writeSboms(dir, sbomDocs.map((d) => [d.name, d.text] as const))));
+  }
+  return {
+    indexDigest: index.manifest.digest,
+    images: index.images.map((img) => ({ arch: platformArch(loaded, img.platform), digest: img.manifest.digest, packages: packages.get(img.manifest.digest) ?? 0, layers: img.layers.length })),
+    ...(output ? { output } : {}),
+    sboms,
+    sbomDocs,
+    buildDate,
+    warnings,
+    index,
+    report,
+  };
+}
+
+/** The apk arch of an image's platform, among the config's archs. */
+function platformArch(loaded: LoadedConfig, platform: { architecture: string; variant?: string }): string {
+  const a = loaded.archs.find((x) => x.architecture === platform.architecture && (x.variant ?? '') === (platform.variant ?? ''));
+  return a?.apk ?? platform.architecture;
+}

@@ -1,0 +1,13 @@
+/**
+ * The image pipeline: one normalized request in, an OCI layout or tarball
+ * plus SBOMs out (and the resolution-only verbs: show-packages, dot, lock,
+ * build-minirootfs). Only this module, publish and engine/index.ts see every
+ * stage.
+ */
+export { buildImageFromConfig, buildDateFor, type BuildResult } from './build';
+export { normalizeBuildOptions, type BuildOptions, type NormalizedBuildOptions } from './request';
+export { buildArchImage, type ArchImage } from './arch-image';
+export { shellWords } from './shell-words';
+export { resolveImagePackages, formatPackageLine, PACKAGE_FORMATS, type PackageLine } from './show-packages';
+export { buildMinirootfs } from './minirootfs';
+export { lockImage, lockConfig, defaultLockPath } from './lock';

@@ -1,0 +1,61 @@
+/**
+ * `apko-nx lock`: resolve every arch, fetch and verify each package, and
+ * record exactly what was chosen (member ranges and digests, keys with their
+ * contents) in apko's lock file format.
+ */
+import { basename, dirname, extname, join } from 'node:path';
+import type { LoadedConfig } from '../config';
+import { writeFileAtomic } from '../fs/atomic';
+import { formatLockFile, lockedPackage, makeLockFile, type LockedRepository, type LockFile } from '../lock';
+import { redactUrl } from '../repo';
+import { openStore } from '../store';
+import { loadForBuild } from './load-config';
+import type { NormalizedBuildOptions } from './request';
+import { resolvePackages } from '../fetch';
+
+/** Where `lock` writes by default: `<config-basename>.lock.json` beside the config. */
+export function defaultLockPath(configPath: string): string {
+  const base = basename(configPath, extname(configPath));
+  return join(dirname(configPath), `${base}.lock.json`);
+}
+
+function lockedRepos(entries: readonly string[], loaded: LoadedConfig): LockedRepository[] {
+  const out: LockedRepository[] = [];
+  for (const arch of loaded.archs) {
+    for (const entry of entries) {
+      const url = redactUrl(entry.replace(/^@\S+\s+/, '').replace(/\/+$/, ''));
+      out.push({ name: `${url}/${arch.apk}`, url: `${url}/${arch.apk}/APKINDEX.tar.gz`, architecture: arch.apk });
+    }
+  }
+  return out;
+}
+
+/** Builds the lock file value for a config. */
+export async function lockConfig(opts: NormalizedBuildOptions): Promise<{ loaded: LoadedConfig; lock: LockFile }> {
+  const loaded = await loadForBuild(opts);
+  const { keyring, archs } = await resolvePackages(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log });
+  const c = loaded.config.contents;
+  const keys = c.keyring.map((entry) => {
+    const name = entry.replace(/^[a-z]+:\/\//i, '');
+    return { name: redactUrl(name), url: redactUrl(entry), content: keyring.get(basename(entry)) ?? '' };
+  });
+  const lock = makeLockFile({
+    configName: basename(loaded.file),
+    configChecksum: loaded.checksum,
+    keyring: keys,
+    buildRepositories: lockedRepos(c.buildRepositories, loaded),
+    runtimeRepositories: lockedRepos(c.runtimeRepositories, loaded),
+    repositories: lockedRepos(c.repositories, loaded),
+    packages: archs.flatMap((a) => a.packages.map((p, i) => lockedPackage(p, a.urls[i]!))),
+  });
+  return { loaded, lock };
+}
+
+/** Writes the lock file (atomically) and returns where. */
+export async function lockImage(opts: NormalizedBuildOptions & { readonly lockfileOutput?: string }): Promise<{ path: string; lock: LockFile }> {
+  const { lock } = await lockConfig(opts);
+  const path = opts.lockfileOutput ?? defaultLockPath(opts.config);
+  await writeFileAtomic(path, formatLockFile(lock));
+  opts.log(`wrote ${path} (${lock.contents.packages.length} packages)`);
+  return { path, lock };
+}

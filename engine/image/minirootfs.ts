@@ -1,0 +1,35 @@
+/**
+ * `build-minirootfs`: one architecture's filesystem as a gzip tarball, with
+ * no OCI wrapping. Unlike apko (which writes an uncompressed tar under a
+ * .tar.gz name), the output really is gzip.
+ */
+import { OutputError } from '../errors';
+import { writeFileAtomic } from '../fs/atomic';
+import { layersFromTree } from '../layer';
+import { openStore } from '../store';
+import { buildArchImage } from './arch-image';
+import { buildDateFor } from './build';
+import { loadForBuild } from './load-config';
+import type { NormalizedBuildOptions } from './request';
+import { checkOutputWritable } from '../oci/output';
+import { resolvePackages } from '../fetch';
+
+/** Builds the rootfs of the single arch in `opts.overrides.arch` (or the config's first) into `opts.output`. */
+export async function buildMinirootfs(opts: NormalizedBuildOptions): Promise<{ output: string; arch: string; diffId: string; packages: number }> {
+  if (opts.output === undefined) throw new OutputError('build-minirootfs needs an output path', { file: '' });
+  await checkOutputWritable(opts.output);
+  const full = await loadForBuild(opts);
+  const arch = full.archs[0]!;
+  if (full.archs.length > 1) opts.log(`warning: build-minirootfs builds one architecture; using ${arch.apk}`);
+  const loaded = { ...full, archs: [arch] };
+  const { keyring, archs } = await resolvePackages(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log });
+  const buildDate = buildDateFor(loaded, archs);
+  const built = await buildArchImage(loaded, archs[0]!, { keyring, buildDate, annotations: {} });
+  const [layer] = await layersFromTree(built.rootfs.tree);
+  try {
+    await writeFileAtomic(opts.output, layer!.open());
+  } catch (err) {
+    throw new OutputError(`cannot write ${opts.output}: ${(err as Error).message}`, { file: opts.output, cause: err });
+  }
+  return { output: opts.output, arch: arch.apk, diffId: layer!.diffId, packages: archs[0]!.packages.length };
+}

@@ -1,0 +1,59 @@
+/**
+ * Resolution without a build: what `show-packages` and `dot` print. Loads the
+ * config and the verified indexes and resolves every arch; fetches nothing.
+ */
+import type { LoadedConfig } from '../config';
+import type { Resolution } from '../resolve';
+import { openStore } from '../store';
+import { loadForBuild } from './load-config';
+import type { NormalizedBuildOptions } from './request';
+import { repositoryOf, resolveWorld } from '../fetch';
+
+/** One resolved package as show-packages prints it. */
+export interface PackageLine {
+  readonly name: string;
+  readonly version: string;
+  readonly arch: string;
+  /** The package's URL or path (credentials redacted). */
+  readonly source: string;
+  readonly repository: string;
+  readonly requiredBy: readonly string[];
+}
+
+/** Resolves the config's packages for each arch. */
+export async function resolveImagePackages(
+  opts: NormalizedBuildOptions,
+): Promise<{ loaded: LoadedConfig; resolutions: readonly Resolution[]; lines: ReadonlyArray<readonly PackageLine[]> }> {
+  const loaded = await loadForBuild(opts);
+  const world = await resolveWorld(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log });
+  const lines = world.resolutions.map((r) =>
+    r.packages.map((p) => ({
+      name: p.name,
+      version: p.version,
+      arch: p.arch,
+      source: repositoryOf(world, r.arch, p.repository).packageUrl(p),
+      repository: p.repository,
+      requiredBy: p.requiredBy,
+    })),
+  );
+  return { loaded, resolutions: world.resolutions, lines };
+}
+
+const TEMPLATES: Record<string, (p: PackageLine) => string> = {
+  'name-version': (p) => `${p.name} ${p.version}`,
+  'name-version-source': (p) => `${p.name} ${p.version} ${p.source}`,
+  'name=version': (p) => `${p.name}=${p.version}`,
+  'name=version-source': (p) => `${p.name}=${p.version} ${p.source}`,
+  'name-(version)': (p) => `${p.name} (${p.version})`,
+  'name-(version)-source': (p) => `${p.name} (${p.version}) ${p.source}`,
+  packagelock: (p) => `- ${p.name}=${p.version}`,
+  'packagelock-source': (p) => `- ${p.name}=${p.version} # ${p.source}`,
+};
+
+/** The named output formats show-packages accepts (plus `json`). */
+export const PACKAGE_FORMATS: readonly string[] = [...Object.keys(TEMPLATES), 'json'];
+
+/** Renders one line per package in a named format; undefined for an unknown format. */
+export function formatPackageLine(format: string): ((p: PackageLine) => string) | undefined {
+  return TEMPLATES[format];
+}

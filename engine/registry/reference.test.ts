@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors';
+import { formatReference, parseReference } from './reference';
+
+const D = `sha256:${'a'.repeat(64)}`;
+
+describe('parseReference', () => {
+  it.each([
+    ['alpine', 'index.docker.io', 'library/alpine', 'latest', undefined],
+    ['alpine:3.20', 'index.docker.io', 'library/alpine', '3.20', undefined],
+    ['docker.io/acme/app', 'index.docker.io', 'acme/app', 'latest', undefined],
+    ['registry-1.docker.io/alpine:edge', 'index.docker.io', 'library/alpine', 'edge', undefined],
+    ['ghcr.io/acme/app:v1.0.0', 'ghcr.io', 'acme/app', 'v1.0.0', undefined],
+    ['127.0.0.1:5000/app', '127.0.0.1:5000', 'app', 'latest', undefined],
+    ['localhost/app:dev', 'localhost', 'app', 'dev', undefined],
+    ['localhost:5000/a/b/c:x_y-z.1', 'localhost:5000', 'a/b/c', 'x_y-z.1', undefined],
+    ['[::1]:5000/app', '[::1]:5000', 'app', 'latest', undefined],
+    ['ghcr.io/acme/my_app__x-y.z', 'ghcr.io', 'acme/my_app__x-y.z', 'latest', undefined],
+    [`ghcr.io/acme/app@${D}`, 'ghcr.io', 'acme/app', undefined, D],
+    [`ghcr.io/acme/app:1@${D}`, 'ghcr.io', 'acme/app', '1', D],
+  ])('reads %s', (input, registry, repository, tag, digest) => {
+    const ref = parseReference(input);
+    expect(ref).toEqual({ registry, repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) });
+  });
+
+  it.each([
+    ['', 'the repository is empty'],
+    ['ghcr.io/', 'the repository is empty'],
+    ['ghcr.io/Acme/app', 'the repository component "Acme" must be lowercase letters and digits, separated by ., _, __ or -'],
+    ['ghcr.io/acme//app', 'the repository component "" must be'],
+    ['ghcr.io/acme/app:', 'the tag "" must be 1–128 of [A-Za-z0-9_.-], not starting with . or -'],
+    ['ghcr.io/acme/app:-x', 'the tag "-x" must be'],
+    [`ghcr.io/acme/app:${'x'.repeat(129)}`, 'must be 1–128 of'],
+    ['ghcr.io/acme/app@sha256:abc', '"sha256:abc" is not a sha256 digest'],
+    ['bad_host.io/app', '"bad_host.io" is not a registry host[:port]'],
+    [`ghcr.io/${'a'.repeat(250)}`, 'the name is longer than 255 characters'],
+  ])('rejects %j', (input, why) => {
+    let err: unknown;
+    try {
+      parseReference(input);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).code).toBe('ECONFIG');
+    expect((err as ConfigError).message.startsWith(`"${input}" is not a valid image reference: `)).toBe(true);
+    expect((err as ConfigError).message).toContain(why);
+    expect((err as ConfigError).hint).toContain('host[:port]/repository[:tag]');
+  });
+});
+
+describe('formatReference', () => {
+  it('prints the canonical form that parses back to the same reference', () => {
+    for (const s of ['alpine', 'ghcr.io/acme/app:1', `127.0.0.1:5000/app@${D}`]) {
+      const ref = parseReference(s);
+      expect(parseReference(formatReference(ref))).toEqual(ref);
+    }
+    expect(formatReference(parseReference('alpine'))).toBe('index.docker.io/library/alpine:latest');
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * Image references as docker reads them: `[host[:port]/]path[:tag][@digest]`.
+ * The first path component is a registry when it contains `.` or `:` or is
+ * `localhost`; otherwise the registry is Docker Hub, named `index.docker.io`
+ * (as go-containerregistry names it), and a one-component path gains
+ * `library/`. With neither tag nor digest the tag is `latest`.
+ */
+import { parseDigest, type Digest } from '../digest';
+import { ConfigError } from '../errors';
+
+/** Docker Hub's registry name in references, API URLs and credential lookups. */
+export const DOCKER_HUB = 'index.docker.io';
+
+/** A parsed image reference. */
+export interface Reference {
+  /** `host[:port]`, e.g. `ghcr.io`, `127.0.0.1:5000`, `index.docker.io`. */
+  readonly registry: string;
+  /** The repository path inside the registry, e.g. `library/alpine`. */
+  readonly repository: string;
+  /** The tag; `latest` when the reference named neither tag nor digest. */
+  readonly tag?: string;
+  readonly digest?: Digest;
+}
+
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:.]+\\])(?::[0-9]+)?$`);
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+
+function invalid(input: string, why: string): ConfigError {
+  return new ConfigError(`"${input}" is not a valid image reference: ${why}`, {
+    path: 'tags',
+    hint: 'write references as host[:port]/repository[:tag], e.g. ghcr.io/acme/app:1.0 or 127.0.0.1:5000/app:latest',
+  });
+}
+
+/** Parses an image reference; anything malformed is a ConfigError naming the reference and the rule it breaks. */
+export function parseReference(input: string): Reference {
+  let rest = input;
+  let digest: Digest | undefined;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    try {
+      digest = parseDigest(rest.slice(at + 1));
+    } catch {
+      throw invalid(input, `"${rest.slice(at + 1)}" is not a sha256 digest`);
+    }
+    rest = rest.slice(0, at);
+  }
+  let tag: string | undefined;
+  const colon = rest.lastIndexOf(':');
+  if (colon > rest.lastIndexOf('/')) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG.test(tag)) throw invalid(input, `the tag "${tag}" must be 1–128 of [A-Za-z0-9_.-], not starting with . or -`);
+  }
+  const slash = rest.indexOf('/');
+  const first = slash < 0 ? '' : rest.slice(0, slash);
+  let registry: string;
+  let path: string;
+  if (slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+    if (!DOMAIN.test(first)) throw invalid(input, `"${first}" is not a registry host[:port]`);
+    registry = HUB_ALIASES.has(first.toLowerCase()) ? DOCKER_HUB : first;
+    path = rest.slice(slash + 1);
+  } else {
+    registry = DOCKER_HUB;
+    path = rest;
+  }
+  if (path === '') throw invalid(input, 'the repository is empty');
+  for (const component of path.split('/')) {
+    if (!PATH_COMPONENT.test(component)) {
+      throw invalid(input, `the repository component "${component}" must be lowercase letters and digits, separated by ., _, __ or -`);
+    }
+  }
+  if (registry === DOCKER_HUB && !path.includes('/')) path = `library/${path}`;
+  if (`${registry}/${path}`.length > 255) throw invalid(input, 'the name is longer than 255 characters');
+  if (tag === undefined && digest === undefined) tag = 'latest';
+  return { registry, repository: path, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+}
+
+/** `registry/repository`, the name a pushed digest is printed under. */
+export function repositoryName(ref: Pick<Reference, 'registry' | 'repository'>): string {
+  return `${ref.registry}/${ref.repository}`;
+}
+
+/** The reference in canonical form: `registry/repository[:tag][@digest]`. */
+export function formatReference(ref: Reference): string {
+  return `${repositoryName(ref)}${ref.tag !== undefined ? `:${ref.tag}` : ''}${ref.digest !== undefined ? `@${ref.digest}` : ''}`;
+}
