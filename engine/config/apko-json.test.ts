@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { apkoJson, goJsonString } from './apko-json';
-import { parseArch } from './arch';
+import { parseArch } from '../arch';
 import { finalizeConfig } from './normalize';
 import { applyOverrides, normalizeOverrides } from './overrides';
 import { parseConfigText } from './parse';

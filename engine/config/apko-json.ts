@@ -5,7 +5,7 @@
  * omitted), map keys in byte order, `<`, `>`, `&`, U+2028 and U+2029 escaped
  * as Go's HTML-safe encoder does, and a trailing newline.
  */
-import type { Arch } from './arch';
+import type { Arch } from '../arch';
 import { compareBytes } from './normalize';
 import type { ImageConfig, NamedContent } from './types';
 

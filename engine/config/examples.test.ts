@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../../e2e/support/env';
-import { parseArch } from './arch';
+import { parseArch } from '../arch';
 import { loadImageConfig } from './load';
 import { finalizeConfig } from './normalize';
 import { parseConfigText } from './parse';

@@ -21,7 +21,7 @@ export {
   type ApkArch,
   type OciArch,
   type ArchName,
-} from './arch';
+} from '../arch';
 export { normalizeOverrides, applyOverrides, splitFlagList, parseAnnotationFlags, type ConfigOverrides, type NormalizedOverrides } from './overrides';
 export { parseBuildDate, parseSourceDateEpoch } from './build-date';
 export { printConfig } from './print';
@@ -31,4 +31,4 @@ export { parseRepositoryEntry, resolveLocation, buildRepositories, runtimeReposi
 export { userDefaults, S6_COMMAND } from './normalize';
 export { mergeInto } from './include/merge';
 export { imageConfigSchema } from './schema';
-export { formatPath, type YamlTree, type Position, type PathSegment } from './yaml-tree';
+export { formatPath, type YamlTree, type Position, type PathSegment } from '../yaml/tree';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors';
-import { parseArch } from './arch';
+import { parseArch } from '../arch';
 import { loadImageConfig } from './load';
 
 const root = mkdtempSync(join(tmpdir(), 'apko-config-load-'));

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { hostArch, resolveArchs, type Arch } from './arch';
+import { hostArch, resolveArchs, type Arch } from '../arch';
 import { parseSourceDateEpoch } from './build-date';
 import { readChain, type ChainFile } from './include/chain';
 import { mergeInto } from './include/merge';
@@ -15,7 +15,7 @@ import { finalizeConfig } from './normalize';
 import { applyOverrides, normalizeOverrides, type ConfigOverrides } from './overrides';
 import type { ImageConfig } from './types';
 import { checkMerged, type Locator } from './validate';
-import type { PathSegment } from './yaml-tree';
+import type { PathSegment } from '../yaml/tree';
 
 /** The environment and places a load depends on; all default to the process's. */
 export interface LoadOptions {

@@ -4,7 +4,7 @@
  * service bundle forces the s6 command and package, a user without a home
  * gets `/home/<name>`. Both steps are pure; freezing makes the result read-only.
  */
-import { normalizeArchName, type ArchName } from './arch';
+import { normalizeArchName, type ArchName } from '../arch';
 import type { RawImageConfig } from './schema';
 import type { ImageConfig, NamedContent, PathMutation, User } from './types';
 

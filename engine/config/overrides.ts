@@ -6,7 +6,7 @@
  * too so every error surfaces before any file is read.
  */
 import { ConfigError } from '../errors';
-import { checkArchWords } from './arch';
+import { checkArchWords } from '../arch';
 import { parseBuildDate } from './build-date';
 import { compareBytes, sortedRecord } from './normalize';
 import type { ImageConfig, LayerFormat } from './types';

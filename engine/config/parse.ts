@@ -4,11 +4,11 @@
  * Used by the loader for every file of an include chain, and usable on its
  * own wherever a config must be read without touching other files.
  */
-import { issuesToError } from './issues';
+import { issuesToError } from '../yaml/issues';
 import { fromRaw } from './normalize';
 import { imageConfigSchema } from './schema';
 import type { ImageConfig } from './types';
-import { parseYamlTree, type YamlTree } from './yaml-tree';
+import { parseYamlTree, type YamlTree } from '../yaml/tree';
 
 /** A parsed file: where things are, and what they say. */
 export interface ParsedConfigFile {

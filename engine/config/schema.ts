@@ -5,8 +5,8 @@
  * Input is the tree from yaml-tree.ts, whose plain scalars are PlainScalars.
  */
 import { z } from 'zod';
-import { ARCH_SPELLINGS, normalizeArchName } from './arch';
-import { PlainScalar } from './scalar';
+import { ARCH_SPELLINGS, normalizeArchName } from '../arch';
+import { PlainScalar } from '../yaml/scalar';
 
 const isNull = (v: unknown): boolean => v === null || v === undefined || (v instanceof PlainScalar && v.value === null);
 

@@ -4,7 +4,7 @@
  * and map is present (possibly empty); an absent optional scalar means Go's
  * zero value (""), so `/etc/apko.json` can reproduce apko's `omitempty`.
  */
-import type { ArchName } from './arch';
+import type { ArchName } from '../arch';
 
 /** A `contents.baseimage` block (experimental in apko). */
 export interface BaseImage {

@@ -5,9 +5,9 @@
  * archs and include. Per-entry rules live in the schema.
  */
 import { ConfigError } from '../errors';
-import { locatedError } from './issues';
+import { locatedError } from '../yaml/issues';
 import type { ImageConfig } from './types';
-import { formatPath, type PathSegment, type Position } from './yaml-tree';
+import { formatPath, type PathSegment, type Position } from '../yaml/tree';
 
 /** Finds which file wrote the value at a path of the merged config, and its path in that file; undefined when a flag set it. */
 export type Locator = (path: readonly PathSegment[]) => (Position & { file: string; path: PathSegment[] }) | undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostArch } from '../config/arch';
+import { hostArch } from '../arch';
 import { ConfigError } from '../errors';
 import { normalizeMelangeBuildOptions } from './build-options';
 

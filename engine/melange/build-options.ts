@@ -6,7 +6,7 @@
  * the executor share this normalizer.
  */
 import { dirname, resolve } from 'node:path';
-import { hostArch, parseArch, type Arch } from '../config/arch';
+import { hostArch, parseArch, type Arch } from '../arch';
 import { parseSourceDateEpoch } from '../config/build-date';
 import { ConfigError } from '../errors';
 import type { PrepareRoot } from './runner-chroot';

@@ -7,7 +7,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import { basename, join } from 'node:path';
-import { formatPath } from '../config/yaml-tree';
+import { formatPath } from '../yaml/tree';
 import { ConfigError } from '../errors';
 import { writeFileAtomic } from '../fs/atomic';
 import { normalizeMelangeBuildOptions, type MelangeBuildOptions, type NormalizedMelangeBuildOptions } from './build-options';

@@ -7,7 +7,7 @@
  */
 import { writeApk, sortForPackage, type ApkFileInput } from '../apk/package-write';
 import { readApkBytes } from '../apk/package-read';
-import type { Arch } from '../config/arch';
+import type { Arch } from '../arch';
 import { readDestdir, type OwnerMap } from './destdir';
 import type { PackageCommon, PackageSpec } from './model';
 import { pkgInfoFor } from './pkginfo-for';

@@ -9,9 +9,9 @@
  */
 import { promises as fsp } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArch } from '../config/arch';
-import { issuesToError, locatedError } from '../config/issues';
-import { parseYamlTree, formatPath, type PathSegment, type YamlTree } from '../config/yaml-tree';
+import { parseArch } from '../arch';
+import { issuesToError, locatedError } from '../yaml/issues';
+import { parseYamlTree, formatPath, type PathSegment, type YamlTree } from '../yaml/tree';
 import { isValidVersion } from '../apk/version';
 import { ConfigError } from '../errors';
 import { BUILTIN_USES, checkBuiltinInputs } from './builtins';

@@ -9,7 +9,7 @@
  * code and the last lines of its output; nothing after it runs.
  */
 import { posix } from 'node:path';
-import { formatPath, type PathSegment } from '../config/yaml-tree';
+import { formatPath, type PathSegment } from '../yaml/tree';
 import { PipelineError } from '../errors';
 import { builtinScript, shQuote } from './builtins';
 import { evaluateCondition } from './condition';

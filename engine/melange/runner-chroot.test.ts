@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasTool, isRoot } from '../../e2e/support/env';
-import type { Arch } from '../config/arch';
+import type { Arch } from '../arch';
 import { ConfigError, PipelineError } from '../errors';
 import { buildMelangePackage } from './build';
 import type { RootEnvironment as BuildEnvironment } from '../buildroot';

@@ -9,7 +9,7 @@
 import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Arch } from '../config/arch';
+import type { Arch } from '../arch';
 import { ConfigError } from '../errors';
 import type { BuildEnvironment } from './model';
 import { copySource, spawnStep, type Runner, type StepResult, type StepRun } from './runner';

@@ -8,7 +8,7 @@
  * `cpe`, …) are accepted and ignored, so real melange files load.
  */
 import { z } from 'zod';
-import { PlainScalar } from '../config/scalar';
+import { PlainScalar } from '../yaml/scalar';
 
 const isNull = (v: unknown): boolean => v === null || v === undefined || (v instanceof PlainScalar && v.value === null);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseArch } from '../config/arch';
+import { parseArch } from '../arch';
 import { ConfigError } from '../errors';
 import {
   configSubstitutions,

@@ -4,7 +4,7 @@
  * map lacks is a ConfigError, as in melange, so a typo never reaches a shell
  * script as literal text.
  */
-import type { Arch } from '../config/arch';
+import type { Arch } from '../arch';
 import { ConfigError } from '../errors';
 
 /** Substitution values by name, e.g. `package.name` → `hello`. */

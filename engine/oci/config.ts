@@ -5,10 +5,10 @@
  * sorted bytewise, and the annotations (plus `created`) as Labels.
  */
 import type { Digest } from '../digest';
-import type { JsonValue } from './json';
+import type { JsonValue } from '../json';
 import { MediaTypes, jsonBlob, type JsonBlob } from './media';
-import type { Platform } from './platform';
-import { rfc3339, withCreated } from './time';
+import type { Platform } from '../arch';
+import { rfc3339, withCreated } from '../time';
 
 /** What the config stage decided about one platform's image. */
 export interface ImageConfigInput {

@@ -16,9 +16,9 @@ import { writeFileAtomic } from '../fs/atomic';
 import { END_OF_ARCHIVE, encodeHeader, padding } from '../tar/write';
 import { blobPath, indexBlobs } from './blobs';
 import type { ImageIndex } from './image-index';
-import { jsonBytes } from './json';
+import { jsonBytes } from '../json';
 import { OCI_LAYOUT_BYTES, layoutIndex } from './layout';
-import { archString } from './platform';
+import { archString } from '../arch';
 import { verifyChunks } from './verify';
 
 /** Options for `writeDockerArchive`. */

@@ -7,8 +7,8 @@
 import { ConfigError } from '../errors';
 import type { Image } from './image';
 import { MediaTypes, descriptorJson, jsonBlob, type JsonBlob } from './media';
-import { archString } from './platform';
-import { withCreated } from './time';
+import { archString } from '../arch';
+import { withCreated } from '../time';
 
 /** An index and the images it lists, in index order. */
 export interface ImageIndex {

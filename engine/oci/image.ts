@@ -6,8 +6,8 @@ import type { Layer } from '../layer';
 import { imageConfig, type ImageConfigInput } from './config';
 import { imageManifest } from './manifest';
 import type { JsonBlob } from './media';
-import type { Platform } from './platform';
-import { withCreated } from './time';
+import type { Platform } from '../arch';
+import { withCreated } from '../time';
 
 /** A finished single-platform image. */
 export interface Image {

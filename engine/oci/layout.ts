@@ -13,7 +13,7 @@ import { OutputError } from '../errors';
 import { replaceDirAtomic, writeFileSynced } from '../fs/atomic';
 import { blobPath, indexBlobs } from './blobs';
 import type { ImageIndex } from './image-index';
-import { encodeJson } from './json';
+import { encodeJson } from '../json';
 import { MediaTypes, descriptorJson, jsonBlob, type JsonBlob } from './media';
 import { verifyChunks } from './verify';
 

@@ -4,8 +4,8 @@
  */
 import { sha256Digest, type Digest } from '../digest';
 import { LAYER_MEDIA_TYPE } from '../layer';
-import { jsonBytes, type JsonValue } from './json';
-import type { Platform } from './platform';
+import { jsonBytes, type JsonValue } from '../json';
+import type { Platform } from '../arch';
 
 /** The media types this stage writes. */
 export const MediaTypes = {

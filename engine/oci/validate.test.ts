@@ -11,7 +11,7 @@ import { blobPath } from './blobs';
 import { buildImage } from './image';
 import { buildIndex } from './image-index';
 import { writeLayout } from './layout';
-import { platformForArch } from './platform';
+import { platformForArch } from '../arch';
 import { validateLayout } from './validate';
 import { tinyIndex } from './testdata/images';
 

@@ -9,9 +9,9 @@
 import { Readable } from 'node:stream';
 import { sha256Digest } from '../digest';
 import type { BlobSource } from '../oci/blobs';
-import type { JsonValue } from '../oci/json';
+import type { JsonValue } from '../json';
 import { MediaTypes, descriptorJson, jsonBlob, type Descriptor, type JsonBlob } from '../oci/media';
-import { CREATED_ANNOTATION, rfc3339 } from '../oci/time';
+import { CREATED_ANNOTATION, rfc3339 } from '../time';
 import { pushBlob, type BlobPushOptions } from './blobs';
 import { headerValue, type RegistryClient } from './client';
 import { getManifest, putManifest } from './manifests';

@@ -8,9 +8,9 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative } from 'node:path';
 import { ConfigError } from '../../errors';
 import { parseConfigText } from '../parse';
-import { PlainScalar } from '../scalar';
+import { PlainScalar } from '../../yaml/scalar';
 import type { ImageConfig } from '../types';
-import type { YamlTree } from '../yaml-tree';
+import type { YamlTree } from '../../yaml/tree';
 import { resolveConfigPath } from './resolve';
 
 /** One file of the chain. */

@@ -4,7 +4,7 @@ import { layersFromTree, type Layer } from '../../layer';
 import { Tree } from '../../rootfs/tree';
 import { buildImage } from '../image';
 import { buildIndex, type ImageIndex } from '../image-index';
-import { platformForArch } from '../platform';
+import { platformForArch } from '../../arch';
 
 /** A tiny rootfs for `arch`: a shell script entrypoint, a non-root user, a device node. */
 export function tinyTree(arch: string, extra = ''): Tree {

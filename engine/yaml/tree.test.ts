@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors';
 import { PlainScalar } from './scalar';
-import { formatPath, parseYamlTree } from './yaml-tree';
+import { formatPath, parseYamlTree } from './tree';
 
 describe('parseYamlTree', () => {
   it('locates keys and values by YAML path', () => {

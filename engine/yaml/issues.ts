@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { ConfigError } from '../errors';
 import { describeValue } from './scalar';
-import { formatPath, type PathSegment, type YamlTree } from './yaml-tree';
+import { formatPath, type PathSegment, type YamlTree } from './tree';
 
 /** One problem found in a file, already located. */
 export interface Located {

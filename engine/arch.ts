@@ -3,7 +3,8 @@
  * `x86_64`, OCI's `amd64`) and stores the OCI one; every stage after config
  * receives an `Arch` from the table below and never a loose string.
  */
-import { ConfigError } from '../errors';
+import { ConfigError } from './errors';
+import { compareBytes } from './order';
 
 /** An architecture name as apk-tools spells it (`/etc/apk/arch`, repository paths). */
 export type ApkArch = 'x86' | 'x86_64' | 'aarch64' | 'armhf' | 'armv7' | 'loongarch64' | 'ppc64le' | 'riscv64' | 's390x';
@@ -80,7 +81,7 @@ export function hostArch(nodeArch: string = process.arch): Arch {
 
 /** Byte-wise order of OCI names: the order apko's ParseArchitectures sorts into. */
 export function compareArchs(a: Arch, b: Arch): number {
-  return a.oci < b.oci ? -1 : a.oci > b.oci ? 1 : 0;
+  return compareBytes(a.oci, b.oci);
 }
 
 /** Checks a list of arch words: known names, with `all` or `host` only on their own. */
@@ -125,4 +126,22 @@ export function resolveArchs(flagArchs: readonly string[] | undefined, configArc
 export function normalizeArchName(s: string): ArchName | undefined {
   if (s === 'all' || s === 'host') return s;
   return BY_NAME.get(s)?.oci;
+}
+
+/** An image's OCI platform. */
+export interface Platform {
+  readonly architecture: string;
+  readonly os: string;
+  readonly variant?: string;
+}
+
+/** The linux platform of an architecture, or of an apk or OCI architecture name. */
+export function platformForArch(a: Arch | string): Platform {
+  const { architecture, variant } = typeof a === 'string' ? parseArch(a) : a;
+  return variant === undefined ? { architecture, os: 'linux' } : { architecture, os: 'linux', variant };
+}
+
+/** The OCI arch string of a platform (`amd64`, `arm/v7`): the index sort key and docker tag suffix. */
+export function archString(p: Platform): string {
+  return p.variant ? `${p.architecture}/${p.variant}` : p.architecture;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors';
+import { ConfigError } from './errors';
 import { ALL_ARCHS, expandArchs, hostArch, parseArch, resolveArchs } from './arch';
 
 const amd64 = parseArch('amd64');

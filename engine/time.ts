@@ -2,7 +2,7 @@
  * Timestamps in OCI JSON: RFC 3339 in UTC to the second, as Go's
  * `time.RFC3339` formats a UTC time (`1970-01-01T00:00:00Z`).
  */
-import { ConfigError } from '../errors';
+import { ConfigError } from './errors';
 
 /** The annotation (and label) that carries the build date. */
 export const CREATED_ANNOTATION = 'org.opencontainers.image.created';
