@@ -3,7 +3,7 @@
  * engine's build options. One table, so `build`, `show-packages`, `dot`,
  * `lock` and `publish` accept the same spellings.
  */
-import type { BuildOptions } from '../engine';
+import type { BuildRequest, ResolveRequest } from '../engine';
 import { bool, list, str, UsageError, type FlagSpec, type ParsedArgs } from './args';
 
 /** Flags that change what gets resolved. */
@@ -32,10 +32,8 @@ export const IMAGE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   lockfile: { type: 'string', value: 'FILE', description: 'install exactly the packages of this lock file (see apko-nx lock); no index is read' },
 };
 
-/** Maps parsed flags onto build options. */
-export function buildOptionsFrom(p: ParsedArgs, base: Pick<BuildOptions, 'config' | 'tag'> & Partial<BuildOptions>): BuildOptions {
-  const unsupported = list(p, 'sbom-formats').filter((f) => f !== 'spdx');
-  if (unsupported.length > 0) throw new UsageError(`--sbom-formats ${unsupported.join(',')} is not supported`, 'apko-nx writes SPDX 2.3 JSON SBOMs; use --sbom-formats spdx or leave it out');
+/** Maps the resolve flags onto a resolve request. */
+export function resolveRequestFrom(p: ParsedArgs, base: Pick<ResolveRequest, 'config'> & Partial<ResolveRequest>): ResolveRequest {
   return {
     ...base,
     arch: list(p, 'arch'),
@@ -44,16 +42,30 @@ export function buildOptionsFrom(p: ParsedArgs, base: Pick<BuildOptions, 'config
     buildRepositoryAppend: list(p, 'build-repository-append'),
     keyringAppend: list(p, 'keyring-append'),
     packageAppend: list(p, 'package-append'),
-    annotations: list(p, 'annotations'),
     includePaths: list(p, 'include-paths'),
-    ...(str(p, 'build-date') !== undefined ? { buildDate: str(p, 'build-date') } : {}),
-    ...(str(p, 'format') !== undefined ? { format: str(p, 'format') } : {}),
     ...(str(p, 'cache-dir') !== undefined ? { cacheDir: str(p, 'cache-dir') } : {}),
-    ...(str(p, 'sbom-path') !== undefined ? { sbomPath: str(p, 'sbom-path') } : {}),
-    sbom: p.flags.sbom === undefined ? true : p.flags.sbom === true,
     offline: bool(p, 'offline'),
     verbose: bool(p, 'verbose'),
+  };
+}
+
+/** Maps the resolve and image flags onto a build request. */
+export function buildRequestFrom(p: ParsedArgs, base: Pick<BuildRequest, 'config' | 'tag'> & Partial<BuildRequest>): BuildRequest {
+  const unsupported = list(p, 'sbom-formats').filter((f) => f !== 'spdx');
+  if (unsupported.length > 0) throw new UsageError(`--sbom-formats ${unsupported.join(',')} is not supported`, 'apko-nx writes SPDX 2.3 JSON SBOMs; use --sbom-formats spdx or leave it out');
+  return {
+    ...base,
+    ...resolveRequestFrom(p, base),
+    annotations: list(p, 'annotations'),
+    ...(str(p, 'build-date') !== undefined ? { buildDate: str(p, 'build-date') } : {}),
+    ...(str(p, 'format') !== undefined ? { format: str(p, 'format') } : {}),
+    ...(str(p, 'sbom-path') !== undefined ? { sbomPath: str(p, 'sbom-path') } : {}),
+    ...(list(p, 'sbom-formats').length > 0 ? { sbomFormats: list(p, 'sbom-formats') } : {}),
+    sbom: p.flags.sbom === undefined ? true : p.flags.sbom === true,
     vcs: bool(p, 'vcs'),
     ...(str(p, 'lockfile') !== undefined ? { lockfile: str(p, 'lockfile') } : {}),
   };
 }
+
+/** @deprecated kept while publish moves to its request; use buildRequestFrom. */
+export const buildOptionsFrom = buildRequestFrom;

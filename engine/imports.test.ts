@@ -30,7 +30,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   index: ['*'],
 };
 /** The shared leaves: one rule each, importable from every stage. */
-const LEAVES = new Set(['errors', 'digest', 'order', 'json', 'time', 'arch', 'redact', 'reference', 'os-release', 'git', 'tool-version', 'tar', 'fs', 'net', 'yaml', 'report']);
+const LEAVES = new Set(['defaults', 'errors', 'digest', 'order', 'json', 'time', 'arch', 'redact', 'reference', 'os-release', 'git', 'tool-version', 'tar', 'fs', 'net', 'yaml', 'report']);
 
 const ENGINE = resolve(__dirname);
 

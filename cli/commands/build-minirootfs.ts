@@ -1,7 +1,7 @@
 /** `apko-nx build-minirootfs <config.yaml> <output.tar.gz>`: one arch's rootfs as a gzip tarball. */
-import { buildMinirootfs, hostArch, normalizeBuildOptions } from '../../engine';
+import { buildMinirootfs, hostArch, normalizeMinirootfsRequest } from '../../engine';
 import { str } from '../args';
-import { RESOLVE_FLAGS, buildOptionsFrom } from '../build-flags';
+import { RESOLVE_FLAGS, resolveRequestFrom } from '../build-flags';
 import type { Command } from '../command';
 
 export const buildMinirootfsCommand: Command = {
@@ -17,8 +17,8 @@ export const buildMinirootfsCommand: Command = {
   arity: [2, 2],
   async run(p, io) {
     const [config, output] = p.positionals as [string, string];
-    const base = buildOptionsFrom(p, { config, tag: 'minirootfs', output, env: io.env, log: io.err });
-    const opts = normalizeBuildOptions({ ...base, arch: [str(p, 'build-arch') ?? hostArch().apk] }, io.cwd);
+    const base = resolveRequestFrom(p, { config });
+    const opts = normalizeMinirootfsRequest({ ...base, output, env: io.env, log: io.err, arch: [str(p, 'build-arch') ?? hostArch().apk] }, io.cwd);
     const r = await buildMinirootfs(opts);
     io.out(`${r.output}: ${r.arch} root filesystem, ${r.packages} packages (diff_id ${r.diffId})`);
     return 0;

@@ -1,9 +1,6 @@
 /** `apko-nx build <config.yaml> <tag> <output>`: apko's build verb. */
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { buildImageFromConfig, normalizeBuildOptions } from '../../engine';
-import { IMAGE_FLAGS, RESOLVE_FLAGS, buildOptionsFrom } from '../build-flags';
+import { buildImageFromConfig, normalizeBuildRequest } from '../../engine';
+import { IMAGE_FLAGS, RESOLVE_FLAGS, buildRequestFrom } from '../build-flags';
 import type { Command } from '../command';
 
 export const build: Command = {
@@ -14,9 +11,8 @@ export const build: Command = {
   arity: [3, 3],
   async run(p, io) {
     const [config, tag, output] = p.positionals as [string, string, string];
-    // A trailing slash says "directory": make it, so the image becomes an OCI layout there.
-    if (/[\\/]$/.test(output) && !existsSync(resolve(io.cwd, output))) await mkdir(resolve(io.cwd, output), { recursive: true });
-    const opts = normalizeBuildOptions(buildOptionsFrom(p, { config, tag, output, env: io.env, log: io.err }), io.cwd);
+    // A bare output path follows apko's rule: an existing directory or a trailing slash is a layout.
+    const opts = normalizeBuildRequest(buildRequestFrom(p, { config, tag, output, env: io.env, log: io.err }), io.cwd);
     const result = await buildImageFromConfig(opts);
     io.out(`${tag}@${result.indexDigest}`);
     for (const img of result.images) io.out(`  ${img.arch}: ${img.digest} (${img.packages} packages, ${img.layers} layer${img.layers === 1 ? '' : 's'})`);

@@ -1,6 +1,6 @@
 /** `apko-nx dot <config.yaml>`: a Graphviz digraph of the resolved dependencies (first arch). */
-import { normalizeBuildOptions, resolveImagePackages, toDot } from '../../engine';
-import { RESOLVE_FLAGS, buildOptionsFrom } from '../build-flags';
+import { normalizeResolveRequest, resolveImagePackages, toDot } from '../../engine';
+import { RESOLVE_FLAGS, resolveRequestFrom } from '../build-flags';
 import type { Command } from '../command';
 
 export const dot: Command = {
@@ -10,7 +10,7 @@ export const dot: Command = {
   flags: RESOLVE_FLAGS,
   arity: [1, 1],
   async run(p, io) {
-    const opts = normalizeBuildOptions({ ...buildOptionsFrom(p, { config: p.positionals[0]!, tag: 'unused' }), env: io.env, log: io.err }, io.cwd);
+    const opts = normalizeResolveRequest({ ...resolveRequestFrom(p, { config: p.positionals[0]! }), env: io.env, log: io.err }, io.cwd);
     const { resolutions } = await resolveImagePackages(opts);
     io.out(toDot(resolutions[0]!).replace(/\n$/, ''));
     return 0;

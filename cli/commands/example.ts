@@ -4,7 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { buildImageFromConfig, normalizeBuildOptions, writeExampleWorkspace } from '../../engine';
+import { buildImageFromConfig, normalizeBuildRequest, writeExampleWorkspace } from '../../engine';
 import type { Command } from '../command';
 
 export const example: Command = {
@@ -18,10 +18,9 @@ export const example: Command = {
     io.err(`writing the example workspace (signing key, packages, apko.yaml) to ${dir}`);
     const ws = await writeExampleWorkspace(join(dir, 'workspace'));
     const image = join(dir, 'image');
-    await mkdir(image, { recursive: true });
     await mkdir(join(dir, 'sbom'), { recursive: true });
     const result = await buildImageFromConfig(
-      normalizeBuildOptions({ config: ws.configPath, tag: 'apko-nx-example:latest', output: image, sbomPath: join(dir, 'sbom'), cacheDir: join(dir, 'cache'), offline: true, env: { ...io.env, SOURCE_DATE_EPOCH: undefined }, log: io.err }, ws.dir),
+      normalizeBuildRequest({ config: ws.configPath, tag: 'apko-nx-example:latest', output: { path: image, kind: 'layout' }, sbomPath: join(dir, 'sbom'), cacheDir: join(dir, 'cache'), offline: true, env: { ...io.env, SOURCE_DATE_EPOCH: undefined }, log: io.err }, ws.dir),
     );
     const shown = (path: string) => relative(io.cwd, path) || '.';
     io.out(`image: apko-nx-example:latest@${result.indexDigest}`);

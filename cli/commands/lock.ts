@@ -1,8 +1,7 @@
 /** `apko-nx lock <config.yaml>`: apko's lock verb; writes `<config-basename>.lock.json`. */
-import { resolve } from 'node:path';
-import { lockImage, normalizeBuildOptions } from '../../engine';
+import { lockImage, normalizeLockRequest } from '../../engine';
 import { str } from '../args';
-import { RESOLVE_FLAGS, buildOptionsFrom } from '../build-flags';
+import { RESOLVE_FLAGS, resolveRequestFrom } from '../build-flags';
 import type { Command } from '../command';
 
 export const lock: Command = {
@@ -12,9 +11,9 @@ export const lock: Command = {
   flags: { ...RESOLVE_FLAGS, output: { type: 'string', value: 'FILE', description: 'where to write (default: <config-basename>.lock.json beside the config)' } },
   arity: [1, 1],
   async run(p, io) {
-    const opts = normalizeBuildOptions({ ...buildOptionsFrom(p, { config: p.positionals[0]!, tag: 'lock' }), env: io.env, log: io.err }, io.cwd);
     const output = str(p, 'output');
-    const result = await lockImage({ ...opts, ...(output !== undefined ? { lockfileOutput: resolve(io.cwd, output) } : {}) });
+    const opts = normalizeLockRequest({ ...resolveRequestFrom(p, { config: p.positionals[0]! }), env: io.env, log: io.err, ...(output !== undefined ? { output } : {}) }, io.cwd);
+    const result = await lockImage(opts);
     if (opts.verbose) io.err(`cache: ${opts.cacheDir}`);
     io.out(result.path);
     return 0;

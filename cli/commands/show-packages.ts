@@ -1,7 +1,7 @@
 /** `apko-nx show-packages <config.yaml>`: the resolved packages, one per line. */
-import { formatPackageLine, normalizeBuildOptions, PACKAGE_FORMATS, resolveImagePackages } from '../../engine';
+import { formatPackageLine, normalizeResolveRequest, PACKAGE_FORMATS, resolveImagePackages } from '../../engine';
 import { str, UsageError } from '../args';
-import { RESOLVE_FLAGS, buildOptionsFrom } from '../build-flags';
+import { RESOLVE_FLAGS, resolveRequestFrom } from '../build-flags';
 import type { Command } from '../command';
 
 export const showPackages: Command = {
@@ -16,7 +16,7 @@ export const showPackages: Command = {
     if (line === undefined && format !== 'json') throw new UsageError(`unknown --format "${format}"`, `use one of ${PACKAGE_FORMATS.join(', ')}`);
     // Here --format is the output format, not the layer format of build.
     const resolveFlags = { ...p, flags: { ...p.flags, format: undefined } };
-    const opts = normalizeBuildOptions({ ...buildOptionsFrom(resolveFlags, { config: p.positionals[0]!, tag: 'unused' }), env: io.env, log: io.err }, io.cwd);
+    const opts = normalizeResolveRequest({ ...resolveRequestFrom(resolveFlags, { config: p.positionals[0]! }), env: io.env, log: io.err }, io.cwd);
     const { loaded, lines } = await resolveImagePackages(opts);
     if (format === 'json') {
       const byArch = Object.fromEntries(loaded.archs.map((a, i) => [a.apk, lines[i]]));

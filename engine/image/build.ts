@@ -7,15 +7,15 @@
 import { basename, dirname } from 'node:path';
 import type { LoadedConfig } from '../config';
 import type { Digest } from '../digest';
-import { buildIndex, type ImageIndex } from '../oci';
+import { buildIndex, checkOutputWritable, writeImageOutput, writeSboms, type ImageIndex, type OutputKind } from '../oci';
 import { loadKeyring } from '../repo';
 import { openStore, type Store } from '../store';
 import { buildArchImage, type ArchImage } from './arch-image';
 import { imageInputsDigest, loadImage, saveImage, type SbomDoc } from '../cache/image';
 import type { LayerStatus } from '../cache/layer';
 import { loadForBuild } from './load-config';
-import type { NormalizedBuildOptions } from './request';
-import { checkOutputWritable, writeImageOutput, writeSboms, type OutputKind } from '../oci/output';
+import type { NormalizedBuildRequest } from './request';
+
 import { lockedPackages, readLockFor } from '../fetch/locked';
 import { resolvePackages, type ArchPackages, type PackageIO } from '../fetch';
 import { sbomDocuments } from './sboms';
@@ -61,7 +61,7 @@ function vcsAnnotations(vcsUrl: string | undefined): Record<string, string> {
 }
 
 /** The verified packages of every arch: from the lock file when given, else resolved from the indexes. */
-async function packagesFor(loaded: LoadedConfig, opts: NormalizedBuildOptions, io: PackageIO): Promise<{ keyring: Map<string, string>; archs: ArchPackages[] }> {
+async function packagesFor(loaded: LoadedConfig, opts: NormalizedBuildRequest, io: PackageIO): Promise<{ keyring: Map<string, string>; archs: ArchPackages[] }> {
   if (opts.lockfile === undefined) return resolvePackages(loaded, io);
   const lock = await readLockFor(loaded, opts.lockfile);
   io.log(`installing the packages locked in ${opts.lockfile}`);
@@ -102,9 +102,9 @@ async function assemble(
 }
 
 /** Builds the image an apko.yaml describes and writes it (and its SBOMs) where asked. */
-export async function buildImageFromConfig(opts: NormalizedBuildOptions): Promise<BuildResult> {
+export async function buildImageFromConfig(opts: NormalizedBuildRequest): Promise<BuildResult> {
   const log = opts.log;
-  if (opts.output !== undefined) await checkOutputWritable(opts.output);
+  if (opts.output !== undefined) await checkOutputWritable(opts.output.path, opts.output.kind);
   const loaded = await loadForBuild(opts);
   const warnings = [...loaded.warnings];
   for (const w of loaded.warnings) log(`warning: ${w}`);
@@ -134,12 +134,12 @@ export async function buildImageFromConfig(opts: NormalizedBuildOptions): Promis
   let output: BuildResult['output'];
   const sboms: string[] = [];
   if (opts.output !== undefined) {
-    const kind = await writeImageOutput(opts.output, index, opts.tag);
-    output = { path: opts.output, kind };
-    log(`wrote ${kind === 'layout' ? 'OCI layout' : 'image tarball'} ${opts.output}`);
+    await writeImageOutput(opts.output.path, opts.output.kind, index, opts.tag);
+    output = opts.output;
+    log(`wrote ${opts.output.kind === 'layout' ? 'OCI layout' : 'image tarball'} ${opts.output.path}`);
   }
   if (opts.sbom && (opts.sbomPath !== undefined || opts.output !== undefined)) {
-    const dir = opts.sbomPath ?? dirname(opts.output!);
+    const dir = opts.sbomPath ?? dirname(opts.output!.path);
     sboms.push(...(await writeSboms(dir, sbomDocs.map((d) => [d.name, d.text] as const))));
   }
   return {

@@ -5,7 +5,25 @@
  * stage.
  */
 export { buildImageFromConfig, buildDateFor, type BuildResult } from './build';
-export { normalizeBuildOptions, type BuildOptions, type NormalizedBuildOptions } from './request';
+export {
+  normalizeBuildOptions,
+  normalizeBuildRequest,
+  normalizeResolveRequest,
+  normalizeLockRequest,
+  normalizeMinirootfsRequest,
+  outputTargetFor,
+  type BuildOptions,
+  type NormalizedBuildOptions,
+  type BuildRequest,
+  type NormalizedBuildRequest,
+  type ResolveRequest,
+  type NormalizedResolveRequest,
+  type LockRequest,
+  type NormalizedLockRequest,
+  type MinirootfsRequest,
+  type NormalizedMinirootfsRequest,
+  type OutputTarget,
+} from './request';
 export { buildArchImage, type ArchImage } from './arch-image';
 export { shellWords } from './shell-words';
 export { resolveImagePackages, formatPackageLine, PACKAGE_FORMATS, type PackageLine } from './show-packages';

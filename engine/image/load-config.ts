@@ -6,7 +6,7 @@
  */
 import { loadImageConfig, type LoadedConfig } from '../config';
 import { ConfigError } from '../errors';
-import type { NormalizedBuildOptions } from './request';
+import type { NormalizedResolveRequest } from './request';
 import { probeVcsUrl } from '../git';
 
 /** Throws a ConfigError for a config that asks for a feature the engine lacks. */
@@ -28,7 +28,7 @@ export function assertBuildable(loaded: LoadedConfig): void {
 }
 
 /** Loads the config of a build with its overrides and checks that it can be built. */
-export async function loadForBuild(opts: NormalizedBuildOptions): Promise<LoadedConfig> {
+export async function loadForBuild(opts: NormalizedResolveRequest): Promise<LoadedConfig> {
   const loaded = await loadImageConfig(opts.config, opts.overrides, { cwd: opts.cwd, env: opts.env });
   assertBuildable(loaded);
   if (!opts.vcs || loaded.config.vcsUrl) return loaded;

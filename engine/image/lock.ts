@@ -10,7 +10,7 @@ import { formatLockFile, lockedPackage, makeLockFile, type LockedRepository, typ
 import { redactUrl } from '../repo';
 import { openStore } from '../store';
 import { loadForBuild } from './load-config';
-import type { NormalizedBuildOptions } from './request';
+import type { NormalizedLockRequest, NormalizedResolveRequest } from './request';
 import { resolvePackages } from '../fetch';
 
 /** Where `lock` writes by default: `<config-basename>.lock.json` beside the config. */
@@ -31,7 +31,7 @@ function lockedRepos(entries: readonly string[], loaded: LoadedConfig): LockedRe
 }
 
 /** Builds the lock file value for a config. */
-export async function lockConfig(opts: NormalizedBuildOptions): Promise<{ loaded: LoadedConfig; lock: LockFile }> {
+export async function lockConfig(opts: NormalizedResolveRequest): Promise<{ loaded: LoadedConfig; lock: LockFile }> {
   const loaded = await loadForBuild(opts);
   const { keyring, archs } = await resolvePackages(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log });
   const c = loaded.config.contents;
@@ -52,9 +52,9 @@ export async function lockConfig(opts: NormalizedBuildOptions): Promise<{ loaded
 }
 
 /** Writes the lock file (atomically) and returns where. */
-export async function lockImage(opts: NormalizedBuildOptions & { readonly lockfileOutput?: string }): Promise<{ path: string; lock: LockFile }> {
+export async function lockImage(opts: NormalizedLockRequest): Promise<{ path: string; lock: LockFile }> {
   const { lock } = await lockConfig(opts);
-  const path = opts.lockfileOutput ?? defaultLockPath(opts.config);
+  const path = opts.output ?? defaultLockPath(opts.config);
   await writeFileAtomic(path, formatLockFile(lock));
   opts.log(`wrote ${path} (${lock.contents.packages.length} packages)`);
   return { path, lock };

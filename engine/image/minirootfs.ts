@@ -10,14 +10,13 @@ import { openStore } from '../store';
 import { buildArchImage } from './arch-image';
 import { buildDateFor } from './build';
 import { loadForBuild } from './load-config';
-import type { NormalizedBuildOptions } from './request';
-import { checkOutputWritable } from '../oci/output';
+import type { NormalizedMinirootfsRequest } from './request';
+import { checkOutputWritable } from '../oci';
 import { resolvePackages } from '../fetch';
 
 /** Builds the rootfs of the single arch in `opts.overrides.arch` (or the config's first) into `opts.output`. */
-export async function buildMinirootfs(opts: NormalizedBuildOptions): Promise<{ output: string; arch: string; diffId: string; packages: number }> {
-  if (opts.output === undefined) throw new OutputError('build-minirootfs needs an output path', { file: '' });
-  await checkOutputWritable(opts.output);
+export async function buildMinirootfs(opts: NormalizedMinirootfsRequest): Promise<{ output: string; arch: string; diffId: string; packages: number }> {
+  await checkOutputWritable(opts.output, 'docker-archive');
   const full = await loadForBuild(opts);
   const arch = full.archs[0]!;
   if (full.archs.length > 1) opts.log(`warning: build-minirootfs builds one architecture; using ${arch.apk}`);

@@ -1,49 +1,79 @@
 /**
- * The one options object of an image build, normalized once: the CLI and the
- * Nx executors hand loose values to `normalizeBuildOptions`, inner stages see
- * only the complete, readonly result.
+ * One request type per verb, normalized once. The CLI and the Nx executors
+ * hand loose values to the normalizers below; inner stages see only the
+ * complete, readonly result. Verbs that resolve without building (show-packages,
+ * dot, lock, build-minirootfs) take no tag; `build` says explicitly whether
+ * it writes an OCI layout or a tarball, and the engine makes the directory.
  */
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { ConfigOverrides } from '../config';
 import { defaultCacheDir } from '../store';
+import { BUILD_DEFAULTS } from '../defaults';
 
-/** Loose build options, as a CLI or an executor collects them. */
-export interface BuildOptions extends ConfigOverrides {
+/** What every verb that reads an apko.yaml takes: the config, its overrides and the I/O. */
+export interface ResolveRequest extends ConfigOverrides {
   /** Path of the apko.yaml. */
-  config: string;
-  /** Image reference to name the result with, e.g. `myimage:latest`. */
-  tag: string;
-  /** An existing directory (OCI layout) or a file path (docker-loadable tarball). */
-  output?: string;
-  /** Where SBOMs go; default: beside the output. */
-  sbomPath?: string;
-  /** Write SBOMs (default true). */
-  sbom?: boolean;
-  cacheDir?: string;
-  offline?: boolean;
-  /** Install exactly the packages of this lock file (no index is read). */
-  lockfile?: string;
-  /** Working directory (apko's -C). */
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
+  readonly config: string;
+  readonly cacheDir?: string;
+  readonly offline?: boolean;
+  /** Working directory (apko's -C); relative paths resolve against it. */
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
   /** Progress lines (stderr in the CLI). */
-  log?: (line: string) => void;
+  readonly log?: (line: string) => void;
   /** More progress, including the cache location. */
-  verbose?: boolean;
-  /** Derive `vcs-url` from git when the config has none (apko's --vcs; off by default here, see vcs.ts). */
-  vcs?: boolean;
+  readonly verbose?: boolean;
+  /** Derive `vcs-url` from git when the config has none (apko's --vcs; off by default here, see engine/git.ts). */
+  readonly vcs?: boolean;
 }
 
-/** Complete build options. */
-export interface NormalizedBuildOptions {
-  readonly config: string;
+/** An image output: an OCI layout directory or a docker-loadable tarball. */
+export type { OutputKind } from '../oci';
+import type { OutputKind } from '../oci';
+
+/** Where and as what an image is written. */
+export interface OutputTarget {
+  readonly path: string;
+  readonly kind: OutputKind;
+}
+
+/** `build` (and publish's build). */
+export interface BuildRequest extends ResolveRequest {
+  /** Image reference to name the result with, e.g. `myimage:latest`. */
   readonly tag: string;
-  readonly output?: string;
+  /**
+   * Where to write the image. A bare path follows apko's rule (an existing
+   * directory, or a path ending in `/`, is a layout; anything else a tarball).
+   */
+  readonly output?: string | OutputTarget;
+  /** Where SBOMs go; default: beside the output. */
   readonly sbomPath?: string;
-  readonly sbom: boolean;
+  /** Write SBOMs (default true). */
+  readonly sbom?: boolean;
+  /** SBOM formats by name (default `['spdx']`). */
+  readonly sbomFormats?: readonly string[];
+  /** Install exactly the packages of this lock file (no index is read). */
+  readonly lockfile?: string;
+}
+
+/** `lock`. */
+export interface LockRequest extends ResolveRequest {
+  /** Where to write; default `<config-basename>.lock.json` beside the config. */
+  readonly output?: string;
+}
+
+/** `build-minirootfs`. */
+export interface MinirootfsRequest extends ResolveRequest {
+  /** The .tar.gz to write. */
+  readonly output: string;
+}
+
+/** A complete resolve request. */
+export interface NormalizedResolveRequest {
+  readonly config: string;
   readonly cacheDir: string;
   readonly offline: boolean;
-  readonly lockfile?: string;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly overrides: ConfigOverrides;
@@ -52,11 +82,38 @@ export interface NormalizedBuildOptions {
   readonly vcs: boolean;
 }
 
-/** Fills defaults and makes paths absolute against `cwd`. */
-export function normalizeBuildOptions(o: BuildOptions, cwd: string = o.cwd ?? process.cwd()): Readonly<NormalizedBuildOptions> {
-  const abs = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
-  const env = o.env ?? process.env;
-  const overrides: ConfigOverrides = {
+/** A complete build request. */
+export interface NormalizedBuildRequest extends NormalizedResolveRequest {
+  readonly tag: string;
+  readonly output?: OutputTarget;
+  readonly sbomPath?: string;
+  readonly sbom: boolean;
+  readonly sbomFormats: readonly string[];
+  readonly lockfile?: string;
+}
+
+/** A complete lock request. */
+export interface NormalizedLockRequest extends NormalizedResolveRequest {
+  readonly output?: string;
+}
+
+/** A complete build-minirootfs request. */
+export interface NormalizedMinirootfsRequest extends NormalizedResolveRequest {
+  readonly output: string;
+}
+
+/** apko's output rule for a bare path: an existing directory, or a path ending in a separator, is a layout. */
+export function outputTargetFor(path: string): OutputTarget {
+  const dir = /[\\/]$/.test(path) || (existsSync(path) && statSync(path).isDirectory());
+  return { path, kind: dir ? 'layout' : 'docker-archive' };
+}
+
+function absolute(cwd: string): (p: string) => string {
+  return (p) => (isAbsolute(p) ? p : resolve(cwd, p));
+}
+
+function overridesOf(o: ConfigOverrides): ConfigOverrides {
+  return {
     arch: o.arch,
     ignoreSignatures: o.ignoreSignatures,
     repositoryAppend: o.repositoryAppend,
@@ -68,20 +125,53 @@ export function normalizeBuildOptions(o: BuildOptions, cwd: string = o.cwd ?? pr
     format: o.format,
     includePaths: o.includePaths,
   };
+}
+
+/** Fills defaults and makes paths absolute against `cwd` (default: the request's, else the process's). */
+export function normalizeResolveRequest(o: ResolveRequest, cwd: string = o.cwd ?? process.cwd()): Readonly<NormalizedResolveRequest> {
+  const abs = absolute(cwd);
+  const env = o.env ?? process.env;
   return Object.freeze({
     config: abs(o.config),
-    tag: o.tag,
-    output: o.output === undefined ? undefined : abs(o.output),
-    sbomPath: o.sbomPath === undefined ? undefined : abs(o.sbomPath),
-    sbom: o.sbom ?? true,
     cacheDir: defaultCacheDir({ cacheDir: o.cacheDir === undefined ? undefined : abs(o.cacheDir), env, cwd }),
-    offline: o.offline ?? false,
-    lockfile: o.lockfile === undefined ? undefined : abs(o.lockfile),
+    offline: o.offline ?? BUILD_DEFAULTS.offline,
     cwd,
     env,
-    overrides,
+    overrides: overridesOf(o),
     log: o.log ?? (() => undefined),
-    verbose: o.verbose ?? false,
-    vcs: o.vcs ?? false,
+    verbose: o.verbose ?? BUILD_DEFAULTS.verbose,
+    vcs: o.vcs ?? BUILD_DEFAULTS.vcs,
   });
 }
+
+/** Normalizes a build request; a bare output path gets its kind by apko's rule. */
+export function normalizeBuildRequest(o: BuildRequest, cwd: string = o.cwd ?? process.cwd()): Readonly<NormalizedBuildRequest> {
+  const abs = absolute(cwd);
+  const output = o.output === undefined ? undefined : typeof o.output === 'string' ? outputTargetFor(abs(o.output)) : { path: abs(o.output.path), kind: o.output.kind };
+  return Object.freeze({
+    ...normalizeResolveRequest(o, cwd),
+    tag: o.tag,
+    ...(output !== undefined ? { output } : {}),
+    ...(o.sbomPath !== undefined ? { sbomPath: abs(o.sbomPath) } : {}),
+    sbom: o.sbom ?? BUILD_DEFAULTS.sbom,
+    sbomFormats: o.sbomFormats !== undefined && o.sbomFormats.length > 0 ? [...o.sbomFormats] : [...BUILD_DEFAULTS.sbomFormats],
+    ...(o.lockfile !== undefined ? { lockfile: abs(o.lockfile) } : {}),
+  });
+}
+
+/** Normalizes a lock request. */
+export function normalizeLockRequest(o: LockRequest, cwd: string = o.cwd ?? process.cwd()): Readonly<NormalizedLockRequest> {
+  return Object.freeze({ ...normalizeResolveRequest(o, cwd), ...(o.output !== undefined ? { output: absolute(cwd)(o.output) } : {}) });
+}
+
+/** Normalizes a build-minirootfs request. */
+export function normalizeMinirootfsRequest(o: MinirootfsRequest, cwd: string = o.cwd ?? process.cwd()): Readonly<NormalizedMinirootfsRequest> {
+  return Object.freeze({ ...normalizeResolveRequest(o, cwd), output: absolute(cwd)(o.output) });
+}
+
+/** @deprecated the build request under its earlier name; use BuildRequest. */
+export type BuildOptions = BuildRequest;
+/** @deprecated use NormalizedBuildRequest. */
+export type NormalizedBuildOptions = NormalizedBuildRequest;
+/** @deprecated use normalizeBuildRequest. */
+export const normalizeBuildOptions = normalizeBuildRequest;

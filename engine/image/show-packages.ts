@@ -6,7 +6,7 @@ import type { LoadedConfig } from '../config';
 import type { Resolution } from '../resolve';
 import { openStore } from '../store';
 import { loadForBuild } from './load-config';
-import type { NormalizedBuildOptions } from './request';
+import type { NormalizedResolveRequest } from './request';
 import { repositoryOf, resolveWorld } from '../fetch';
 
 /** One resolved package as show-packages prints it. */
@@ -22,7 +22,7 @@ export interface PackageLine {
 
 /** Resolves the config's packages for each arch. */
 export async function resolveImagePackages(
-  opts: NormalizedBuildOptions,
+  opts: NormalizedResolveRequest,
 ): Promise<{ loaded: LoadedConfig; resolutions: readonly Resolution[]; lines: ReadonlyArray<readonly PackageLine[]> }> {
   const loaded = await loadForBuild(opts);
   const world = await resolveWorld(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log });

@@ -1,42 +1,38 @@
 /**
- * Writes a build's results where the user asked: an OCI layout when the
- * output is an existing directory, otherwise a docker-loadable tarball; then
- * the SBOMs. Every file is written atomically, so a failed build leaves the
- * previous output as it was.
+ * The image sinks: an OCI layout directory or a docker-loadable tarball,
+ * chosen explicitly by the caller, and the SBOM files. Every file is written
+ * atomically, so a failed build leaves the previous output as it was.
  */
-import { existsSync, statSync } from 'node:fs';
-import { access, constants } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { access, constants, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { OutputError } from '../errors';
 import { writeFileAtomic } from '../fs/atomic';
-import { writeDockerArchive, writeLayout, type ImageIndex } from '.';
+import { writeDockerArchive } from './docker-archive';
+import type { ImageIndex } from './image-index';
+import { writeLayout } from './layout';
 
 /** What kind of output a path names. */
 export type OutputKind = 'layout' | 'docker-archive';
 
-/** A directory means an OCI layout (apko's rule); anything else a tarball. */
-export function outputKindOf(path: string): OutputKind {
-  return existsSync(path) && statSync(path).isDirectory() ? 'layout' : 'docker-archive';
-}
-
-/** Fails early, before any work, when the output cannot be written. */
-export async function checkOutputWritable(path: string): Promise<void> {
-  const dir = outputKindOf(path) === 'layout' ? path : dirname(path);
+/** Fails early, before any work, when the output cannot be written; a layout's directory is created. */
+export async function checkOutputWritable(path: string, kind: OutputKind): Promise<void> {
+  const dir = kind === 'layout' ? path : dirname(path);
   try {
+    if (kind === 'layout') await mkdir(dir, { recursive: true });
     await access(dir, constants.W_OK);
     if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory`);
   } catch (err) {
     throw new OutputError(`cannot write the image to ${path}: ${dir} is not a writable directory`, {
       file: path,
       cause: err,
-      hint: 'create the directory (for an OCI layout) or choose a path in a writable directory (for a tarball)',
+      hint: kind === 'layout' ? 'choose a directory you can create and write' : 'choose a path in an existing, writable directory',
     });
   }
 }
 
-/** Writes the image index to `path`. */
-export async function writeImageOutput(path: string, index: ImageIndex, tag: string): Promise<OutputKind> {
-  const kind = outputKindOf(path);
+/** Writes the image index to `path` as `kind`. */
+export async function writeImageOutput(path: string, kind: OutputKind, index: ImageIndex, tag: string): Promise<void> {
   try {
     if (kind === 'layout') await writeLayout(path, index, { tag });
     else await writeDockerArchive(path, index, { tag });
@@ -44,7 +40,6 @@ export async function writeImageOutput(path: string, index: ImageIndex, tag: str
     if (err instanceof OutputError) throw err;
     throw new OutputError(`writing the image to ${path} failed: ${(err as Error).message}`, { file: path, cause: err });
   }
-  return kind;
 }
 
 /** Writes each named SBOM into `dir`; returns their paths. */

@@ -6,9 +6,8 @@
  */
 import type { ExecutorContext } from '@nx/devkit';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { buildImageFromConfig, ConfigError, normalizeBuildOptions } from '../../engine';
+import { buildImageFromConfig, ConfigError, normalizeBuildRequest } from '../../engine';
 import { runExecutor, type ExecutorResult } from '../report';
 import type { ImageExecutorSchema } from './schema';
 
@@ -20,13 +19,11 @@ export default async function imageExecutor(options: ImageExecutorSchema, contex
     if (!existsSync(config)) throw new ConfigError(`${options.config} does not exist`, { file: options.config, hint: 'the config option is relative to the workspace root' });
     const outDir = resolve(context.root, options.outputPath);
     const layout = join(outDir, 'oci');
-    // An existing directory is what tells the engine to write an OCI layout rather than a tarball.
-    await mkdir(layout, { recursive: true });
-    const opts = normalizeBuildOptions(
+    const opts = normalizeBuildRequest(
       {
         config,
         tag,
-        output: layout,
+        output: { path: layout, kind: 'layout' },
         sbomPath: outDir,
         sbom: options.sbom ?? true,
         offline: options.offline ?? false,
