@@ -97,7 +97,7 @@ describe('lock files', () => {
     await runCli(['lock', 'apko.yaml', '--cache-dir', join(ws.dir, 'cache-lock4')], { cwd: ws.dir });
     const r = await runCli(['build', 'apko.yaml', 'locked:1', join(ws.dir, 'x.tar'), '--lockfile', 'apko.lock.json', '--offline', '--cache-dir', join(ws.dir, 'empty-cache')], { cwd: ws.dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/locked package (test-baselayout|app)-\S+ \(http:\/\/127\.0\.0\.1:\d+\/x86_64\/\S+\.apk\) is not in the cache/);
+    expect(r.stderr).toMatch(/the package (test-baselayout|app)-\S+ \(http:\/\/127\.0\.0\.1:\d+\/x86_64\/\S+\.apk\) is not in the cache/);
     expect(r.stderr).toContain('without --offline');
   });
 

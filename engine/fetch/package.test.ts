@@ -115,7 +115,7 @@ describe('fetchPackageBytes', () => {
     const store = openStore(mkdtempSync(join(tmp, 'store-')));
     const err = await fetchPackageBytes(remote, signed.entry, { http, store, offline: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OfflineError);
-    expect((err as OfflineError).message).toBe(`the package ${server.origin}${path(signed)} is not in the cache, and --offline forbids fetching it`);
+    expect((err as OfflineError).message).toBe(`the package hello-1.0-r0 (${server.origin}${path(signed)}) is not in the cache, and --offline forbids fetching it`);
     expect(server.seen).toEqual([]);
   });
 });

@@ -11,8 +11,8 @@ import { readMember } from '../apk/gzip-members';
 import { readSignaturePart } from '../apk/index-read';
 import type { IndexEntry } from '../apk/types';
 import { apkChecksumOf } from '../digest';
-import { ChecksumError, FetchError } from '../errors';
-import { createHttpClient, offlineMiss, type HttpClient, type LoadedRepository, type PackageSource } from '../repo';
+import { ChecksumError, FetchError, OfflineError } from '../errors';
+import { createHttpClient, type HttpClient, type LoadedRepository, type PackageSource } from '../repo';
 import { apkKey, type Store } from '../store';
 
 /** Packages fetched and verified at once, in every build (resolved or locked). */
@@ -98,7 +98,12 @@ export async function fetchVerified(ref: PackageRef, opts: FetchPackageOptions =
     if (isValid(cached.data, ref)) return cached.data;
     await opts.store!.remove(key); // integrity held but the bytes are not this package: never serve them again
   }
-  if (opts.offline === true) throw offlineMiss(ref.source.url, 'the package');
+  if (opts.offline === true) {
+    throw new OfflineError(`the package ${ref.name}-${ref.version} (${ref.shown}) is not in the cache, and --offline forbids fetching it`, {
+      url: ref.shown,
+      hint: 'run the same build once without --offline (with the same --cache-dir), or run `apko-nx lock`, to fetch it into the cache',
+    });
+  }
   const res = await (opts.http ?? createHttpClient()).get(ref.source.url, { maxBytes: opts.maxBytes ?? DEFAULT_MAX_PACKAGE_SIZE });
   if (res.status !== 200) throw new FetchError(`${ref.shown}: unexpected HTTP ${res.status}`, { url: ref.shown, status: res.status });
   verifyPackageChecksum(res.body, ref);
