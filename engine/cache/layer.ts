@@ -7,8 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { parseDigest } from '../digest';
-import { BufferLayer, buildLayer, ownerNamesFromTree, planLayers, type Layer, type LayerEntry, type LayeringOptions, type OwnerNames } from '../layer';
-import type { Tree } from '../rootfs';
+import { BufferLayer, buildLayer, checkedPlan, ownerNamesFromTree, type Layer, type LayerEntry, type LayeringStrategy, type OwnerNames } from '../layer';
+import type { RootfsFacts, Tree } from '../rootfs';
 import { layerKey, type Store } from '../store';
 
 /** Whether a layer was made in this build or taken from the store. */
@@ -43,13 +43,17 @@ async function collect(layer: Layer): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Builds (or reuses) the layers of `tree`. */
+/**
+ * Builds (or reuses) the layers `strategy` plans for `tree`. Whatever the
+ * strategy (built in or a library user's), a key is the content of the
+ * entries it put in the layer, partial installed databases included.
+ */
 export async function layersWithCache(
   tree: Tree,
-  opts: { layering?: LayeringOptions; store?: Store },
+  opts: { strategy: LayeringStrategy; facts: RootfsFacts; store?: Store },
 ): Promise<{ layers: Layer[]; statuses: LayerStatus[] }> {
   const names = ownerNamesFromTree(tree);
-  const lists = opts.layering === undefined ? [tree.entries()] : planLayers(tree, opts.layering).layers;
+  const lists = checkedPlan(opts.strategy, tree, opts.facts).layers;
   const layers: Layer[] = [];
   const statuses: LayerStatus[] = [];
   for (const entries of lists) {

@@ -5,6 +5,7 @@
 import type { ApkPackage } from '../apk/package';
 import { buildRootTree } from '../buildroot';
 import type { LoadedConfig } from '../config';
+import { layeringFor, type LayeringStrategy } from '../layer';
 import { buildImage, platformForArch, type Image } from '../oci';
 import type { RootfsResult } from '../rootfs';
 import type { SbomPackageInput } from '../sbom';
@@ -32,16 +33,22 @@ function entrypointWords(loaded: LoadedConfig): string[] | undefined {
   return undefined;
 }
 
+/** What one architecture's image is built with besides the config and its packages. */
+export interface ArchImageContext {
+  readonly keyring: ReadonlyMap<string, string>;
+  readonly buildDate: number;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly store?: Store;
+  /** A library user's own layering strategy; default: what `layering:` in the config asks for. */
+  readonly layering?: LayeringStrategy;
+}
+
 /** Builds the filesystem, layers and image of one architecture. */
-export async function buildArchImage(
-  loaded: LoadedConfig,
-  fetched: ArchPackages,
-  ctx: { keyring: ReadonlyMap<string, string>; buildDate: number; annotations: Readonly<Record<string, string>>; store?: Store },
-): Promise<ArchImage> {
+export async function buildArchImage(loaded: LoadedConfig, fetched: ArchPackages, ctx: ArchImageContext): Promise<ArchImage> {
   const config = loaded.config;
   const rootfs = buildRootTree(loaded, fetched, { keyring: ctx.keyring, buildDate: ctx.buildDate });
-  const layering = config.layering?.strategy === 'origin' ? { budget: config.layering.budget ?? 10, origins: rootfs.origins } : undefined;
-  const { layers, statuses } = await layersWithCache(rootfs.tree, { ...(layering ? { layering } : {}), ...(ctx.store ? { store: ctx.store } : {}) });
+  const strategy = ctx.layering ?? layeringFor(config.layering);
+  const { layers, statuses } = await layersWithCache(rootfs.tree, { strategy, facts: rootfs.facts, ...(ctx.store ? { store: ctx.store } : {}) });
   const entrypoint = entrypointWords(loaded);
   const image = buildImage(layers, {
     platform: platformForArch(fetched.arch.apk),

@@ -1,40 +1,42 @@
 /**
- * Turns a finished rootfs tree into layers: one layer of every entry, or
- * with `layering`, the origin strategy's package layers plus a top layer.
- * Layers compress concurrently (zlib runs on the libuv pool); results are
- * kept in plan order, so output never depends on which finishes first.
+ * Turns a finished rootfs tree into layers as a layering strategy plans them
+ * (one layer by default). Layers compress concurrently (zlib runs on the
+ * libuv pool); results are kept in plan order, so output never depends on
+ * which finishes first.
  */
+import type { PackageFacts, RootfsFacts } from '../rootfs/layer-facts';
 import type { Tree } from '../rootfs/tree';
 import { buildLayer, type BuildLayerOptions } from './build';
-import { groupPackages, splitEntries, treeSizes, type LayeringOptions, type PackageGroup } from './layering';
 import { ownerNamesFromTree } from './names';
-import type { Layer, LayerEntry } from './types';
+import { checkedPlan, SingleLayer, type LayeringStrategy } from './strategy';
+import type { Layer } from './types';
 
 /** Options for `layersFromTree`. */
 export interface TreeLayersOptions extends BuildLayerOptions {
-  /** Split by origin; absent means one layer. */
-  readonly layering?: LayeringOptions;
+  /** How to split the tree; default one layer. */
+  readonly layering?: LayeringStrategy;
+  /** What the rootfs stage knows of the packages; default `factsFromTree`. */
+  readonly facts?: RootfsFacts;
 }
 
-/** Which entries go to which layer; `groups[i]` describes `layers[i]`, the last layer is the top one. */
-export interface LayerPlan {
-  readonly groups: readonly PackageGroup[];
-  readonly layers: readonly (readonly LayerEntry[])[];
-}
-
-/** Plans the layers of `tree` under the origin strategy. */
-export function planLayers(tree: Tree, layering: LayeringOptions): LayerPlan {
-  const entries = tree.entries();
-  const packages = new Set(layering.origins.keys());
-  for (const [, node] of entries) if (node.owner !== undefined) packages.add(node.owner);
-  const measured = layering.sizes ?? treeSizes(tree);
-  const groups = groupPackages(packages, layering, (p) => measured.get(p) ?? 0);
-  return { groups, layers: splitEntries(entries, groups, layering.installedDb) };
+/**
+ * Facts for a tree made without the rootfs stage (tests, tools): each file
+ * owner is a package of its own origin, sized by its files' bytes in the
+ * tree, with no database stanza and no replaces.
+ */
+export function factsFromTree(tree: Tree): RootfsFacts {
+  const sizes = new Map<string, number>();
+  for (const [, node] of tree.entries()) {
+    if (node.owner === undefined) continue;
+    sizes.set(node.owner, (sizes.get(node.owner) ?? 0) + (node.type === 'file' ? (node.data?.length ?? 0) : 0));
+  }
+  const packages: PackageFacts[] = [...sizes].map(([name, installedSize]) => ({ name, version: '', origin: name, installedSize, stanza: Buffer.alloc(0) }));
+  return { packages, replaces: [] };
 }
 
 /** Builds the layers of `tree`; uname/gname default to the image's own passwd and group files, as in apko. */
 export async function layersFromTree(tree: Tree, opts: TreeLayersOptions = {}): Promise<Layer[]> {
   const build = { names: opts.names ?? ownerNamesFromTree(tree), spoolDir: opts.spoolDir };
-  const lists = opts.layering === undefined ? [tree.entries()] : planLayers(tree, opts.layering).layers;
-  return Promise.all(lists.map((entries) => buildLayer(entries, build)));
+  const plan = checkedPlan(opts.layering ?? new SingleLayer(), tree, opts.facts ?? factsFromTree(tree));
+  return Promise.all(plan.layers.map((entries) => buildLayer(entries, build)));
 }

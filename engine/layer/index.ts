@@ -1,13 +1,15 @@
 /**
- * The layer stage. Input: the rootfs tree (or chosen entries of it). Output:
- * `Layer` values (gzip digest, diff_id, size, a fresh stream per open()).
+ * The layer stage. Input: the rootfs tree and its package facts, split by a
+ * `LayeringStrategy`. Output: `Layer` values (gzip digest, diff_id, size, a
+ * fresh stream per open()).
  * Invariants: entries in raw path-byte order, no host facts in any header,
  * the same tree gives the same tar bytes and the same gzip bytes every run.
  */
 export { LAYER_MEDIA_TYPE, NO_NAMES, type Layer, type LayerEntry, type LayerMediaType, type OwnerNames } from './types';
 export { buildLayer, type BuildLayerOptions } from './build';
-export { layersFromTree, planLayers, type LayerPlan, type TreeLayersOptions } from './from-tree';
-export { groupPackages, splitEntries, treeSizes, INSTALLED_DB, type LayeringOptions, type PackageGroup } from './layering';
+export { checkedPlan, layeringFor, SingleLayer, type LayerPlan, type LayeringStrategy, type PackageGroup } from './strategy';
+export { groupPackages, splitEntries, OriginLayering, DEFAULT_LAYER_BUDGET } from './origin';
+export { factsFromTree, layersFromTree, type TreeLayersOptions } from './from-tree';
 export { ownerNamesFromTree } from './names';
 export { tarChunks } from './tar';
 export { gzip, GZIP_LEVEL } from './gzip';

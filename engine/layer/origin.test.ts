@@ -2,20 +2,25 @@ import { buffer } from 'node:stream/consumers';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors';
+import { INSTALLED_DB } from '../rootfs/installed-db';
+import type { RootfsFacts } from '../rootfs/layer-facts';
 import { Tree } from '../rootfs/tree';
 import { readTar } from '../tar/read';
-import { layersFromTree, planLayers } from './from-tree';
-import { groupPackages, INSTALLED_DB, splitEntries, treeSizes, type LayeringOptions } from './layering';
+import { factsFromTree, layersFromTree } from './from-tree';
 import { listTar } from './listing';
+import { groupPackages, OriginLayering, splitEntries } from './origin';
 
 const sizes = new Map([['a', 10], ['b', 5], ['c', 20], ['d', 20], ['e', 1]]);
 const origins = new Map([['a', 'x'], ['b', 'x'], ['c', 'c'], ['d', 'd'], ['e', 'e']]);
-const opts = (o: Partial<LayeringOptions>): LayeringOptions => ({ budget: 10, origins, ...o });
-const group = (pkgs: string[], budget: number, o: Partial<LayeringOptions> = {}) =>
-  groupPackages(pkgs, opts({ budget, ...o }), (p) => sizes.get(p) ?? 0).map((g) => `${g.packages.join('+')}:${g.size}`);
+const facts = (names: string[], replaces: Array<[string, string]> = []): RootfsFacts => ({
+  packages: names.map((name) => ({ name, version: '1-r0', origin: origins.get(name) ?? '', installedSize: sizes.get(name) ?? 0, stanza: Buffer.from(`P:${name}\n\n`) })),
+  replaces,
+});
+const group = (pkgs: string[], budget: number, replaces: Array<[string, string]> = []) =>
+  groupPackages(facts(pkgs, replaces), budget).map((g) => `${g.packages.join('+')}:${g.size}`);
 
 describe('groupPackages', () => {
-  it('groups by origin and orders by size, ties broken by the greatest package name', () => {
+  it('groups by origin and orders by installed size, ties broken by the greatest package name', () => {
     expect(group(['a', 'b', 'c', 'd', 'e'], 10)).toEqual(['c:20', 'd:20', 'a+b:15', 'e:1']);
   });
 
@@ -33,22 +38,26 @@ describe('groupPackages', () => {
     expect(group(['a', 'b', 'c', 'd', 'e'], 1)).toEqual(['a+b+c+d+e:56']);
   });
 
-  it('keeps a package and the one it replaces in one group, whichever way the pair is written', () => {
-    expect(group(['a', 'b', 'c', 'd', 'e'], 10, { joined: [['e', 'a']] })).toEqual(['c:20', 'd:20', 'a+b+e:16']);
-    expect(group(['a', 'b', 'c', 'd', 'e'], 10, { joined: [['a', 'e']] })).toEqual(['c:20', 'd:20', 'a+b+e:16']);
+  it('makes no package group when nothing is installed', () => {
+    expect(group([], 0)).toEqual([]);
+  });
+
+  it('keeps a package and the one it replaces in one group, with the whole of both origins, whichever way the pair is written', () => {
+    expect(group(['a', 'b', 'c', 'd', 'e'], 10, [['e', 'a']])).toEqual(['c:20', 'd:20', 'a+b+e:16']);
+    expect(group(['a', 'b', 'c', 'd', 'e'], 10, [['a', 'e']])).toEqual(['c:20', 'd:20', 'a+b+e:16']);
   });
 
   it('ignores a replaces pair naming a package that is not installed', () => {
-    expect(group(['c', 'd'], 10, { joined: [['c', 'zzz']] })).toEqual(['c:20', 'd:20']);
+    expect(group(['c', 'd'], 10, [['c', 'zzz']])).toEqual(['c:20', 'd:20']);
   });
 
-  it('treats a package without a known origin as its own origin', () => {
-    expect(group(['c', 'solo'], 10)).toEqual(['c:20', 'solo:0']);
+  it('puts packages that declare no origin in one group, as apko groups them under the empty origin', () => {
+    expect(group(['c', 'solo', 'other'], 10)).toEqual(['c:20', 'other+solo:0']);
   });
 
   it('rejects a negative or fractional budget with a ConfigError naming the key', () => {
     expect(() => group(['a'], -1)).toThrow(ConfigError);
-    expect(() => group(['a'], 1.5)).toThrow('layering.budget must be a whole number of layers, got 1.5');
+    expect(() => new OriginLayering(1.5)).toThrow('layering.budget must be a whole number of layers, got 1.5');
   });
 });
 
@@ -90,8 +99,8 @@ describe('splitEntries', () => {
 describe('layersFromTree', () => {
   it('builds one layer per group plus a top layer, and applying them in order rebuilds the tree', async () => {
     const tree = packagedTree();
-    const layering = { budget: 5, origins: new Map([['busybox', 'busybox'], ['zlib', 'zlib']]) };
-    expect(planLayers(tree, layering).groups.map((g) => g.packages)).toEqual([['zlib'], ['busybox']]);
+    const layering = new OriginLayering(5);
+    expect(layering.plan(tree, factsFromTree(tree)).groups.map((g) => g.packages)).toEqual([['zlib'], ['busybox']]);
     const layers = await layersFromTree(tree, { layering });
     expect(layers).toHaveLength(3);
     const applied = new Map<string, string>();
@@ -111,7 +120,7 @@ describe('layersFromTree', () => {
     expect(entries.find((e) => e.name === 'usr/bin/busybox')).toMatchObject({ uname: 'root', gname: '' });
   });
 
-  it('measures group sizes from the tree when no installed sizes are given', () => {
-    expect(treeSizes(packagedTree())).toEqual(new Map([['zlib', 4], ['busybox', 2]]));
+  it('takes each owner of a tree made without the rootfs stage as its own origin, sized by its bytes in the tree', () => {
+    expect(factsFromTree(packagedTree()).packages.map((p) => [p.name, p.origin, p.installedSize])).toEqual([['busybox', 'busybox', 2], ['zlib', 'zlib', 4]]);
   });
 });

@@ -1,10 +1,13 @@
 /**
- * The `origin` layering strategy (apko `pkg/build/layers.go`, ref 3.14):
- * packages are grouped by origin, groups joined by `replaces` are merged,
- * groups are ordered by size (descending; ties by their greatest package
- * name, ascending bytewise, as apko breaks them), and beyond `budget` the
- * smallest groups share one overflow layer. Every package-owned entry goes to
- * its group's layer; everything else to a final top layer.
+ * The `origin` layering strategy (apko `pkg/build/layers.go`,
+ * `groupAPKByOrigin`, `applyBudget`, `splitLayers`): packages are grouped by
+ * origin, groups joined by a satisfied `replaces` are merged, groups are
+ * sized by the installed sizes (`I:`) of their packages and ordered by size,
+ * descending, ties by their greatest package name, ascending bytewise; beyond
+ * `budget` the smallest groups share one overflow layer. Every package-owned
+ * entry goes to its group's layer, everything else to a final top layer, and
+ * each package layer carries a partial installed database of its own
+ * packages' stanzas at the database's own path, for scanners.
  *
  * Each layer carries the parent directories of its entries, with the mtime
  * of the entry that needed them (apko's trick for better layer reuse). Unlike
@@ -12,85 +15,82 @@
  * directories the walk last passed through.
  */
 import { ConfigError } from '../errors';
-import { comparePaths, type Tree, type TreeNode } from '../rootfs/tree';
+import { compareBytes } from '../order';
+import { INSTALLED_DB } from '../rootfs/installed-db';
+import type { RootfsFacts } from '../rootfs/layer-facts';
+import type { Tree, TreeNode } from '../rootfs/tree';
+import type { LayerPlan, LayeringStrategy, PackageGroup } from './strategy';
 import type { LayerEntry } from './types';
 
-/** Inputs of the origin strategy. */
-export interface LayeringOptions {
-  /** Most package layers to make (`layering.budget`); a top layer is always added. */
-  readonly budget: number;
-  /** Origin (`o:`) of each installed package; a package missing here is its own origin. */
-  readonly origins: ReadonlyMap<string, string>;
-  /** Installed size (`I:`) per package; default: the bytes of its files in the tree. */
-  readonly sizes?: ReadonlyMap<string, number>;
-  /** Packages that must share a layer: one and a package it replaces (when the installed version satisfies the replaces). */
-  readonly joined?: ReadonlyArray<readonly [string, string]>;
-  /** Each package's installed-db stanza; package layers then carry a partial `usr/lib/apk/db/installed`, for scanners. */
-  readonly installedDb?: ReadonlyMap<string, Buffer>;
+/** Package layers when `layering.budget` is not set: the budget apko's docs/layering.md recommends. */
+export const DEFAULT_LAYER_BUDGET = 10;
+
+interface Sized extends PackageGroup {
+  /** The greatest package name, apko's `tiebreaker`. */
+  readonly tiebreaker: string;
 }
 
-/** Packages that share one layer. */
-export interface PackageGroup {
-  /** Sorted bytewise. */
-  readonly packages: readonly string[];
-  readonly size: number;
+const maxName = (names: readonly string[]) => names.reduce((a, b) => (compareBytes(a, b) >= 0 ? a : b), '');
+
+function sized(packages: readonly string[], sizeOf: ReadonlyMap<string, number>): Sized {
+  const sorted = [...packages].sort(compareBytes);
+  return { packages: sorted, size: sorted.reduce((n, p) => n + (sizeOf.get(p) ?? 0), 0), tiebreaker: maxName(sorted) };
 }
 
-/** The installed database; package layers get a partial copy at the same path. */
-export const INSTALLED_DB = 'usr/lib/apk/db/installed';
-
-const maxName = (names: readonly string[]) => names.reduce((a, b) => (comparePaths(a, b) >= 0 ? a : b), '');
-
-function group(packages: string[], sizeOf: (p: string) => number): PackageGroup {
-  const sorted = [...new Set(packages)].sort(comparePaths);
-  return { packages: sorted, size: sorted.reduce((n, p) => n + sizeOf(p), 0) };
-}
-
-/** Groups `packages` by origin and applies the budget; the result is in layer order. */
-export function groupPackages(packages: Iterable<string>, opts: LayeringOptions, sizeOf: (p: string) => number): PackageGroup[] {
-  if (!Number.isInteger(opts.budget) || opts.budget < 0) {
-    throw new ConfigError(`layering.budget must be a whole number of layers, got ${opts.budget}`, {
+function checkBudget(budget: number): void {
+  if (!Number.isInteger(budget) || budget < 0) {
+    throw new ConfigError(`layering.budget must be a whole number of layers, got ${budget}`, {
       path: 'layering.budget',
       hint: 'set layering.budget to 0 or more',
     });
   }
-  // Union-find over origins: `joined` pairs merge whole origin groups.
+}
+
+/** Groups the installed packages by origin and replaces, then applies the budget; the result is in layer order. */
+export function groupPackages(facts: RootfsFacts, budget: number): PackageGroup[] {
+  checkBudget(budget);
+  // Union-find over package names: one origin is one set, a replaces pair joins two sets.
   const parent = new Map<string, string>();
-  const find = (o: string): string => {
-    let r = o;
+  const find = (p: string): string => {
+    let r = p;
     while (parent.get(r) !== r) r = parent.get(r)!;
-    parent.set(o, r);
+    parent.set(p, r);
     return r;
   };
-  const originOf = (p: string) => opts.origins.get(p) ?? p;
-  const names = [...new Set(packages)].sort(comparePaths);
-  const present = new Set(names);
-  for (const p of names) if (!parent.has(originOf(p))) parent.set(originOf(p), originOf(p));
-  for (const [a, b] of opts.joined ?? []) {
-    if (!present.has(a) || !present.has(b)) continue;
-    const [ra, rb] = [find(originOf(a)), find(originOf(b))];
-    // The byte-smaller root wins so the result does not depend on pair order.
-    if (ra !== rb) comparePaths(ra, rb) < 0 ? parent.set(rb, ra) : parent.set(ra, rb);
+  const union = (a: string, b: string) => {
+    const [ra, rb] = [find(a), find(b)];
+    // The byte-smaller root wins so the result does not depend on the order of the facts.
+    if (ra !== rb) compareBytes(ra, rb) < 0 ? parent.set(rb, ra) : parent.set(ra, rb);
+  };
+  const firstOfOrigin = new Map<string, string>();
+  for (const { name, origin } of facts.packages) {
+    parent.set(name, name);
+    const first = firstOfOrigin.get(origin);
+    if (first === undefined) firstOfOrigin.set(origin, name);
+    else union(first, name);
   }
+  for (const [a, b] of facts.replaces) if (parent.has(a) && parent.has(b)) union(a, b);
   const byRoot = new Map<string, string[]>();
-  for (const p of names) {
-    const root = find(originOf(p));
-    const members = byRoot.get(root) ?? [];
-    members.push(p);
-    byRoot.set(root, members);
+  for (const { name } of facts.packages) {
+    const members = byRoot.get(find(name)) ?? [];
+    members.push(name);
+    byRoot.set(find(name), members);
   }
-  const groups = [...byRoot.values()].map((ps) => group(ps, sizeOf));
-  groups.sort((a, b) => b.size - a.size || comparePaths(maxName(a.packages), maxName(b.packages)));
-  if (groups.length <= opts.budget) return groups;
-  const cutoff = Math.max(opts.budget - 1, 0);
-  return [...groups.slice(0, cutoff), group(groups.slice(cutoff).flatMap((g) => g.packages), sizeOf)];
+  const sizeOf = new Map(facts.packages.map((p) => [p.name, p.installedSize]));
+  const groups = [...byRoot.values()].map((ps) => sized(ps, sizeOf));
+  groups.sort((a, b) => b.size - a.size || compareBytes(a.tiebreaker, b.tiebreaker));
+  const plain = (gs: readonly Sized[]) => gs.map(({ packages, size }) => ({ packages, size }));
+  if (groups.length <= budget) return plain(groups);
+  // Even a budget of 0 keeps one package layer, as apko's applyBudget does.
+  const cutoff = Math.max(budget - 1, 0);
+  return plain([...groups.slice(0, cutoff), sized(groups.slice(cutoff).flatMap((g) => g.packages), sizeOf)]);
 }
 
 /** Distributes tree entries over `groups.length + 1` layers (the last is the top layer). */
 export function splitEntries(
   entries: readonly LayerEntry[],
   groups: readonly PackageGroup[],
-  installedDb?: ReadonlyMap<string, Buffer>,
+  stanzas?: ReadonlyMap<string, Buffer>,
 ): LayerEntry[][] {
   const top = groups.length;
   const layerOf = new Map<string, number>();
@@ -113,23 +113,31 @@ export function splitEntries(
   };
 
   for (const [path, node] of entries) {
-    // A file whose package no group names (not in `origins`) stays in the top layer.
+    // A file whose package no group names stays in the top layer.
     add(node.owner === undefined ? top : (layerOf.get(node.owner) ?? top), path, node);
-    if (path !== INSTALLED_DB || installedDb === undefined) continue;
+    if (path !== INSTALLED_DB || stanzas === undefined) continue;
+    // The full database stays on top; each package layer gets its packages' stanzas, in name order, with the same header.
     groups.forEach((g, i) => {
-      const data = Buffer.concat(g.packages.map((p) => installedDb.get(p) ?? Buffer.alloc(0)));
+      const data = Buffer.concat(g.packages.map((p) => stanzas.get(p) ?? Buffer.alloc(0)));
       add(i, path, { ...node, data, owner: undefined });
     });
   }
   return out;
 }
 
-/** The bytes each package's files occupy in the tree, the default group size. */
-export function treeSizes(tree: Tree): Map<string, number> {
-  const sizes = new Map<string, number>();
-  for (const [, node] of tree.entries()) {
-    if (node.owner === undefined) continue;
-    sizes.set(node.owner, (sizes.get(node.owner) ?? 0) + (node.type === 'file' ? (node.data?.length ?? 0) : 0));
+/** apko's `origin` strategy with a layer budget. */
+export class OriginLayering implements LayeringStrategy {
+  readonly name = 'origin';
+  readonly budget: number;
+
+  constructor(budget: number = DEFAULT_LAYER_BUDGET) {
+    checkBudget(budget);
+    this.budget = budget;
   }
-  return sizes;
+
+  plan(tree: Tree, facts: RootfsFacts): LayerPlan {
+    const groups = groupPackages(facts, this.budget);
+    const stanzas = new Map(facts.packages.map((p) => [p.name, p.stanza]));
+    return { groups, layers: splitEntries(tree.entries(), groups, stanzas) };
+  }
 }

@@ -14,8 +14,9 @@ import { DB_DIR, initDatabase, linkApkDatabase } from './base-layout';
 import { installBusyboxLinks } from './busybox';
 import { installCertificates } from './certificates';
 import { installPackage, keptEntries, newInstallState } from './install';
-import { formatInstalled } from './installed-db';
+import { formatInstalled, INSTALLED_DB } from './installed-db';
 import { installedRecord } from './installed-record';
+import { rootfsFacts } from './layer-facts';
 import type { RootfsInput, RootfsResult } from './options';
 import { readOsRelease } from './os-release';
 import { mutatePaths } from './paths';
@@ -25,8 +26,8 @@ import { writeServiceBundle } from './services';
 import { Tree } from './tree';
 import { triggerLine } from './triggers';
 
-/** Installs every package and writes the apk database; returns the packages installed, in order. */
-function installAll(tree: Tree, input: RootfsInput, warnings: string[]): ApkPackage[] {
+/** Installs every package and writes the apk database; returns the packages installed, in order, with their database stanzas. */
+function installAll(tree: Tree, input: RootfsInput, warnings: string[]): { installed: ApkPackage[]; stanzas: Buffer[] } {
   const state = newInstallState();
   const installed: ApkPackage[] = [];
   const listed: TarEntry[][] = [];
@@ -46,8 +47,10 @@ function installAll(tree: Tree, input: RootfsInput, warnings: string[]): ApkPack
   tree.writeFile(`${DB_DIR}/scripts.tar`, scriptsTar(scripts));
   tree.writeFile(`${DB_DIR}/triggers`, triggers);
   const records = installed.map((pkg, i) => installedRecord(pkg, keptEntries(listed[i]!, pkg.pkginfo.pkgname, state)));
-  tree.writeFile(`${DB_DIR}/installed`, formatInstalled(records));
-  return installed;
+  // One formatter for the database and for the partial copies package layers carry: the file is its stanzas, joined.
+  const stanzas = records.map((r) => Buffer.from(formatInstalled([r]), 'utf8'));
+  tree.writeFile(INSTALLED_DB, Buffer.concat(stanzas));
+  return { installed, stanzas };
 }
 
 /** Builds the image filesystem for one architecture. */
@@ -57,7 +60,7 @@ export function buildRootfs(input: RootfsInput): RootfsResult {
   initDatabase(tree, input.arch);
   writeKeys(tree, input.keys);
   writeWorld(tree, input.world);
-  const installed = installAll(tree, input, warnings);
+  const { installed, stanzas } = installAll(tree, input, warnings);
   linkApkDatabase(tree);
   const user = mutateAccounts(tree, input.accounts);
   const apkoJson = typeof input.apkoJson === 'function' ? input.apkoJson({ user }) : input.apkoJson;
@@ -81,6 +84,7 @@ export function buildRootfs(input: RootfsInput): RootfsResult {
     ...(osRelease !== undefined ? { osRelease } : {}),
     installed,
     origins,
+    facts: rootfsFacts(installed, stanzas),
     warnings,
   };
 }

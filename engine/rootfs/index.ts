@@ -19,7 +19,8 @@ export type {
   UserInput,
 } from './options';
 export { Tree, TreePathError, comparePaths, treePath, type NodeAttrs, type TreeNode } from './tree';
-export { formatInstalled, parseInstalled, recordFromLines, type InstalledFile, type InstalledLine, type InstalledRecord } from './installed-db';
+export { formatInstalled, parseInstalled, recordFromLines, INSTALLED_DB, type InstalledFile, type InstalledLine, type InstalledRecord } from './installed-db';
+export { replacesPairs, rootfsFacts, NO_FACTS, type PackageFacts, type RootfsFacts } from './layer-facts';
 export { installedRecord } from './installed-record';
 export { parseOsRelease, readOsRelease } from './os-release';
 export { pathCompare } from './path-order';

@@ -5,6 +5,10 @@
  * the named fields and the file list are a view over those lines.
  */
 import { FormatError } from '../errors';
+import { DB_DIR } from './base-layout';
+
+/** Where the installed database lives in the tree (apko's `usr/lib/apk/db/installed`; `lib/apk` links here). */
+export const INSTALLED_DB = `${DB_DIR}/installed`;
 
 /** One `X:value` line. */
 export interface InstalledLine {

@@ -4,6 +4,7 @@
  * the clock. Defaults are applied by the config stage, not here.
  */
 import type { ApkPackage } from '../apk/package';
+import type { RootfsFacts } from './layer-facts';
 import type { Tree } from './tree';
 
 /** A user from `accounts.users`. */
@@ -106,6 +107,8 @@ export interface RootfsResult {
   installed: readonly ApkPackage[];
   /** package name → origin (the name itself when the package declares none). */
   origins: Map<string, string>;
+  /** What a layering strategy may know of the installed packages. */
+  facts: RootfsFacts;
   /** Things worth telling the user that do not stop the build. */
   warnings: string[];
 }

@@ -1,6 +1,6 @@
 /** Small real images (real trees, real layers) for layout, archive and tool tests. */
 import { Readable } from 'node:stream';
-import { layersFromTree, type Layer } from '../../layer';
+import { layersFromTree, OriginLayering, type Layer } from '../../layer';
 import { Tree } from '../../rootfs/tree';
 import { buildImage } from '../image';
 import { buildIndex, type ImageIndex } from '../image-index';
@@ -26,7 +26,7 @@ export function tinyTree(arch: string, extra = ''): Tree {
 export async function tinyIndex(archs: readonly string[], opts: { layered?: boolean; extra?: string } = {}): Promise<ImageIndex> {
   const images = [];
   for (const arch of archs) {
-    const layering = opts.layered ? { budget: 2, origins: new Map([['hello', 'hello']]) } : undefined;
+    const layering = opts.layered ? new OriginLayering(2) : undefined;
     const layers = await layersFromTree(tinyTree(arch, opts.extra), { layering });
     images.push(
       buildImage(layers, {
