@@ -7,6 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { dirname } from 'node:path';
+import { withoutCredentials } from './redact';
 
 function git(dir: string, args: string[]): string | undefined {
   try {
@@ -21,10 +22,7 @@ export function normalizeRemote(remote: string): string {
   const scp = /^(?:[^@/]+@)?([^:/]+):(?!\/\/)(.+)$/.exec(remote);
   if (scp && !/^[a-z][a-z0-9+.-]*:\/\//i.test(remote)) return `git+ssh://${scp[1]}/${scp[2]}`;
   try {
-    const u = new URL(remote);
-    u.username = '';
-    u.password = '';
-    return u.toString();
+    return withoutCredentials(new URL(remote).toString());
   } catch {
     return remote;
   }

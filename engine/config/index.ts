@@ -26,7 +26,6 @@ export { normalizeOverrides, applyOverrides, splitFlagList, parseAnnotationFlags
 export { parseBuildDate, parseSourceDateEpoch } from './build-date';
 export { printConfig } from './print';
 export { apkoJson, goJsonString, type ApkoJsonInput } from './apko-json';
-export { redactSecrets, redactUrls, REDACTED } from './redact';
 export { parseRepositoryEntry, resolveLocation, buildRepositories, runtimeRepositories, type RepositoryRef } from './repository';
 export { userDefaults, S6_COMMAND } from './normalize';
 export { mergeInto } from './include/merge';

@@ -1,18 +1,18 @@
 /**
  * `show-config`: the merged, normalized configuration as YAML, keys in apko's
  * Go struct order, map keys in byte order, empty values left out, every
- * string passed through redactSecrets. `include` is not printed: the output
+ * string passed through redactText (engine/redact.ts). `include` is not printed: the output
  * already holds what was included, and loading it again must not merge twice.
  */
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { compareBytes } from './normalize';
-import { redactSecrets } from './redact';
+import { redactText } from '../redact';
 import type { ImageConfig, NamedContent } from './types';
 
 type Node = Scalar | YAMLMap | YAMLSeq;
 type Entry = readonly [string, Node | undefined];
 
-const text = (s: string | undefined): Scalar | undefined => (s === undefined ? undefined : new Scalar(redactSecrets(s)));
+const text = (s: string | undefined): Scalar | undefined => (s === undefined ? undefined : new Scalar(redactText(s)));
 const num = (n: number | undefined): Scalar | undefined => (n === undefined ? undefined : new Scalar(n));
 const octal = (n: number | undefined): Scalar | undefined => {
   if (n === undefined) return undefined;
@@ -37,7 +37,7 @@ function seq(items: readonly (Node | undefined)[]): YAMLSeq | undefined {
 
 const strings = (l: readonly string[]): YAMLSeq | undefined => seq(l.map(text));
 const record = (r: Readonly<Record<string, string>>): YAMLMap | undefined =>
-  map(Object.keys(r).sort(compareBytes).map((k) => [redactSecrets(k), text(r[k])] as const));
+  map(Object.keys(r).sort(compareBytes).map((k) => [redactText(k), text(r[k])] as const));
 const named = (l: readonly NamedContent[]): YAMLSeq | undefined =>
   seq(l.map((e) => map([['name', text(e.name)], ['content', text(e.content)]])));
 

@@ -7,7 +7,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { LoadedConfig } from '../config';
 import { writeFileAtomic } from '../fs/atomic';
 import { formatLockFile, lockedPackage, makeLockFile, type LockedRepository, type LockFile } from '../lock';
-import { redactUrl } from '../repo';
+import { redactUrl } from '../redact';
 import { openStore } from '../store';
 import { loadForBuild } from './load-config';
 import type { NormalizedLockRequest, NormalizedResolveRequest } from './request';

@@ -157,8 +157,8 @@ describe('basic auth', () => {
     expect(res.status).toBe(200);
     authServer.fail('/file.bin', 'status500', 'status500', 'status500');
     const err = await failure(client().get(url));
-    expect(err.message).toBe(`GET http://***@127.0.0.1:${authServer.port}/file.bin failed after 3 attempts: the server answered HTTP 500`);
-    expect(everythingShown(err)).not.toContain('robot');
+    expect(err.message).toBe(`GET http://robot:xxxxx@127.0.0.1:${authServer.port}/file.bin failed after 3 attempts: the server answered HTTP 500`);
+    expect(everythingShown(err)).not.toContain('pa:ss');
     expect(everythingShown(err)).not.toContain(encodeURIComponent(secret));
   });
 
@@ -175,7 +175,7 @@ describe('basic auth', () => {
     const url = `http://robot:hunter2@127.0.0.1:${authServer.port}/file.bin`;
     const err = await failure(client().get(url));
     expect(err.status).toBe(401);
-    expect(err.url).toBe(`http://***@127.0.0.1:${authServer.port}/file.bin`);
+    expect(err.url).toBe(`http://robot:xxxxx@127.0.0.1:${authServer.port}/file.bin`);
     expect(everythingShown(err)).not.toContain('hunter2');
   });
 });

@@ -8,5 +8,6 @@ export { createHttpClient, DEFAULT_RETRY, type HttpClient, type HttpOptions, typ
 export { loadKeyring, type LoadKeyringOptions } from './keyring';
 export { loadRepository, type LoadedRepository, type LoadRepositoryOptions, type PackageSource } from './load';
 export { offlineMiss } from './revalidate';
-export { redactUrl } from './redact';
+/** The one redaction rule lives in engine/redact.ts; re-exported here until engine/index.ts imports it from there. */
+export { redactUrl } from '../redact';
 export { locateRepository, packageFileName, parseRepository, type RepositoryLocation, type RepositoryRef } from './repository';

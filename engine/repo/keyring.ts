@@ -13,7 +13,7 @@ import { ConfigError, FetchError, FormatError } from '../errors';
 import { keyringKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { createHttpClient, type HttpClient } from './http';
-import { redactUrl } from './redact';
+import { redactUrl } from '../redact';
 import { revalidate } from './revalidate';
 
 /** How to load keys. */

@@ -14,7 +14,7 @@ import { FetchError } from '../errors';
 import { indexKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { createHttpClient, type HttpClient } from './http';
-import { redactUrl } from './redact';
+import { redactUrl } from '../redact';
 import { locateRepository, packageFileName, parseRepository, repositoryFileUrl, type RepositoryLocation } from './repository';
 import { revalidate } from './revalidate';
 

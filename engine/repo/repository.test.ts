@@ -19,7 +19,7 @@ describe('parseRepository', () => {
   });
 
   it('does not show credentials when refusing an entry', () => {
-    expect(() => parseRepository('https://u:secret@host/os extra')).toThrow('repository "https://***@host/os extra" is neither a URL nor "@tag <url>"');
+    expect(() => parseRepository('https://u:secret@host/os extra')).toThrow('repository "https://u:xxxxx@host/os extra" is neither a URL nor "@tag <url>"');
   });
 });
 

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors';
-import { redactUrl } from './redact';
+import { redactUrl } from '../redact';
 
 /** A parsed repository entry. `url` may hold credentials: print `redactUrl(url)`. */
 export interface RepositoryRef {

@@ -7,7 +7,7 @@
 import { OfflineError } from '../errors';
 import type { Store } from '../store/store';
 import type { HttpClient } from './http';
-import { redactUrl } from './redact';
+import { redactUrl } from '../redact';
 
 /** What to fetch and how to judge it. */
 export interface RevalidateRequest<T> {

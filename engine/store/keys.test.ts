@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '../errors';
-import { apkKey, indexKey, keyringKey, urlWithoutCredentials } from './keys';
+import { apkKey, indexKey, keyringKey } from './keys';
 
 describe('store keys', () => {
   it('prefix every key with its kind and the format version', () => {
@@ -15,7 +15,7 @@ describe('store keys', () => {
   });
 
   it('leave local paths as they are', () => {
-    expect(urlWithoutCredentials('./packages/x86_64/APKINDEX.tar.gz')).toBe('./packages/x86_64/APKINDEX.tar.gz');
+    expect(indexKey('./packages/x86_64/APKINDEX.tar.gz')).toBe('index:v1:./packages/x86_64/APKINDEX.tar.gz');
   });
 
   it('refuse a package key that is not a Q1 checksum', () => {

@@ -5,41 +5,27 @@
  * again. Cache rules are in CACHE.md beside this file.
  */
 import { parseApkChecksum } from '../digest';
+import { withoutCredentials } from '../redact';
 
 /** The format version every key carries. */
 export const STORE_KEY_VERSION = 'v1';
-
-/**
- * A URL with any user name and password removed. Keys are written to disk in
- * the cache's index files, so credentials must never be part of one; the
- * same repository fetched with different credentials is the same content.
- */
-export function urlWithoutCredentials(url: string): string {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return url; // a local path: nothing to strip
-  }
-  if (u.username === '' && u.password === '') return url;
-  u.username = '';
-  u.password = '';
-  return u.toString();
-}
 
 /** A package's bytes, addressed by the index checksum `C:Q1…` (sha1 of its control member). */
 export function apkKey(checksum: string): string {
   return `apk:${STORE_KEY_VERSION}:${parseApkChecksum(checksum)}`;
 }
 
+// Keys are written to disk in the cache's index files, so credentials never
+// enter one; the same repository fetched with other credentials is the same content.
+
 /** The last APKINDEX.tar.gz fetched from `url`, with its ETag in the entry's metadata. */
 export function indexKey(url: string): string {
-  return `index:${STORE_KEY_VERSION}:${urlWithoutCredentials(url)}`;
+  return `index:${STORE_KEY_VERSION}:${withoutCredentials(url)}`;
 }
 
 /** A public key fetched from `url` for the keyring. */
 export function keyringKey(url: string): string {
-  return `key:${STORE_KEY_VERSION}:${urlWithoutCredentials(url)}`;
+  return `key:${STORE_KEY_VERSION}:${withoutCredentials(url)}`;
 }
 
 /** A built layer's gzip bytes, addressed by the digest of its entries' content and names (see engine/build/layer-cache.ts). */
