@@ -9,6 +9,7 @@
  *   control characters as `\u00xx`, lone surrogates as `\ufffd`;
  * - compact by default; `indent` gives Go's MarshalIndent layout.
  */
+import { compareBytes } from './order';
 
 /** A value the serializer accepts. */
 export type JsonValue =
@@ -31,7 +32,6 @@ export function quote(s: string): string {
   })}"`;
 }
 
-const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 // Integer-like keys are reordered by JS objects, so a "struct" must not use one.
 const INTEGER_KEY = /^(0|[1-9]\d*)$/;
@@ -51,7 +51,7 @@ function encode(v: JsonValue, indent: string, depth: number): string {
     pairs = (v as readonly JsonValue[]).map((x) => [undefined, x]);
     [open, close] = ['[', ']'];
   } else if (v instanceof Map) {
-    pairs = [...(v as ReadonlyMap<string, JsonValue>).keys()].sort(byBytes).map((k) => [k, v.get(k)!]);
+    pairs = [...(v as ReadonlyMap<string, JsonValue>).keys()].sort(compareBytes).map((k) => [k, v.get(k)!]);
     [open, close] = ['{', '}'];
   } else {
     const obj = v as { readonly [key: string]: JsonValue | undefined };

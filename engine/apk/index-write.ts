@@ -12,6 +12,7 @@ import { readSignaturePart } from './index-read';
 import { formatIndexText } from './index-text';
 import { signBytes, signatureName, type SignatureAlgorithm } from './signature';
 import type { IndexEntry } from './types';
+import { compareBytes } from '../order';
 
 /** A private key and the public key file name signatures will carry. */
 export interface IndexSigningKey {
@@ -40,8 +41,8 @@ const ROOT_OWNER = { mode: 0o644, uid: 0, gid: 0, uname: 'root', gname: 'root', 
  */
 export function compareIndexEntries(a: IndexEntry, b: IndexEntry): number {
   return (
-    Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)) ||
-    Buffer.compare(Buffer.from(a.version), Buffer.from(b.version))
+    compareBytes(a.name, b.name) ||
+    compareBytes(a.version, b.version)
   );
 }
 

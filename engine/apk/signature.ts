@@ -6,6 +6,7 @@
  */
 import { createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
 import { SignatureError } from '../errors';
+import { compareBytes } from '../order';
 
 /** The signature algorithms apk-tools verifies. */
 export type SignatureAlgorithm = 'RSA' | 'RSA256';
@@ -75,7 +76,7 @@ export function verifySignatures(
     }
     if (ok) return { keyName: sig.keyName, algorithm: sig.algorithm };
   }
-  const trusted = [...keyring.keys()].sort();
+  const trusted = [...keyring.keys()].sort(compareBytes);
   if (signatures.length === 0) {
     throw new SignatureError(`${subject} is not signed`, {
       subject,

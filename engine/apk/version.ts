@@ -21,6 +21,7 @@
  *   the empty string, a version not starting with a digit and empty numeric
  *   parts (`1.`, `1-r`).
  */
+import { compareBytes } from '../order';
 
 /** A version comparison operator as written in a dependency atom (`=~` is `~`). */
 export type VersionOp = '=' | '<' | '<=' | '>' | '>=' | '~';
@@ -155,7 +156,7 @@ export function compareVersions(a: string, b: string): -1 | 0 | 1 {
       return x.kind > y.kind ? -1 : 1;
     }
     if (x.kind === Kind.End) return 0;
-    if (x.kind === Kind.Invalid) return sign(Buffer.compare(Buffer.from(x.rest ?? ''), Buffer.from(y.rest ?? '')));
+    if (x.kind === Kind.Invalid) return sign(compareBytes(x.rest ?? '', y.rest ?? ''));
     if (x.value !== y.value) return sign(x.value - y.value);
   }
 }

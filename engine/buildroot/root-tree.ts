@@ -7,10 +7,11 @@ import type { ApkPackage } from '../apk/package';
 import { apkoJson, runtimeRepositories, type LoadedConfig } from '../config';
 import type { ArchPackages } from '../fetch';
 import { buildRootfs, type RootfsResult } from '../rootfs';
+import { compareBytes } from '../order';
 
 /** The locked world: exact `name=version` of every installed package, sorted. */
 export function lockedWorld(packages: readonly ApkPackage[]): string[] {
-  return packages.map((p) => `${p.pkginfo.pkgname}=${p.pkginfo.pkgver}`).sort();
+  return packages.map((p) => `${p.pkginfo.pkgname}=${p.pkginfo.pkgver}`).sort(compareBytes);
 }
 
 /** What a root tree is made from besides the config and the packages. */

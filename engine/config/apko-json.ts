@@ -6,7 +6,7 @@
  * as Go's HTML-safe encoder does, and a trailing newline.
  */
 import type { Arch } from '../arch';
-import { compareBytes } from './normalize';
+import { compareBytes } from '../order';
 import type { ImageConfig, NamedContent } from './types';
 
 /** What differs per architecture: the arch itself and the locked package list. */

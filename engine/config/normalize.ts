@@ -7,17 +7,13 @@
 import { normalizeArchName, type ArchName } from '../arch';
 import type { RawImageConfig } from './schema';
 import type { ImageConfig, NamedContent, PathMutation, User } from './types';
+import { compareBytes } from '../order';
 
 /** The command apko forces for `entrypoint.type: service-bundle`. */
 export const S6_COMMAND = '/bin/s6-svscan /sv';
 
 /** Go's zero string is "absent". */
 const nonEmpty = (s: string | undefined): string | undefined => (s === undefined || s === '' ? undefined : s);
-
-/** Byte-wise comparison of two strings (UTF-8 order, as Go sorts map keys). */
-export function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
 
 /** A map with its keys in byte order (outputs still sort; this keeps equal configs deep-equal). */
 export function sortedRecord(m: Readonly<Record<string, string>> | undefined): Record<string, string> {

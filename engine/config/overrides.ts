@@ -8,7 +8,8 @@
 import { ConfigError } from '../errors';
 import { checkArchWords } from '../arch';
 import { parseBuildDate } from './build-date';
-import { compareBytes, sortedRecord } from './normalize';
+import { compareBytes } from '../order';
+import { sortedRecord } from './normalize';
 import type { ImageConfig, LayerFormat } from './types';
 
 /** Loose flag values, as a CLI or an executor collects them. Lists may repeat or hold comma-separated values. */

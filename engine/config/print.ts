@@ -5,7 +5,7 @@
  * already holds what was included, and loading it again must not merge twice.
  */
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { compareBytes } from './normalize';
+import { compareBytes } from '../order';
 import { redactText } from '../redact';
 import type { ImageConfig, NamedContent } from './types';
 

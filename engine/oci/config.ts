@@ -9,6 +9,7 @@ import type { JsonValue } from '../json';
 import { MediaTypes, jsonBlob, type JsonBlob } from './media';
 import type { Platform } from '../arch';
 import { rfc3339, withCreated } from '../time';
+import { compareBytes } from '../order';
 
 /** What the config stage decided about one platform's image. */
 export interface ImageConfigInput {
@@ -39,12 +40,11 @@ export const DEFAULT_ENV: Readonly<Record<string, string>> = {
 const AUTHOR = 'github.com/chainguard-dev/apko';
 const HISTORY_BY = 'apko';
 
-const bytewise = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 /** The `K=V` list apko writes: defaults filled in, sorted by raw bytes. */
 export function renderEnv(env: Readonly<Record<string, string>> = {}): string[] {
   const all = { ...DEFAULT_ENV, ...env };
-  return Object.entries(all).map(([k, v]) => `${k}=${v}`).sort(bytewise);
+  return Object.entries(all).map(([k, v]) => `${k}=${v}`).sort(compareBytes);
 }
 
 /** apko's history comment: "<title> by <vendor>", else one text for a single layer and none for several. */

@@ -9,6 +9,7 @@ import type { Image } from './image';
 import { MediaTypes, descriptorJson, jsonBlob, type JsonBlob } from './media';
 import { archString } from '../arch';
 import { withCreated } from '../time';
+import { compareBytes } from '../order';
 
 /** An index and the images it lists, in index order. */
 export interface ImageIndex {
@@ -24,11 +25,10 @@ export interface IndexInput {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
-const bytewise = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 /** Builds the index listing `images`. */
 export function buildIndex(images: readonly Image[], input: IndexInput): ImageIndex {
-  const sorted = [...images].sort((a, b) => bytewise(archString(a.platform), archString(b.platform)));
+  const sorted = [...images].sort((a, b) => compareBytes(archString(a.platform), archString(b.platform)));
   for (let i = 1; i < sorted.length; i++) {
     if (archString(sorted[i]!.platform) === archString(sorted[i - 1]!.platform)) {
       throw new ConfigError(`two images for the platform ${archString(sorted[i]!.platform)} cannot share an index`, {

@@ -8,6 +8,7 @@ import { parseDependency, parseProvides, type Dependency, type Provide } from '.
 import type { IndexEntry } from '../apk/types';
 import { compareVersions, isValidVersion } from '../apk/version';
 import type { ResolverRepository } from './types';
+import { compareBytes } from '../order';
 
 /** One index entry the solver may choose. */
 export interface Candidate {
@@ -150,7 +151,7 @@ export function compareProviders(a: Provider, b: Provider, prefer?: (c: Candidat
   }
   if (ca.priority !== cb.priority) return ca.priority - cb.priority;
   if (ca.repoIndex !== cb.repoIndex) return cb.repoIndex - ca.repoIndex;
-  const byName = Buffer.compare(Buffer.from(cb.entry.name), Buffer.from(ca.entry.name));
+  const byName = compareBytes(cb.entry.name, ca.entry.name);
   return byName !== 0 ? byName : cb.seq - ca.seq;
 }
 

@@ -10,6 +10,7 @@ import { UnsatisfiableError } from '../errors';
 import { compareVersions } from '../apk/version';
 import { resolve } from './resolve';
 import type { Pin, Resolution, ResolverRepository } from './types';
+import { compareBytes } from '../order';
 
 /** Input of `resolveMultiArch`. */
 export interface MultiArchRequest {
@@ -75,7 +76,7 @@ function pinDifferences(results: readonly Resolution[], pins: Map<string, Pin>):
   const chosen = new Map<string, Array<[string, string]>>();
   for (const r of results) for (const p of r.packages) chosen.set(p.name, [...(chosen.get(p.name) ?? []), [r.arch, p.version]]);
   let added = 0;
-  for (const [name, picks] of [...chosen].sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)))) {
+  for (const [name, picks] of [...chosen].sort(([a], [b]) => compareBytes(a, b))) {
     if (new Set(picks.map(([, v]) => v)).size < 2 || pins.has(name)) continue;
     const [arch, version] = [...picks].sort(([, a], [, b]) => compareVersions(a, b))[0];
     pins.set(name, { version, by: `${arch}[${name}=${version}]` });

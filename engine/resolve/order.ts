@@ -7,6 +7,7 @@
  */
 import type { Dependency } from '../apk/dependency';
 import { namesOf, type Candidate, type Provider } from './candidates';
+import { compareBytes } from '../order';
 
 /** What the walk needs from a finished pass. */
 export interface OrderInput {
@@ -17,7 +18,6 @@ export interface OrderInput {
   installIfUsers(name: string): readonly Candidate[];
 }
 
-const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 /** The chosen packages, dependencies before dependents. */
 export function installOrder(input: OrderInput): Candidate[] {
@@ -40,16 +40,16 @@ export function installOrder(input: OrderInput): Candidate[] {
     out.push(c);
     for (const n of names) {
       const users = input.installIfUsers(n).filter((u) => selected.has(u) && !started.has(u));
-      for (const u of [...users].sort((a, b) => byteOrder(a.entry.name, b.entry.name))) {
+      for (const u of [...users].sort((a, b) => compareBytes(a.entry.name, b.entry.name))) {
         if (u.installIf.every((a) => a.conflict || touched.has(a.name))) visit(u);
       }
     }
   };
 
-  const world = [...input.world].sort((a, b) => byteOrder(a.name, b.name));
+  const world = [...input.world].sort((a, b) => compareBytes(a.name, b.name));
   for (const d of world) if (!d.conflict) visitName(d.name);
   // Anything not reached from the world (cannot happen for a consistent pass) still gets a fixed place.
-  const rest = input.selected.filter((c) => !started.has(c)).sort((a, b) => byteOrder(a.label, b.label));
+  const rest = input.selected.filter((c) => !started.has(c)).sort((a, b) => compareBytes(a.label, b.label));
   for (const c of rest) visit(c);
   return out;
 }

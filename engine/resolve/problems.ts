@@ -7,6 +7,7 @@
 import { bestProvider, namesOf, type Candidate, type CandidateIndex, type Provider } from './candidates';
 import { rejectReasons, requirerLabel, type ConstraintView, type Requirement } from './constraints';
 import { groupReasons, VIRTUAL_NOTE, type Problem } from './explain';
+import { compareBytes } from '../order';
 
 /** What a problem report reads from a pass. */
 export interface ProblemView extends ConstraintView {
@@ -16,13 +17,12 @@ export interface ProblemView extends ConstraintView {
 
 type Facts = Array<[string, string[]]>;
 
-const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 /** `world[…]` requirers first, then the others in byte order. */
 function requirers(view: ProblemView, name: string): string[] {
   const labels = [...new Set(view.requirementsOn(name).filter((r) => !r.dep.conflict).map(requirerLabel))];
   const world = labels.filter((l) => l.startsWith('world['));
-  return [...world, ...labels.filter((l) => !l.startsWith('world[')).sort(byteOrder)];
+  return [...world, ...labels.filter((l) => !l.startsWith('world[')).sort(compareBytes)];
 }
 
 /** `world[a] -> a-1[b] -> b-2[c]`: how the first requirement of `name` from a package came about. */
@@ -65,7 +65,7 @@ export function brokenProblem(view: ProblemView, index: CandidateIndex, name: st
 /** A virtual name nobody picked: apk-tools' note, its providers and its requirers. */
 export function virtualProblem(view: ProblemView, index: CandidateIndex, name: string): Problem {
   const providers = index.providersOf(name);
-  const names = [...new Set(providers.map((p) => p.candidate.entry.name))].sort(byteOrder);
+  const names = [...new Set(providers.map((p) => p.candidate.entry.name))].sort(compareBytes);
   // Like apk-tools: a provider's name when all its versions provide it, else name-version.
   const providedBy = names.flatMap((n) => {
     const all = index.providersOf(n).filter((p) => p.candidate.entry.name === n);

@@ -12,13 +12,13 @@ import { unsatisfiable, type Reason } from './explain';
 import { installOrder } from './order';
 import { Conflict, Pass } from './solve';
 import type { Resolution, ResolutionEdge, ResolvedPackage, ResolveRequest, Selection } from './types';
+import { compareBytes } from '../order';
 
-const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 /** Resolves `world` against `repositories` for one architecture. */
 export function resolve(req: ResolveRequest): Resolution {
   const world = req.world.map((atom) => parseDependency(atom, 'world'));
-  const sorted = [...world].sort((a, b) => byteOrder(a.name, b.name));
+  const sorted = [...world].sort((a, b) => compareBytes(a.name, b.name));
   const index = new CandidateIndex(req.repositories, req.arch);
   const tags = new Set(req.repositories.flatMap((r) => (r.tag === undefined ? [] : [r.tag])));
   const disqualified = new Map<Candidate, Reason[]>();
@@ -67,11 +67,11 @@ function assemble(req: ResolveRequest, world: readonly Dependency[], index: Cand
       edges.push({ from: t.label, to: c.label, atom: atom?.raw ?? t.entry.name, kind: 'install_if' });
     }
   }
-  edges.sort((a, b) => byteOrder(a.from, b.from) || byteOrder(a.to, b.to) || byteOrder(a.atom, b.atom) || byteOrder(a.kind, b.kind));
+  edges.sort((a, b) => compareBytes(a.from, b.from) || compareBytes(a.to, b.to) || compareBytes(a.atom, b.atom) || compareBytes(a.kind, b.kind));
   const packages = order.map((c): ResolvedPackage => {
     const into = edges.filter((e) => e.to === c.label);
     const from = [...new Set(into.map((e) => e.from))];
-    const requiredBy = [...from.filter((f) => f === 'world'), ...from.filter((f) => f !== 'world').sort(byteOrder)];
+    const requiredBy = [...from.filter((f) => f === 'world'), ...from.filter((f) => f !== 'world').sort(compareBytes)];
     const selectedBy: Selection = pass.triggers.has(c) ? 'install_if' : requiredBy.includes('world') ? 'world' : 'dependency';
     const tag = c.repo.tag === undefined ? {} : { repositoryTag: c.repo.tag };
     return { ...c.entry, repository: c.repo.name, ...tag, selectedBy, requiredBy };

@@ -21,6 +21,7 @@ import { accepts, rejectReasons, requirerLabel, tagsFor, type ConstraintView, ty
 import type { Problem, Reason } from './explain';
 import { brokenProblem, virtualProblem } from './problems';
 import type { Pin } from './types';
+import { compareBytes } from '../order';
 
 /** Thrown when a new requirement breaks a package chosen earlier in the pass. */
 export class Conflict {
@@ -40,7 +41,6 @@ export interface PassOptions {
 }
 
 const preferUntagged = (c: Candidate): boolean => c.repo.tag === undefined;
-const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 /** The state of one pass; read by the caller once `run` returns. */
 export class Pass implements ConstraintView {
@@ -92,7 +92,7 @@ export class Pass implements ConstraintView {
     }
     do this.drain();
     while (this.triggerInstallIf());
-    for (const name of [...this.deferred].sort(byteOrder)) if (!this.chosen.has(name)) this.failVirtual(name);
+    for (const name of [...this.deferred].sort(compareBytes)) if (!this.chosen.has(name)) this.failVirtual(name);
   }
 
   private drain(): void {
@@ -101,7 +101,7 @@ export class Pass implements ConstraintView {
       let depth = -1;
       for (const name of this.pending) {
         const d = this.index.depth(name);
-        if (d > depth || (d === depth && byteOrder(name, next as string) < 0)) [next, depth] = [name, d];
+        if (d > depth || (d === depth && compareBytes(name, next as string) < 0)) [next, depth] = [name, d];
       }
       if (next === undefined) return;
       this.pending.delete(next);
@@ -178,7 +178,7 @@ export class Pass implements ConstraintView {
   private triggerInstallIf(): boolean {
     const byName = new Map<string, Provider[]>();
     const seen = new Set<Candidate>();
-    for (const name of [...this.chosen.keys()].sort(byteOrder)) {
+    for (const name of [...this.chosen.keys()].sort(compareBytes)) {
       for (const c of this.index.installIfUsers(name)) {
         if (seen.has(c) || this.chosen.has(c.entry.name) || this.failed.has(c.entry.name)) continue;
         seen.add(c);
@@ -187,7 +187,7 @@ export class Pass implements ConstraintView {
         byName.set(c.entry.name, [...(byName.get(c.entry.name) ?? []), namesOf(c)[0]]);
       }
     }
-    for (const name of [...byName.keys()].sort(byteOrder)) {
+    for (const name of [...byName.keys()].sort(compareBytes)) {
       const best = bestProvider(byName.get(name) ?? [], preferUntagged);
       if (best === undefined || this.chosen.has(name)) continue;
       const c = best.candidate;

@@ -5,9 +5,10 @@
  */
 import { ConfigError } from '../errors';
 import type { Tree } from './tree';
+import { compareBytes } from '../order';
 
 function sortedUnique(items: readonly string[]): string[] {
-  return [...new Set(items)].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return [...new Set(items)].sort(compareBytes);
 }
 
 /** Writes /etc/apk/world: the pinned package list. */

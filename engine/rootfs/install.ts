@@ -13,6 +13,7 @@ import type { PkgInfo } from '../apk/types';
 import { APK_SHA1_PAX, type TarEntry } from '../tar/types';
 import { resolveConflict } from './conflicts';
 import { TreePathError, type Tree, type TreeNode } from './tree';
+import { compareBytes } from '../order';
 
 const XATTR_PREFIX = 'SCHILY.xattr.';
 
@@ -32,7 +33,7 @@ export function newInstallState(): InstallState {
 function xattrsOf(e: TarEntry): Record<string, string> | undefined {
   const keys = Object.keys(e.pax).filter((k) => k.startsWith(XATTR_PREFIX));
   if (keys.length === 0) return undefined;
-  return Object.fromEntries(keys.sort().map((k) => [k, e.pax[k]!]));
+  return Object.fromEntries(keys.sort(compareBytes).map((k) => [k, e.pax[k]!]));
 }
 
 /** Hex sha1 an entry declares (hex or the old `Q1` form), else computed as apk-tools would. */

@@ -4,16 +4,12 @@
  * `F:` line, so within one directory its files must come before its
  * subdirectories, and a file whose directory is not listed has nowhere to go.
  */
+import { compareBytes } from '../order';
 
 /** The part of a tar header the database ordering needs. */
 export interface ListedPath {
   readonly name: string;
   readonly type: string;
-}
-
-/** Byte-wise comparison, never locale-dependent. */
-function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 /**

@@ -9,6 +9,7 @@ import { ConfigError } from '../errors';
 import type { RuntimeKey } from './options';
 import { assertKeyName } from './apk-files';
 import type { Tree } from './tree';
+import { compareBytes } from '../order';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
 
@@ -30,7 +31,7 @@ function assertRsaPublicKey(key: RuntimeKey): void {
 
 /** Writes the runtime keys; a name already in /etc/apk/keys is a ConfigError. */
 export function installRuntimeKeyring(tree: Tree, keys: readonly RuntimeKey[], buildDate: number): void {
-  const sorted = [...keys].sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+  const sorted = [...keys].sort((a, b) => compareBytes(a.name, b.name));
   for (const key of sorted) {
     assertKeyName(key.name, 'contents.runtime_keyring');
     assertRsaPublicKey(key);

@@ -6,12 +6,13 @@
 import { ConfigError } from '../errors';
 import type { EntrypointInput } from './options';
 import type { Tree } from './tree';
+import { compareBytes } from '../order';
 
 /** Writes the supervision tree, in service-name order. */
 export function writeServiceBundle(tree: Tree, entrypoint: EntrypointInput | undefined): void {
   if (entrypoint?.type !== 'service-bundle') return;
   const services = entrypoint.services ?? {};
-  const names = Object.keys(services).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const names = Object.keys(services).sort(compareBytes);
   for (const name of names) {
     if (name === '' || name === '.' || name === '..' || name.includes('/')) {
       throw new ConfigError(`entrypoint.services: "${name}" is not a usable service name`, {

@@ -6,6 +6,7 @@
  * outside it. `entries()` lists nodes in directory-walk order (see comparePaths), the
  * order every layer is written in.
  */
+import { compareBytes } from '../order';
 import { ApkoError } from '../errors';
 import type { TarEntryType } from '../tar/types';
 
@@ -77,7 +78,7 @@ export function treePath(path: string): string {
  * lowest byte gives exactly that, so `lib/libfoo/x` precedes `lib/libfoo.so`.
  */
 export function comparePaths(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a.replaceAll('/', '\0')), Buffer.from(b.replaceAll('/', '\0')));
+  return compareBytes(a.replaceAll('/', '\0'), b.replaceAll('/', '\0'));
 }
 
 /** An in-memory filesystem tree. */

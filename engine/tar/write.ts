@@ -5,6 +5,7 @@
  * names) enters a header: callers pass every field.
  */
 import type { TarEntryType } from './types';
+import { compareBytes } from '../order';
 
 const BLOCK = 512;
 
@@ -100,7 +101,7 @@ function block(fields: {
 /** Encodes PAX records, sorted by key for stable bytes. */
 export function encodePax(records: Readonly<Record<string, string>>): Buffer {
   const parts: Buffer[] = [];
-  for (const key of Object.keys(records).sort()) {
+  for (const key of Object.keys(records).sort(compareBytes)) {
     const body = ` ${key}=${records[key]}\n`;
     const bodyLen = Buffer.byteLength(body);
     let len = bodyLen + String(bodyLen).length;
