@@ -1,5 +1,5 @@
 /**
- * Users, groups and home directories (apko's `mutateAccounts`, ref 2.5).
+ * Users, groups and home directories (apko `pkg/build/accounts.go`: `mutateAccounts`).
  * Entries from packages are read first and configured ones appended.
  * /etc/passwd is always written (0644, empty when nobody is defined);
  * /etc/group only when groups are configured; /etc/shadow (0640) only when

@@ -1,5 +1,5 @@
 /**
- * The skeleton apko lays down before any package (its `InitDB`, ref 3.2):
+ * The skeleton apko lays down before any package (apko `pkg/apk/apk/implementation.go`: `InitDB`):
  * base and apk directories, the empty apk database files, the five device
  * nodes and an empty scripts.tar; and, after the install, the `lib/apk`
  * link to the database. Everything here is root-owned with mtime 0, which

@@ -6,7 +6,7 @@ import { APKO_JSON, GOLDEN_INSTALLED_HEAD, pretendBaselayout, replayout } from '
 import { fromTarListing, listTree } from './testdata/listing';
 import { dir, file, makePackage } from './testdata/make-package';
 
-/** apko's golden amd64 layer listing (ref 3.2), one deliberate difference noted below. */
+/** apko's golden amd64 layer listing (apko's amd64 golden image, `pkg/build/testdata`), one deliberate difference noted below. */
 const GOLDEN_LISTING = `
 drwxr-xr-x 0/0      0 1970-01-01 00:00 dev
 crw--w---- 0/0    5,1 1970-01-01 00:00 dev/console

@@ -1,5 +1,5 @@
 /**
- * busybox applet links (ref 3.15). apk-tools would create them from
+ * busybox applet links (apko `pkg/build/busybox.go`). apk-tools would create them from
  * busybox's post-install script, which apko never runs, so apko emulates it
  * from the list the package ships in /etc/busybox-paths.d/<package>: each
  * listed path becomes a symlink to the absolute /bin/busybox, unless

@@ -1,5 +1,5 @@
 /**
- * CA certificates (apko's certificates handler, ref 3.15): certificates from
+ * CA certificates (apko `pkg/build/certificates.go`): certificates from
  * `certificates.additional` and from packages named in
  * `certificates.providers` are written to /usr/local/share/ca-certificates
  * and appended to every CA bundle the image has; then, always, each bundle

@@ -1,6 +1,6 @@
 /**
  * What happens when a package installs a file or symlink where one already
- * is (apko's tarfs `writeHeader`, ref 3.5), checked in this order:
+ * is (apko `pkg/tarfs/fs.go`: `writeHeader`), checked in this order:
  * equal sha1 keeps the first writer; an owner that `replaces` the newcomer
  * keeps its file; a newcomer that `replaces` the owner, or shares its
  * origin, overwrites; anything else is a FileConflictError.

@@ -12,7 +12,7 @@ function goldenDb(arch: string): string {
 }
 
 describe('installedRecord', () => {
-  it('writes the golden amd64 database of ref 3.3 byte for byte, 756 bytes long', () => {
+  it('writes the golden amd64 installed database (apko `pkg/apk/apk/installed.go` output) byte for byte, 756 bytes long', () => {
     const text = goldenDb('x86_64');
     expect(text.startsWith(GOLDEN_INSTALLED_HEAD)).toBe(true);
     expect(Buffer.byteLength(text)).toBe(756);

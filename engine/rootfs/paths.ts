@@ -1,10 +1,10 @@
 /**
  * `paths:` mutations, applied in order after accounts and /etc/apko.json
- * (apko's `mutatePaths`, ref 2.8).
+ * (apko `pkg/build/paths.go`: `mutatePaths`).
  *
  * One deliberate difference: apko follows every mutation with a chmod to
- * `permissions`, so a mutation that omits it ends up mode 0000 (ref 3.18
- * quirk 5). We do not copy that bug. Without `permissions` a new directory
+ * `permissions`, so a mutation that omits it ends up mode 0000 (apko
+ * `pkg/build/paths.go`). We do not copy that bug. Without `permissions` a new directory
  * is 0755, a new file 0644, and an existing path keeps its mode. Ownership
  * follows apko: untouched unless uid or gid is given, and then the other
  * defaults to 0. For `symlink` the mode and ownership apply to the link

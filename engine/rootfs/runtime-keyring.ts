@@ -2,7 +2,7 @@
  * `contents.runtime_keyring`: public keys trusted only inside the image,
  * written after the install to /etc/apk/keys/<name> (0644, mtime = build
  * date), in name order. Each must be a single PEM `PUBLIC KEY` holding an
- * RSA key, and none may replace a key already there (ref 3.15).
+ * RSA key, and none may replace a key already there (apko `pkg/build/build_implementation.go`, the runtime keyring step).
  */
 import { createPublicKey } from 'node:crypto';
 import { ConfigError } from '../errors';

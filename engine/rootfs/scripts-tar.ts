@@ -2,7 +2,7 @@
  * `usr/lib/apk/db/scripts.tar`: every executable control entry of every
  * installed package, renamed `<name>-<version>.<Q1 checksum><entry name>`
  * as apk-tools names them, with mtime set to the build date. apko never runs
- * them; the archive only records them (ref 3.4).
+ * them; the archive only records them (apko `pkg/apk/apk/installed.go`: `updateScriptsTar`).
  */
 import type { ApkPackage } from '../apk/package';
 import { writeTar, type TarHeaderInput } from '../tar/write';

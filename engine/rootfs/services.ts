@@ -1,5 +1,5 @@
 /**
- * The s6 service bundle (ref 2.4): for `entrypoint.type: service-bundle`,
+ * The s6 service bundle (apko `pkg/s6`): for `entrypoint.type: service-bundle`,
  * each service gets /sv/<name>/ (0777, as apko's MkdirAll makes it) holding
  * an execline `run` script (0755). The entrypoint itself is set elsewhere.
  */

@@ -1,6 +1,6 @@
 /**
  * `usr/lib/apk/db/triggers`: one line per package that declares triggers,
- * `<Q1 control checksum> <trigger paths…>` (ref 3.4). melange writes all of a
+ * `<Q1 control checksum> <trigger paths…>` (apko `pkg/apk/apk/installed.go`: `updateTriggers`). melange writes all of a
  * package's triggers on one `.PKGINFO` line, which apko copies as one line.
  */
 import type { ApkPackage } from '../apk/package';

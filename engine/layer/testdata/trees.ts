@@ -1,6 +1,6 @@
 /**
  * Trees for layer and image tests. `goldenTree` mirrors the entries of apko's
- * golden amd64 layer (reference §3.2): same paths, modes, sizes and devices.
+ * golden amd64 layer (apko `pkg/build/testdata`): same paths, modes, sizes and devices.
  */
 import { Tree } from '../../rootfs/tree';
 

@@ -1,6 +1,6 @@
 /**
  * The two packages of apko's golden test (`pretend-baselayout` and
- * `replayout`, ref 3.2/3.3), rebuilt from what the reference records of
+ * `replayout`, apko's amd64 golden image), rebuilt from what apko's golden image records of
  * them: .PKGINFO fields, sizes, control checksums, file lists and per-file
  * checksums (given as PAX records, since the original contents are not
  * known). Used to compare our layout and database with apko's goldens.
@@ -67,7 +67,7 @@ export function replayout(arch = 'x86_64') {
   });
 }
 
-/** The start of apko's golden amd64 installed database, verbatim from ref 3.3 (it is cut after replayout's `F:var`). */
+/** The start of apko's golden amd64 installed database, verbatim from apko's output (it is cut after replayout's `F:var`). */
 export const GOLDEN_INSTALLED_HEAD = `P:pretend-baselayout
 V:1.0.0-r0
 A:x86_64

@@ -1,6 +1,6 @@
 /**
  * Renders a tree the way `tar tvf --numeric-owner` lists a layer (without
- * the date), so tests can compare with the listings in the reference.
+ * the date), so tests can compare with apko's golden listings.
  */
 import type { Tree, TreeNode } from '../tree';
 
