@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors';
-import { formatReference, parseReference } from './reference';
+import { ConfigError, OutputError } from './errors';
+import { canonicalRegistry, formatReference, parseReference, splitReference, splitTag } from './reference';
 
 const D = `sha256:${'a'.repeat(64)}`;
 
@@ -56,5 +56,44 @@ describe('formatReference', () => {
       expect(parseReference(formatReference(ref))).toEqual(ref);
     }
     expect(formatReference(parseReference('alpine'))).toBe('index.docker.io/library/alpine:latest');
+  });
+});
+
+describe('splitReference', () => {
+  it.each([
+    ['myimage', { name: 'myimage' }],
+    ['myimage:latest', { name: 'myimage', tag: 'latest' }],
+    ['registry:5000/team/app', { name: 'registry:5000/team/app' }],
+    ['registry:5000/team/app:1.0', { name: 'registry:5000/team/app', tag: '1.0' }],
+    [`ghcr.io/acme/app:1@${D}`, { name: 'ghcr.io/acme/app', tag: '1', digest: D }],
+    ['App@sha256:abc', { name: 'App', digest: 'sha256:abc' }],
+  ])('cuts %s without judging it', (input, parts) => {
+    expect(splitReference(input)).toEqual(parts);
+  });
+});
+
+describe('splitTag', () => {
+  it.each([
+    ['myimage', ['myimage', 'latest']],
+    ['myimage:1.0', ['myimage', '1.0']],
+    ['localhost:5000/team/app', ['localhost:5000/team/app', 'latest']],
+  ])('tags %s as %j', (ref, want) => {
+    expect(splitTag(ref)).toEqual(want);
+  });
+
+  it.each(['', `app@${D}`])('refuses %j with an OutputError', (ref) => {
+    expect(() => splitTag(ref)).toThrow(OutputError);
+    expect(() => splitTag(ref)).toThrow(`"${ref}" is not a tag reference`);
+  });
+});
+
+describe('canonicalRegistry', () => {
+  it.each([
+    ['docker.io', 'index.docker.io'],
+    ['Registry-1.Docker.IO', 'index.docker.io'],
+    ['ghcr.io', 'ghcr.io'],
+    ['127.0.0.1:5000', '127.0.0.1:5000'],
+  ])('names %s %s', (host, want) => {
+    expect(canonicalRegistry(host)).toBe(want);
   });
 });

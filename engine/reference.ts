@@ -1,12 +1,15 @@
 /**
- * Image references as docker reads them: `[host[:port]/]path[:tag][@digest]`.
- * The first path component is a registry when it contains `.` or `:` or is
- * `localhost`; otherwise the registry is Docker Hub, named `index.docker.io`
- * (as go-containerregistry names it), and a one-component path gains
- * `library/`. With neither tag nor digest the tag is `latest`.
+ * Image references, the one parser of `[host[:port]/]path[:tag][@digest]`
+ * strings. `splitReference` cuts a string into name, tag and digest without
+ * judging them (the docker tarball's RepoTags keep the name as written);
+ * `parseReference` reads it as docker does: the first path component is a
+ * registry when it contains `.` or `:` or is `localhost`; otherwise the
+ * registry is Docker Hub, named `index.docker.io` (as go-containerregistry
+ * names it), and a one-component path gains `library/`. With neither tag nor
+ * digest the tag is `latest`.
  */
-import { parseDigest, type Digest } from '../digest';
-import { ConfigError } from '../errors';
+import { parseDigest, type Digest } from './digest';
+import { ConfigError, OutputError } from './errors';
 
 /** Docker Hub's registry name in references, API URLs and credential lookups. */
 export const DOCKER_HUB = 'index.docker.io';
@@ -35,33 +38,54 @@ function invalid(input: string, why: string): ConfigError {
   });
 }
 
+/** A reference cut into its parts as written: nothing validated, nothing defaulted. */
+export interface ReferenceParts {
+  /** Everything before the tag and digest, e.g. `127.0.0.1:5000/acme/app`. */
+  readonly name: string;
+  readonly tag?: string;
+  /** The text after `@`, unchecked. */
+  readonly digest?: string;
+}
+
+/** Cuts `input` at `@` (the digest) and at a `:` after the last `/` (the tag; an earlier `:` is a port). */
+export function splitReference(input: string): ReferenceParts {
+  const at = input.indexOf('@');
+  const rest = at < 0 ? input : input.slice(0, at);
+  const colon = rest.lastIndexOf(':');
+  const hasTag = colon > rest.lastIndexOf('/');
+  return {
+    name: hasTag ? rest.slice(0, colon) : rest,
+    ...(hasTag ? { tag: rest.slice(colon + 1) } : {}),
+    ...(at >= 0 ? { digest: input.slice(at + 1) } : {}),
+  };
+}
+
+/** The registry name for `host`: Docker Hub's aliases become `index.docker.io`, others stay as they are. */
+export function canonicalRegistry(host: string): string {
+  return HUB_ALIASES.has(host.toLowerCase()) ? DOCKER_HUB : host;
+}
+
 /** Parses an image reference; anything malformed is a ConfigError naming the reference and the rule it breaks. */
 export function parseReference(input: string): Reference {
-  let rest = input;
+  const parts = splitReference(input);
   let digest: Digest | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
+  if (parts.digest !== undefined) {
     try {
-      digest = parseDigest(rest.slice(at + 1));
+      digest = parseDigest(parts.digest);
     } catch {
-      throw invalid(input, `"${rest.slice(at + 1)}" is not a sha256 digest`);
+      throw invalid(input, `"${parts.digest}" is not a sha256 digest`);
     }
-    rest = rest.slice(0, at);
   }
-  let tag: string | undefined;
-  const colon = rest.lastIndexOf(':');
-  if (colon > rest.lastIndexOf('/')) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) throw invalid(input, `the tag "${tag}" must be 1–128 of [A-Za-z0-9_.-], not starting with . or -`);
-  }
+  let tag = parts.tag;
+  if (tag !== undefined && !TAG.test(tag)) throw invalid(input, `the tag "${tag}" must be 1–128 of [A-Za-z0-9_.-], not starting with . or -`);
+  const rest = parts.name;
   const slash = rest.indexOf('/');
   const first = slash < 0 ? '' : rest.slice(0, slash);
   let registry: string;
   let path: string;
   if (slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
     if (!DOMAIN.test(first)) throw invalid(input, `"${first}" is not a registry host[:port]`);
-    registry = HUB_ALIASES.has(first.toLowerCase()) ? DOCKER_HUB : first;
+    registry = canonicalRegistry(first);
     path = rest.slice(slash + 1);
   } else {
     registry = DOCKER_HUB;
@@ -77,6 +101,18 @@ export function parseReference(input: string): Reference {
   if (`${registry}/${path}`.length > 255) throw invalid(input, 'the name is longer than 255 characters');
   if (tag === undefined && digest === undefined) tag = 'latest';
   return { registry, repository: path, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+}
+
+/**
+ * The name and tag a local output is tagged with (`myimage` → `myimage:latest`),
+ * the name kept as written; a digest is refused, since the build decides it.
+ */
+export function splitTag(ref: string): [repo: string, tag: string] {
+  const parts = splitReference(ref);
+  if (parts.digest !== undefined || ref === '') {
+    throw new OutputError(`"${ref}" is not a tag reference`, { file: ref, hint: 'tag the image as name[:tag], e.g. myimage:latest' });
+  }
+  return [parts.name, parts.tag ?? 'latest'];
 }
 
 /** `registry/repository`, the name a pushed digest is printed under. */

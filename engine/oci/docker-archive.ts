@@ -11,7 +11,7 @@
  * arm/v6 and arm/v7 would collide). With a single platform the plain tag is
  * added too. The file is written atomically and streamed, layers included.
  */
-import { OutputError } from '../errors';
+import { splitTag } from '../reference';
 import { writeFileAtomic } from '../fs/atomic';
 import { END_OF_ARCHIVE, encodeHeader, padding } from '../tar/write';
 import { blobPath, indexBlobs } from './blobs';
@@ -21,19 +21,12 @@ import { OCI_LAYOUT_BYTES, layoutIndex } from './layout';
 import { archString } from '../arch';
 import { verifyChunks } from './verify';
 
+export { splitTag } from '../reference';
+
 /** Options for `writeDockerArchive`. */
 export interface DockerArchiveOptions {
   /** Image reference to tag with, e.g. `myimage:latest` or `registry:5000/team/app` (`:latest` is implied). */
   readonly tag: string;
-}
-
-/** Splits a reference into repository and tag, defaulting the tag to `latest`; digests are refused. */
-export function splitTag(ref: string): [repo: string, tag: string] {
-  if (ref.includes('@') || ref === '') {
-    throw new OutputError(`"${ref}" is not a tag reference`, { file: ref, hint: 'tag the image as name[:tag], e.g. myimage:latest' });
-  }
-  const colon = ref.lastIndexOf(':');
-  return colon > ref.lastIndexOf('/') ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
 }
 
 /** RepoTags for each image of `index`, in index order. */

@@ -19,7 +19,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../errors';
 import type { Credential, CredentialSource } from './auth';
-import { DOCKER_HUB } from './reference';
+import { DOCKER_HUB } from '../reference';
 
 /** The parts of docker's config.json read here. */
 export interface DockerConfig {

@@ -4,7 +4,7 @@
  * image in each target repository, tagged only once complete. Plain HTTP
  * only to loopback registries or when asked (`insecure`).
  */
-export { parseReference, formatReference, repositoryName, DOCKER_HUB, type Reference } from './reference';
+export { parseReference, formatReference, repositoryName, DOCKER_HUB, type Reference } from '../reference';
 export { registryScheme, isLoopbackHost } from './scheme';
 export { parseChallenges, RegistryAuth, type Challenge, type Credential, type CredentialSource } from './auth';
 export { dockerCredentials, lookupCredential, dockerConfigPath, readDockerConfig, envCredential, DOCKER_HUB_KEY, type DockerConfig } from './docker-config';

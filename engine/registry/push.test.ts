@@ -6,7 +6,7 @@ import { RegistryError } from '../errors';
 import type { ImageIndex } from '../oci/image-index';
 import { tinyIndex } from '../oci/testdata/images';
 import { createRegistryClient } from './client';
-import { parseReference } from './reference';
+import { parseReference } from '../reference';
 import { artifactManifest, referrersTag, SPDX_ARTIFACT_TYPE } from './referrers';
 import { pushImageIndex, type PushAttachment, type PushInput } from './push';
 

@@ -17,7 +17,7 @@ import { MediaTypes } from '../oci/media';
 import { pushBlob, type BlobOutcome } from './blobs';
 import type { RegistryClient } from './client';
 import { putManifest } from './manifests';
-import { formatReference, repositoryName, type Reference } from './reference';
+import { formatReference, repositoryName, type Reference } from '../reference';
 import { pushAttachment, type ReferrerOutcome } from './referrers';
 
 /** A document to attach to one of the pushed manifests. */

@@ -10,7 +10,7 @@ import { request, type Dispatcher } from 'undici';
 import { FetchError, LimitError } from '../errors';
 import { DEFAULT_RETRY, REDIRECTS, retrying, Transient, transientCode, type RetryPolicy } from '../net/retry';
 import { prepareRequest } from './auth';
-import { redactUrl } from './redact';
+import { redactUrl } from '../redact';
 
 export { DEFAULT_RETRY, type RetryPolicy } from '../net/retry';
 
