@@ -23,14 +23,17 @@ export interface PackageSpec {
   provides?: string[];
   replaces?: string[];
   providerPriority?: number;
+  /** `.PKGINFO` `size` (`I:`); default: the bytes of its regular files. */
+  installedSize?: number;
   builddate?: number;
   files: ApkFileInput[];
   scripts?: Record<string, string>;
 }
 
 /** The .PKGINFO of a spec for one arch. */
-function pkginfoFor(spec: PackageSpec, arch: string): Omit<PkgInfo, 'datahash' | 'size'> {
+function pkginfoFor(spec: PackageSpec, arch: string): Omit<PkgInfo, 'datahash' | 'size'> & { size?: number } {
   return {
+    ...(spec.installedSize !== undefined ? { size: spec.installedSize } : {}),
     pkgname: spec.name,
     pkgver: spec.version,
     arch,
