@@ -1,25 +1,32 @@
 /**
  * Whole images reused from the store. The key covers everything that decides
- * an image's bytes: the engine version, the normalized config, the tag, the
- * architectures, every package's checksum in install order, the keys and the
- * build date. A hit re-emits the stored index, manifests, configs, layers and
- * SBOMs without installing, tarring or compressing anything.
+ * an image's bytes and its SBOMs: the engine version, the normalized config,
+ * the tag, the architectures, every package's checksum in install order, the
+ * keys, the build date and the SBOM formats asked for. A hit re-emits the
+ * stored index, manifests, configs, layers and SBOMs without installing,
+ * tarring or compressing anything.
  */
 import { createHash } from 'node:crypto';
 import type { Arch, LoadedConfig } from '../config';
+import { BUILD_DEFAULTS } from '../defaults';
 import { parseDigest, type Digest } from '../digest';
 import { BufferLayer } from '../layer';
 import { platformForArch, type Image, type ImageIndex, type JsonBlob } from '../oci';
 import { blobKey, imageKey, type Store } from '../store';
 import type { ArchPackages } from '../fetch';
+import { compareEntryKeys } from '../order';
 import { toolVersion } from '../tool-version';
 
 /** One SBOM document and the manifest it describes. */
 export interface SbomDoc {
+  /** File name, e.g. `sbom-x86_64.spdx.json`. */
   readonly name: string;
   readonly text: string;
   readonly subject: Digest;
+  /** The OCI artifact type publish gives its referrer, from the document's format. */
+  readonly artifactType: string;
 }
+
 
 /** What the store keeps for an image, besides the blobs themselves. */
 interface ImageRecord {
@@ -34,9 +41,16 @@ interface ImageRecord {
   readonly sboms: readonly SbomDoc[];
 }
 
-/** The key of an image: a digest over every input that decides its bytes. */
-export function imageInputsDigest(loaded: LoadedConfig, b: { tag: string; archs: readonly ArchPackages[]; keyring: ReadonlyMap<string, string>; buildDate: number }): string {
-  const keys = [...b.keyring.entries()].sort(([a], [c]) => (a < c ? -1 : a > c ? 1 : 0));
+/**
+ * The key of an image: a digest over every input that decides its bytes and
+ * its SBOMs. `sbomFormats` is kept in the order asked, since that is the
+ * order the documents are stored and re-emitted in.
+ */
+export function imageInputsDigest(
+  loaded: LoadedConfig,
+  b: { tag: string; archs: readonly ArchPackages[]; keyring: ReadonlyMap<string, string>; buildDate: number; sbomFormats?: readonly string[] },
+): string {
+  const keys = [...b.keyring.entries()].sort(compareEntryKeys);
   const inputs = {
     engine: toolVersion(),
     config: loaded.config,
@@ -44,6 +58,7 @@ export function imageInputsDigest(loaded: LoadedConfig, b: { tag: string; archs:
     archs: b.archs.map((a) => ({ arch: a.arch.apk, packages: a.packages.map((p) => p.checksum) })),
     keys,
     buildDate: b.buildDate,
+    sbomFormats: b.sbomFormats ?? BUILD_DEFAULTS.sbomFormats,
   };
   return createHash('sha256').update(JSON.stringify(inputs)).digest('hex');
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { apkoJson, goJsonString } from './apko-json';
+import { quote as goJsonString } from '../json';
+import { apkoJson } from './apko-json';
 import { parseArch } from '../arch';
 import { finalizeConfig } from './normalize';
 import { applyOverrides, normalizeOverrides } from './overrides';

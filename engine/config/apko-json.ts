@@ -6,6 +6,7 @@
  * as Go's HTML-safe encoder does, and a trailing newline.
  */
 import type { Arch } from '../arch';
+import { quote } from '../json';
 import { compareBytes } from '../order';
 import type { ImageConfig, NamedContent } from './types';
 
@@ -17,30 +18,25 @@ export interface ApkoJsonInput {
   readonly packages: readonly string[];
 }
 
-/** A JSON string as Go's encoding/json writes it (HTML-safe). */
-export function goJsonString(s: string): string {
-  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 type Field = readonly [string, string | undefined];
 
 /** A JSON object of the fields that are present (each value already encoded). */
 const obj = (fields: readonly Field[]): string =>
-  `{${fields.filter((f): f is readonly [string, string] => f[1] !== undefined).map(([k, v]) => `${goJsonString(k)}:${v}`).join(',')}}`;
+  `{${fields.filter((f): f is readonly [string, string] => f[1] !== undefined).map(([k, v]) => `${quote(k)}:${v}`).join(',')}}`;
 
 /** `omitempty` for a string: "" is absent. */
-const str = (s: string | undefined): string | undefined => (s === undefined || s === '' ? undefined : goJsonString(s));
+const str = (s: string | undefined): string | undefined => (s === undefined || s === '' ? undefined : quote(s));
 /** `omitempty` for a number: 0 is absent. */
 const num = (n: number | undefined): string | undefined => (n === undefined || n === 0 ? undefined : String(n));
 /** A pointer to a number: nil is absent, 0 is written. */
 const ptr = (n: number | undefined): string | undefined => (n === undefined ? undefined : String(n));
 /** `omitempty` for a slice. */
 const arr = (items: readonly string[]): string | undefined => (items.length === 0 ? undefined : `[${items.join(',')}]`);
-const strs = (l: readonly string[]): string | undefined => arr(l.map(goJsonString));
+const strs = (l: readonly string[]): string | undefined => arr(l.map(quote));
 /** `omitempty` for a map; Go sorts map keys. */
 const record = (r: Readonly<Record<string, string>>): string | undefined => {
   const keys = Object.keys(r).sort(compareBytes);
-  return keys.length === 0 ? undefined : obj(keys.map((k) => [k, goJsonString(r[k]!)]));
+  return keys.length === 0 ? undefined : obj(keys.map((k) => [k, quote(r[k]!)]));
 };
 const named = (l: readonly NamedContent[]): string | undefined => arr(l.map((e) => obj([['name', str(e.name)], ['content', str(e.content)]])));
 

@@ -25,7 +25,7 @@ export {
 export { normalizeOverrides, applyOverrides, splitFlagList, parseAnnotationFlags, type ConfigOverrides, type NormalizedOverrides } from './overrides';
 export { parseBuildDate, parseSourceDateEpoch } from './build-date';
 export { printConfig } from './print';
-export { apkoJson, goJsonString, type ApkoJsonInput } from './apko-json';
+export { apkoJson, type ApkoJsonInput } from './apko-json';
 export { parseRepositoryEntry, resolveLocation, buildRepositories, runtimeRepositories, type RepositoryRef } from './repository';
 export { userDefaults, S6_COMMAND } from './normalize';
 export { mergeInto } from './include/merge';

@@ -94,9 +94,7 @@ async function assemble(
     archImages.map((a) => a.image),
     { created: ctx.buildDate, annotations: ctx.annotations },
   );
-  const docs = sbomDocuments({ loaded, archImages, index, tag: ctx.tag, buildDate: ctx.buildDate });
-  // sbomDocuments lists one document per arch image, in build order, then the index's.
-  const sbomDocs = docs.map(([name, text], i) => ({ name, text, subject: i < archImages.length ? archImages[i]!.image.manifest.digest : index.manifest.digest }));
+  const sbomDocs = sbomDocuments({ loaded, archImages, index, tag: ctx.tag, buildDate: ctx.buildDate });
   const layers = archImages.flatMap((a) => a.image.layers.map((l, i) => ({ arch: a.arch.apk, digest: l.digest, status: a.layerStatuses[i]! })));
   return { index, sbomDocs, report: { image: 'built', layers }, packages: new Map(archImages.map((a) => [a.image.manifest.digest, a.packages.length])) };
 }

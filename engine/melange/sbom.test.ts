@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { apkPurl, fnv128a, packageSbom, sbomPath, spdxIdentifier } from './sbom';
+import { sha256Hex } from '../digest';
+import { fnv128a, sanitizeIdPart, spdxForImage } from '../sbom';
+import { packageSbom, sbomPath, type PackageSbomInput } from './sbom';
 
 describe('fnv128a', () => {
   it('matches the FNV-1a 128-bit reference values', () => {
@@ -8,17 +10,39 @@ describe('fnv128a', () => {
   });
 });
 
-describe('spdxIdentifier', () => {
+describe('SPDX identifiers (melange stringToIdentifier)', () => {
   it('maps : and / to - and other characters to C<code point>', () => {
-    expect(spdxIdentifier('SPDXRef-Package-gtk+3-1.0_rc1-r0')).toBe('SPDXRef-Package-gtkC433-1.0C95rc1-r0');
-    expect(spdxIdentifier('a:b/c d')).toBe('a-b-cC32d');
+    expect(sanitizeIdPart('SPDXRef-Package-gtk+3-1.0_rc1-r0')).toBe('SPDXRef-Package-gtkC433-1.0C95rc1-r0');
+    expect(sanitizeIdPart('a:b/c d')).toBe('a-b-cC32d');
   });
 });
 
-describe('apkPurl', () => {
+const purlOf = (i: PackageSbomInput): string => JSON.parse(packageSbom(i).toString('utf8')).packages[0].externalRefs[0].referenceLocator;
+const base: PackageSbomInput = { name: 'hello', fullVersion: '1.0-r0', arch: 'x86_64', namespace: 'unknown', copyright: [], sourceDateEpoch: 0, licenseTexts: new Map() };
+
+describe('the package purl', () => {
   it('adds distro only for a real namespace', () => {
-    expect(apkPurl({ namespace: 'unknown', name: 'hello', fullVersion: '1.0-r0', arch: 'x86_64' })).toBe('pkg:apk/unknown/hello@1.0-r0?arch=x86_64');
-    expect(apkPurl({ namespace: 'wolfi', name: 'gtk+3', fullVersion: '1.0-r0', arch: 'aarch64' })).toBe('pkg:apk/wolfi/gtk+3@1.0-r0?arch=aarch64&distro=wolfi');
+    expect(purlOf(base)).toBe('pkg:apk/unknown/hello@1.0-r0?arch=x86_64');
+    // `+` is percent-encoded, as packageurl-go and the purl specification (ECMA-427) require.
+    expect(purlOf({ ...base, namespace: 'wolfi', name: 'gtk+3', arch: 'aarch64' })).toBe('pkg:apk/wolfi/gtk%2B3@1.0-r0?arch=aarch64&distro=wolfi');
+  });
+
+  it('is the purl the image SBOM gives the same installed package', () => {
+    for (const [namespace, distro] of [['wolfi', 'wolfi'], ['unknown', undefined]] as const) {
+      const embedded = JSON.parse(packageSbom({ ...base, namespace, name: 'gtk+3', fullVersion: '3.24.0-r1' }).toString('utf8'));
+      const image = spdxForImage({
+        arch: 'x86_64',
+        ociArch: 'amd64',
+        imageDigest: `sha256:${sha256Hex('m')}`,
+        created: 0,
+        os: distro === undefined ? undefined : { id: distro, name: 'Wolfi', prettyName: 'Wolfi' },
+        toolVersion: '0',
+        packages: [{ name: 'gtk+3', version: '3.24.0-r1', arch: 'x86_64', license: 'MIT', checksum: 'Q1' + Buffer.alloc(20).toString('base64'), depends: [], embeddedSbom: embedded }],
+      });
+      const gtk = image.packages.find((p) => p.name === 'gtk+3')!;
+      expect(gtk.SPDXID).toBe(embedded.packages[0].SPDXID);
+      expect(gtk.externalRefs!.map((r) => r.referenceLocator)).toEqual([embedded.packages[0].externalRefs[0].referenceLocator]);
+    }
   });
 });
 

@@ -7,7 +7,7 @@
  */
 import { sha256Hex } from '../digest';
 import { ConfigError } from '../errors';
-import { compareBytes, compareTuples } from './byte-order';
+import { compareBytes } from '../order';
 import { serializeSpdx } from './serialize';
 import type { SpdxDocument, SpdxExtractedLicense, SpdxPackage, SpdxRelationship } from './spdx-model';
 
@@ -45,8 +45,11 @@ function canonicalPackage(p: SpdxPackage): SpdxPackage {
     ...(p.checksums ? { checksums: [...p.checksums].sort((a, b) => compareBytes(a.algorithm, b.algorithm)) } : {}),
     ...(p.externalRefs
       ? {
-          externalRefs: [...p.externalRefs].sort((a, b) =>
-            compareTuples([a.referenceCategory, a.referenceType, a.referenceLocator], [b.referenceCategory, b.referenceType, b.referenceLocator]),
+          externalRefs: [...p.externalRefs].sort(
+            (a, b) =>
+              compareBytes(a.referenceCategory, b.referenceCategory) ||
+              compareBytes(a.referenceType, b.referenceType) ||
+              compareBytes(a.referenceLocator, b.referenceLocator),
           ),
         }
       : {}),
@@ -61,7 +64,11 @@ function uniqueBy<T>(items: readonly T[], key: (t: T) => string): T[] {
 
 /** The canonical document for `parts`. */
 export function assembleDocument(parts: DocumentParts): SpdxDocument {
-  const relKey = (r: SpdxRelationship): string[] => [r.spdxElementId, r.relationshipType, r.relatedSpdxElement];
+  const relKey = (r: SpdxRelationship): string => `${r.spdxElementId}\0${r.relationshipType}\0${r.relatedSpdxElement}`;
+  const byIds = (a: SpdxRelationship, b: SpdxRelationship): number =>
+    compareBytes(a.spdxElementId, b.spdxElementId) ||
+    compareBytes(a.relationshipType, b.relationshipType) ||
+    compareBytes(a.relatedSpdxElement, b.relatedSpdxElement);
   const packages = uniqueBy(parts.packages, (p) => p.SPDXID)
     .map(canonicalPackage)
     .sort((a, b) => compareBytes(a.SPDXID, b.SPDXID));
@@ -70,9 +77,7 @@ export function assembleDocument(parts: DocumentParts): SpdxDocument {
     relationshipType: 'DESCRIBES',
     relatedSpdxElement: parts.describes,
   };
-  const relationships = uniqueBy([describes, ...parts.relationships], (r) => relKey(r).join('\0')).sort((a, b) =>
-    compareTuples(relKey(a), relKey(b)),
-  );
+  const relationships = uniqueBy([describes, ...parts.relationships], relKey).sort(byIds);
   const extracted = uniqueBy(parts.extracted, (e) => e.licenseId).sort((a, b) => compareBytes(a.licenseId, b.licenseId));
   const doc: SpdxDocument = {
     SPDXID: 'SPDXRef-DOCUMENT',

@@ -8,7 +8,7 @@
  * each variant's content. Nothing here depends on input order.
  */
 import { OWNER } from './embedded';
-import { canonicalJson } from './serialize';
+import { packageContentKey } from './serialize';
 import { assignIds, validSpdxId } from './spdx-id';
 import type { SpdxPackage, SpdxRelationship } from './spdx-model';
 
@@ -30,7 +30,7 @@ export interface MergedImports {
 /** Merges imported SBOMs into the image document's id space; `image` CONTAINS each top package. */
 export function mergeImports(imports: readonly ImportedSbom[], reserved: ReadonlySet<string>, image: string): MergedImports {
   const claims = imports.flatMap((s) =>
-    s.packages.map((p) => ({ id: validSpdxId(p.SPDXID), key: canonicalJson({ ...p, SPDXID: undefined }) })),
+    s.packages.map((p) => ({ id: validSpdxId(p.SPDXID), key: packageContentKey(p) })),
   );
   const finals = assignIds(claims, reserved);
   const packages: SpdxPackage[] = [];

@@ -11,7 +11,7 @@
  * merged document stays schema-valid whatever the package carried.
  */
 import { FormatError } from '../errors';
-import { compareBytes } from './byte-order';
+import { compareBytes } from '../order';
 import { normalizeLicense } from './license';
 import {
   CHECKSUM_ALGORITHMS,

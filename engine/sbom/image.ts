@@ -5,7 +5,7 @@
  */
 import { FormatError } from '../errors';
 import { apkSpdxPackage } from './apk-package';
-import { compareBytes } from './byte-order';
+import { compareBytes } from '../order';
 import { assembleDocument } from './document';
 import { readEmbeddedSbom } from './embedded';
 import { mergeImports } from './embedded-merge';

@@ -1,12 +1,18 @@
 /**
- * SBOMs in SPDX 2.3 JSON. Input: installed packages, os-release and image
- * digests, as plain values. Output: one document per architecture and one
- * for the index. Invariants: every document validates against the SPDX 2.3
- * schema, and the same input gives the same bytes (no clock, no randomness,
- * every list sorted), whatever order the packages arrive in.
+ * SBOMs behind one seam (`SbomFormat`), SPDX 2.3 JSON first. Input:
+ * installed packages, os-release and image digests (or a package's facts),
+ * as plain values. Output: one document per architecture and one for the
+ * index, per format, plus the document a package embeds. Invariants: SPDX
+ * documents validate against the SPDX 2.3 schema, and the same input gives
+ * the same bytes (no clock, no randomness, every list sorted), whatever
+ * order the packages arrive in.
  */
+export type { SbomDocument, SbomFormat } from './format';
+export { sbomFormat, sbomFormatsNamed, sbomFormatNames, registerSbomFormat, clearRegisteredSbomFormats } from './format-registry';
+export { SpdxFormat, SPDX_ARTIFACT_TYPE, imageSbomFileName, INDEX_SBOM_FILE_NAME, packageSbomFileName } from './spdx-format';
 export { spdxForImage } from './image';
 export { spdxForIndex } from './image-index';
+export { spdxForPackage, fnv128a } from './package-document';
 export { serializeSpdx } from './serialize';
 export { parseOsRelease } from './os-release';
 export { normalizeLicense, licenseRefFor, type NormalizedLicense } from './license';
@@ -20,9 +26,12 @@ export type {
   SpdxExternalRef,
   SpdxExtractedLicense,
 } from './spdx-model';
-export type { ImageSbomInput, IndexSbomInput, IndexImageInput, SbomPackageInput, OsRelease } from './types';
-
-/** File name of an architecture's SBOM, as apko names it. */
-export const imageSbomFileName = (arch: string): string => `sbom-${arch}.spdx.json`;
-/** File name of the index SBOM. */
-export const INDEX_SBOM_FILE_NAME = 'sbom-index.spdx.json';
+export type {
+  ImageSbomInput,
+  IndexSbomInput,
+  IndexImageInput,
+  SbomPackageInput,
+  PackageSbomInput,
+  PackageCopyright,
+  OsRelease,
+} from './types';

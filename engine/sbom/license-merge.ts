@@ -8,7 +8,7 @@
  * only on the set of scopes, not their order.
  */
 import { sha256Hex } from '../digest';
-import { compareTuples } from './byte-order';
+import { compareBytes } from '../order';
 import { licenseRefsIn, renameLicenseRefs } from './license';
 import type { SpdxExtractedLicense, SpdxPackage } from './spdx-model';
 
@@ -24,7 +24,12 @@ export interface MergedLicenses {
   readonly packages: readonly (readonly SpdxPackage[])[];
 }
 
-const rank = (d: SpdxExtractedLicense): string[] => [d.licenseId, d.extractedText, d.name ?? '', d.comment ?? ''];
+/** Definitions of one id by id, text, name, comment (bytes), so the first is the same whatever order scopes come in. */
+const byRank = (a: SpdxExtractedLicense, b: SpdxExtractedLicense): number =>
+  compareBytes(a.licenseId, b.licenseId) ||
+  compareBytes(a.extractedText, b.extractedText) ||
+  compareBytes(a.name ?? '', b.name ?? '') ||
+  compareBytes(a.comment ?? '', b.comment ?? '');
 
 function rewrite(p: SpdxPackage, rename: (id: string) => string): SpdxPackage {
   return {
@@ -48,7 +53,7 @@ export function mergeLicenseScopes(scopes: readonly LicenseScope[]): MergedLicen
   const finalId = new Map<SpdxExtractedLicense, string>();
   const chosen = new Map<string, SpdxExtractedLicense>();
   for (const defs of groups.values()) {
-    const sorted = [...defs].sort((a, b) => compareTuples(rank(a), rank(b)));
+    const sorted = [...defs].sort(byRank);
     const texts = new Set(sorted.map((d) => d.extractedText));
     for (const d of sorted) {
       const id = texts.size === 1 ? sorted[0]!.licenseId : `${d.licenseId}-${sha256Hex(d.extractedText).slice(0, 12)}`;

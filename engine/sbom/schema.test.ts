@@ -6,6 +6,7 @@ import { fixturesDir } from '../../e2e/support/env';
 import { sha256Hex } from '../digest';
 import { spdxForImage } from './image';
 import { spdxForIndex } from './image-index';
+import { spdxForPackage } from './package-document';
 import { serializeSpdx } from './serialize';
 import { CHECKSUM_ALGORITHMS, PACKAGE_PURPOSES, RELATIONSHIP_TYPES, type SpdxDocument } from './spdx-model';
 import { alpineImage, loadJson, pkg, wolfiImage } from './testdata/inputs';
@@ -40,6 +41,20 @@ const documents: Array<[string, () => SpdxDocument]> = [
         created: 0,
         toolVersion: '0.1.0',
         images: [{ arch: 'x86_64', ociArch: 'amd64', digest: `sha256:${sha256Hex('m')}` }],
+      }),
+  ],
+  [
+    'the SBOM a package embeds',
+    () =>
+      spdxForPackage({
+        name: 'gtk+3',
+        fullVersion: '3.24.0-r1',
+        arch: 'aarch64',
+        namespace: 'wolfi',
+        copyright: [{ license: 'LGPL-2.1-or-later', attestation: 'Copyright The GTK Team' }],
+        sourceDateEpoch: 0,
+        configFile: { path: 'gtk/melange.yaml', commit: 'b'.repeat(40) },
+        licenseTexts: new Map([['LicenseRef-gtk', 'text']]),
       }),
   ],
 ];

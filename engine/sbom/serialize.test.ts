@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, serializeSpdx } from './serialize';
+import { packageContentKey, serializeSpdx } from './serialize';
 import type { SpdxDocument } from './spdx-model';
 
 function doc(order: 'a' | 'b'): SpdxDocument {
@@ -30,7 +30,22 @@ describe('serializeSpdx', () => {
     expect(Object.keys(JSON.parse(text).packages[0])).toEqual(['SPDXID', 'name', 'versionInfo', 'filesAnalyzed', 'downloadLocation']);
   });
 
-  it('puts unknown keys last in byte order', () => {
-    expect(canonicalJson({ zeta: 1, Alpha: 2, name: 3 })).toBe('{"name":3,"Alpha":2,"zeta":1}');
+  it('escapes <, >, & and U+2028 as the Go encoder in apko does, and parses back to the same value', () => {
+    const d = doc('a');
+    const odd = { ...d, packages: [{ ...d.packages[0]!, supplier: 'Organization: A & B <a@b>\u2028', externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER' as const, referenceType: 'purl', referenceLocator: 'pkg:apk/w/p@1?arch=x&distro=w' }] }] };
+    const text = serializeSpdx(odd);
+    expect(text).toContain('"supplier": "Organization: A \\u0026 B \\u003ca@b\\u003e\\u2028"');
+    expect(text).toContain('"referenceLocator": "pkg:apk/w/p@1?arch=x\\u0026distro=w"');
+    expect(JSON.parse(text)).toEqual(odd);
+  });
+});
+
+describe('packageContentKey', () => {
+  it('is the same for packages that differ only in SPDXID or key order, and differs when content differs', () => {
+    const a = doc('a').packages[0]!;
+    const b = doc('b').packages[0]!;
+    expect(packageContentKey({ ...a, SPDXID: 'SPDXRef-other' })).toBe(packageContentKey(b));
+    expect(packageContentKey(a)).toBe('{"name":"p","versionInfo":"1","filesAnalyzed":false,"downloadLocation":"NOASSERTION"}');
+    expect(packageContentKey({ ...a, versionInfo: '2' })).not.toBe(packageContentKey(a));
   });
 });

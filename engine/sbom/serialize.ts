@@ -1,47 +1,94 @@
 /**
- * The one JSON writer for SPDX documents: keys in a fixed order (below),
- * 2-space indent, a trailing newline. Same document value, same bytes, on
- * every host, whatever order the object's keys were assigned in.
+ * The one writer of SPDX 2.3 JSON, for image, index and package documents:
+ * each SPDX object becomes a struct with its fields in a fixed order (below)
+ * and goes through the project's Go-compatible encoder (engine/json.ts), so
+ * strings are escaped as apko's `json.Encoder` escapes them (`&` in a purl
+ * is `\u0026`; apko `pkg/sbom/generator/spdx/spdx.go`), with a 2-space
+ * indent and a trailing newline. Same document value, same bytes, whatever
+ * order its keys were assigned in.
  */
-import type { SpdxDocument } from './spdx-model';
+import { encodeJson, type JsonValue } from '../json';
+import type { SpdxChecksum, SpdxDocument, SpdxExternalRef, SpdxExtractedLicense, SpdxPackage, SpdxRelationship } from './spdx-model';
 
-/**
- * One rank list for every object in a document. A key shared by several
- * object kinds (`SPDXID`, `name`, `comment`) has one place, which keeps the
- * order readable: identity first, then facts, then lists, then edges.
+/*
+ * One order for every object kind: identity first, then facts, then lists,
+ * then edges; `comment` last. A field that is undefined is left out, which
+ * is how the model says "omitted".
  */
-const KEY_ORDER = [
-  'SPDXID', 'licenseId', 'name', 'spdxVersion', 'versionInfo', 'creationInfo', 'created', 'creators', 'licenseListVersion',
-  'dataLicense', 'documentNamespace', 'documentDescribes', 'filesAnalyzed', 'description', 'summary',
-  'licenseConcluded', 'licenseDeclared', 'downloadLocation', 'homepage', 'originator', 'supplier',
-  'copyrightText', 'sourceInfo', 'primaryPackagePurpose', 'checksums', 'algorithm', 'checksumValue',
-  'externalRefs', 'referenceCategory', 'referenceType', 'referenceLocator', 'packages', 'relationships',
-  'spdxElementId', 'relationshipType', 'relatedSpdxElement', 'hasExtractedLicensingInfos', 'extractedText',
-  'comment',
-];
-const RANK = new Map(KEY_ORDER.map((k, i) => [k, i]));
+type Struct = { readonly [key: string]: JsonValue | undefined };
 
-/** Unknown keys (none today) go after the known ones, in byte order, so output never depends on assignment order. */
-function compareKeys(a: string, b: string): number {
-  const ra = RANK.get(a) ?? KEY_ORDER.length;
-  const rb = RANK.get(b) ?? KEY_ORDER.length;
-  return ra - rb || Buffer.compare(Buffer.from(a), Buffer.from(b));
+const checksumStruct = (c: SpdxChecksum): Struct => ({ algorithm: c.algorithm, checksumValue: c.checksumValue });
+
+// apko's and melange's `ExternalRef` struct order (Category, Locator, Type), so a package's own SBOM keeps melange's bytes.
+const externalRefStruct = (r: SpdxExternalRef): Struct => ({
+  referenceCategory: r.referenceCategory,
+  referenceLocator: r.referenceLocator,
+  referenceType: r.referenceType,
+  comment: r.comment,
+});
+
+function packageStruct(p: SpdxPackage): Struct {
+  return {
+    SPDXID: p.SPDXID,
+    name: p.name,
+    versionInfo: p.versionInfo,
+    filesAnalyzed: p.filesAnalyzed,
+    description: p.description,
+    summary: p.summary,
+    licenseConcluded: p.licenseConcluded,
+    licenseDeclared: p.licenseDeclared,
+    downloadLocation: p.downloadLocation,
+    homepage: p.homepage,
+    originator: p.originator,
+    supplier: p.supplier,
+    copyrightText: p.copyrightText,
+    sourceInfo: p.sourceInfo,
+    primaryPackagePurpose: p.primaryPackagePurpose,
+    checksums: p.checksums?.map(checksumStruct),
+    externalRefs: p.externalRefs?.map(externalRefStruct),
+    comment: p.comment,
+  };
 }
 
-function reorder(_key: string, value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  const src = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(src).sort(compareKeys)) out[k] = src[k];
-  return out;
+const relationshipStruct = (r: SpdxRelationship): Struct => ({
+  spdxElementId: r.spdxElementId,
+  relationshipType: r.relationshipType,
+  relatedSpdxElement: r.relatedSpdxElement,
+});
+
+const extractedStruct = (e: SpdxExtractedLicense): Struct => ({
+  licenseId: e.licenseId,
+  name: e.name,
+  extractedText: e.extractedText,
+  comment: e.comment,
+});
+
+function documentStruct(d: SpdxDocument): Struct {
+  return {
+    SPDXID: d.SPDXID,
+    name: d.name,
+    spdxVersion: d.spdxVersion,
+    creationInfo: {
+      created: d.creationInfo.created,
+      creators: d.creationInfo.creators,
+      licenseListVersion: d.creationInfo.licenseListVersion,
+    },
+    dataLicense: d.dataLicense,
+    documentNamespace: d.documentNamespace,
+    documentDescribes: d.documentDescribes,
+    packages: d.packages.map(packageStruct),
+    relationships: d.relationships.map(relationshipStruct),
+    hasExtractedLicensingInfos: d.hasExtractedLicensingInfos?.map(extractedStruct),
+  };
 }
 
-/** Compact JSON of any value with the same fixed key order; a content key for comparisons. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, reorder);
-}
-
-/** The document as JSON text: fixed key order, 2-space indent, trailing newline. */
+/** The document as JSON text: fixed field order, Go's escaping, 2-space indent, trailing newline. */
 export function serializeSpdx(doc: SpdxDocument): string {
-  return `${JSON.stringify(doc, reorder, 2)}\n`;
+  return `${encodeJson(documentStruct(doc), { indent: '  ' })}\n`;
+}
+
+/** Compact JSON of a package without its SPDXID: what it says, for telling packages apart. */
+export function packageContentKey(p: SpdxPackage): string {
+  const { SPDXID: _id, ...content } = packageStruct(p);
+  return encodeJson(content);
 }

@@ -61,7 +61,7 @@ export interface SpdxDocument {
   readonly SPDXID: 'SPDXRef-DOCUMENT';
   readonly name: string;
   readonly spdxVersion: 'SPDX-2.3';
-  readonly creationInfo: { readonly created: string; readonly creators: readonly string[] };
+  readonly creationInfo: { readonly created: string; readonly creators: readonly string[]; readonly licenseListVersion?: string };
   readonly dataLicense: 'CC0-1.0';
   readonly documentNamespace: string;
   readonly documentDescribes: readonly string[];

@@ -86,3 +86,27 @@ export interface IndexSbomInput {
   readonly created: number;
   readonly toolVersion: string;
 }
+
+/** One `copyright:` entry of a melange package. */
+export interface PackageCopyright {
+  readonly license: string;
+  readonly attestation: string;
+}
+
+/** Everything the SBOM a package embeds (melange's `pkg/sbom`) is made from. */
+export interface PackageSbomInput {
+  readonly name: string;
+  /** `<version>-r<epoch>`. */
+  readonly fullVersion: string;
+  /** APK architecture. */
+  readonly arch: string;
+  /** melange's `--namespace` (the distro, e.g. `wolfi`); `unknown` by default. */
+  readonly namespace: string;
+  readonly copyright: readonly PackageCopyright[];
+  /** SOURCE_DATE_EPOCH, in seconds. */
+  readonly sourceDateEpoch: number;
+  /** The melange.yaml, named relative to its repository, at the commit it was built from. */
+  readonly configFile?: { readonly path: string; readonly commit: string };
+  /** License texts by license id, from `copyright[].license-path`. */
+  readonly licenseTexts: ReadonlyMap<string, string>;
+}
