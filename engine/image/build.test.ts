@@ -6,8 +6,11 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { fixturesDir } from '../../e2e/support/env';
 import { writeExampleWorkspace, type ExampleWorkspace } from '../example/example-workspace';
 import { validateLayout } from '../oci';
+import { splitEntries, type LayeringStrategy } from '../layer';
+import type { RootfsFacts } from '../rootfs';
+import type { Tree } from '../rootfs/tree';
 import { buildImageFromConfig } from './build';
-import { normalizeBuildOptions } from './request';
+import { normalizeBuildRequest } from './request';
 
 let ws: ExampleWorkspace;
 let root: string;
@@ -19,7 +22,7 @@ beforeAll(async () => {
 
 function build(out: string, extra: Record<string, unknown> = {}) {
   return buildImageFromConfig(
-    normalizeBuildOptions({ config: ws.configPath, tag: 'example:latest', output: out, cacheDir: join(root, 'cache'), cwd: ws.dir, env: {}, ...extra }),
+    normalizeBuildRequest({ config: ws.configPath, tag: 'example:latest', output: out, cacheDir: join(root, 'cache'), cwd: ws.dir, env: {}, ...extra }),
   );
 }
 
@@ -62,7 +65,7 @@ describe('buildImageFromConfig', () => {
 describe('the engine cache', () => {
   it('re-emits an identical rebuild from the store without building any layer', async () => {
     const cache = join(root, 'cache-reuse');
-    const opts = (out: string) => normalizeBuildOptions({ config: ws.configPath, tag: 'example:latest', output: out, cacheDir: cache, cwd: ws.dir, env: {} });
+    const opts = (out: string) => normalizeBuildRequest({ config: ws.configPath, tag: 'example:latest', output: out, cacheDir: cache, cwd: ws.dir, env: {} });
     mkdirSync(join(root, 'reuse-a'));
     mkdirSync(join(root, 'reuse-b'));
     const cold = await buildImageFromConfig(opts(join(root, 'reuse-a')));
@@ -93,7 +96,7 @@ describe('the engine cache', () => {
     await write('#!/bin/sh\necho one\n');
     const config = read(ws.configPath, 'utf8').replace('./example.rsa.pub', './layered.rsa.pub').replace('  - aarch64\n', '') + 'layering:\n  strategy: origin\n  budget: 4\n';
     writeFileSync(join(dir, 'apko.yaml'), config);
-    const opts = normalizeBuildOptions({ config: join(dir, 'apko.yaml'), tag: 'layered:1', cacheDir: join(dir, 'cache'), cwd: dir, env: {} });
+    const opts = normalizeBuildRequest({ config: join(dir, 'apko.yaml'), tag: 'layered:1', cacheDir: join(dir, 'cache'), cwd: dir, env: {} });
     const first = await buildImageFromConfig(opts);
     expect(first.report.layers.length).toBeGreaterThan(2);
     expect(first.report.layers.every((l) => l.status === 'built')).toBe(true);
@@ -108,5 +111,30 @@ describe('the engine cache', () => {
     const firstDigests = new Set(first.report.layers.map((l) => l.digest));
     for (const l of reused) expect(firstDigests.has(l.digest)).toBe(true);
     for (const l of changed) expect(firstDigests.has(l.digest)).toBe(false);
+  });
+});
+
+/** A library user's strategy: one layer per installed package, in install order, then the top layer. */
+class LayerPerPackage implements LayeringStrategy {
+  readonly name = 'layer-per-package';
+  plan(tree: Tree, facts: RootfsFacts) {
+    const groups = facts.packages.map((p) => ({ packages: [p.name], size: p.installedSize }));
+    return { groups, layers: splitEntries(tree.entries(), groups) };
+  }
+}
+
+describe('a layering strategy in the build request', () => {
+  it('shapes the layers, and the whole image is never re-emitted from the store for it (its layers are)', async () => {
+    const cache = join(root, 'cache-strategy');
+    const opts = normalizeBuildRequest({ config: ws.configPath, tag: 'example:latest', cacheDir: cache, cwd: ws.dir, env: {}, layeringStrategy: new LayerPerPackage() });
+    const first = await buildImageFromConfig(opts);
+    // example-baselayout, example-hello, then the top layer (apk database, accounts, /etc/apko.json).
+    expect(first.images.map((i) => i.layers)).toEqual([3, 3]);
+    const second = await buildImageFromConfig(opts);
+    expect(second.report.image).toBe('built');
+    expect(second.report.layers.map((l) => l.status)).toEqual(first.report.layers.map(() => 'reused'));
+    expect(second.indexDigest).toBe(first.indexDigest);
+    const plain = await buildImageFromConfig(normalizeBuildRequest({ config: ws.configPath, tag: 'example:latest', cacheDir: cache, cwd: ws.dir, env: {} }));
+    expect(plain.images.map((i) => i.layers)).toEqual([1, 1]);
   });
 });

@@ -10,7 +10,8 @@ import type { Digest } from '../digest';
 import { buildIndex, checkOutputWritable, writeImageOutput, writeSboms, type ImageIndex, type OutputKind } from '../oci';
 import { loadKeyring } from '../repo';
 import { openStore, type Store } from '../store';
-import { buildArchImage, type ArchImage } from './arch-image';
+import { buildArchImage, type ArchImage, type ArchImageContext } from './arch-image';
+import type { SbomFormat } from '../sbom';
 import { imageInputsDigest, loadImage, saveImage, type SbomDoc } from '../cache/image';
 import type { LayerStatus } from '../cache/layer';
 import { loadForBuild } from './load-config';
@@ -78,7 +79,7 @@ async function packagesFor(loaded: LoadedConfig, opts: NormalizedBuildRequest, i
 async function assemble(
   loaded: LoadedConfig,
   archs: readonly ArchPackages[],
-  ctx: { keyring: ReadonlyMap<string, string>; buildDate: number; annotations: Readonly<Record<string, string>>; store: Store; tag: string; log: (l: string) => void; warnings: string[] },
+  ctx: ArchImageContext & { store: Store; tag: string; formats: readonly SbomFormat[]; log: (l: string) => void; warnings: string[] },
 ): Promise<{ index: ImageIndex; sbomDocs: SbomDoc[]; report: BuildReport; packages: Map<string, number> }> {
   const archImages: ArchImage[] = [];
   for (const fetched of archs) {
@@ -94,7 +95,7 @@ async function assemble(
     archImages.map((a) => a.image),
     { created: ctx.buildDate, annotations: ctx.annotations },
   );
-  const sbomDocs = sbomDocuments({ loaded, archImages, index, tag: ctx.tag, buildDate: ctx.buildDate });
+  const sbomDocs = sbomDocuments({ loaded, archImages, index, tag: ctx.tag, buildDate: ctx.buildDate, formats: ctx.formats });
   const layers = archImages.flatMap((a) => a.image.layers.map((l, i) => ({ arch: a.arch.apk, digest: l.digest, status: a.layerStatuses[i]! })));
   return { index, sbomDocs, report: { image: 'built', layers }, packages: new Map(archImages.map((a) => [a.image.manifest.digest, a.packages.length])) };
 }
@@ -112,8 +113,10 @@ export async function buildImageFromConfig(opts: NormalizedBuildRequest): Promis
   const { keyring, archs } = await packagesFor(loaded, opts, { store, offline: opts.offline, log });
   const buildDate = buildDateFor(loaded, archs);
   const annotations = { ...loaded.config.annotations, ...vcsAnnotations(loaded.config.vcsUrl) };
-  const key = imageInputsDigest(loaded, { tag: opts.tag, archs, keyring, buildDate });
-  const cached = await loadImage(store, key, loaded.archs);
+  const key = imageInputsDigest(loaded, { tag: opts.tag, archs, keyring, buildDate, sbomFormats: opts.sbomFormats.map((f) => f.name) });
+  // An injected strategy is code the key cannot describe: such builds neither read nor write whole images (layers are still keyed by content).
+  const reusable = opts.layeringStrategy === undefined;
+  const cached = reusable ? await loadImage(store, key, loaded.archs) : undefined;
   let index: ImageIndex;
   let sbomDocs: readonly SbomDoc[];
   let report: BuildReport;
@@ -125,9 +128,19 @@ export async function buildImageFromConfig(opts: NormalizedBuildRequest): Promis
     packages = new Map(cached.index.images.map((img, i) => [img.manifest.digest, cached.packages[i]!]));
     report = { image: 'reused', layers: index.images.flatMap((img) => img.layers.map((l) => ({ arch: platformArch(loaded, img.platform), digest: l.digest, status: 'reused' as const }))) };
   } else {
-    const built = await assemble(loaded, archs, { keyring, buildDate, annotations, store, tag: opts.tag, log, warnings });
+    const built = await assemble(loaded, archs, {
+      keyring,
+      buildDate,
+      annotations,
+      store,
+      tag: opts.tag,
+      formats: opts.sbomFormats,
+      log,
+      warnings,
+      ...(opts.layeringStrategy !== undefined ? { layering: opts.layeringStrategy } : {}),
+    });
     ({ index, sbomDocs, report, packages } = built);
-    await saveImage(store, key, { index, sboms: sbomDocs, facts: new Map(index.images.map((img) => [img.manifest.digest, { arch: platformArch(loaded, img.platform), packages: packages.get(img.manifest.digest)! }])) });
+    if (reusable) await saveImage(store, key, { index, sboms: sbomDocs, facts: new Map(index.images.map((img) => [img.manifest.digest, { arch: platformArch(loaded, img.platform), packages: packages.get(img.manifest.digest)! }])) });
   }
   let output: BuildResult['output'];
   const sboms: string[] = [];

@@ -8,6 +8,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { ConfigOverrides } from '../config';
+import type { LayeringStrategy } from '../layer';
+import { sbomFormat, type SbomFormat } from '../sbom';
+import { ConfigError } from '../errors';
 import { defaultCacheDir } from '../store';
 import { BUILD_DEFAULTS } from '../defaults';
 
@@ -51,10 +54,12 @@ export interface BuildRequest extends ResolveRequest {
   readonly sbomPath?: string;
   /** Write SBOMs (default true). */
   readonly sbom?: boolean;
-  /** SBOM formats by name (default `['spdx']`). */
-  readonly sbomFormats?: readonly string[];
+  /** SBOM formats, by name (`spdx`) or as a library user's own format (default `['spdx']`). */
+  readonly sbomFormats?: ReadonlyArray<string | SbomFormat>;
   /** Install exactly the packages of this lock file (no index is read). */
   readonly lockfile?: string;
+  /** A library user's own layering strategy, instead of what `layering:` in the config asks for. */
+  readonly layeringStrategy?: LayeringStrategy;
 }
 
 /** `lock`. */
@@ -88,8 +93,10 @@ export interface NormalizedBuildRequest extends NormalizedResolveRequest {
   readonly output?: OutputTarget;
   readonly sbomPath?: string;
   readonly sbom: boolean;
-  readonly sbomFormats: readonly string[];
+  /** At least one, no two with the same name. */
+  readonly sbomFormats: readonly SbomFormat[];
   readonly lockfile?: string;
+  readonly layeringStrategy?: LayeringStrategy;
 }
 
 /** A complete lock request. */
@@ -144,6 +151,18 @@ export function normalizeResolveRequest(o: ResolveRequest, cwd: string = o.cwd ?
   });
 }
 
+/** The formats a build writes: names looked up, objects taken as given, a name asked twice refused. */
+function sbomFormatsOf(given: BuildRequest['sbomFormats']): SbomFormat[] {
+  const asked = given !== undefined && given.length > 0 ? given : BUILD_DEFAULTS.sbomFormats;
+  const formats = asked.map((f) => (typeof f === 'string' ? sbomFormat(f) : f));
+  const names = formats.map((f) => f.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) {
+    throw new ConfigError(`the SBOM format "${twice}" is asked for twice`, { hint: 'list each SBOM format once' });
+  }
+  return formats;
+}
+
 /** Normalizes a build request; a bare output path gets its kind by apko's rule. */
 export function normalizeBuildRequest(o: BuildRequest, cwd: string = o.cwd ?? process.cwd()): Readonly<NormalizedBuildRequest> {
   const abs = absolute(cwd);
@@ -154,8 +173,9 @@ export function normalizeBuildRequest(o: BuildRequest, cwd: string = o.cwd ?? pr
     ...(output !== undefined ? { output } : {}),
     ...(o.sbomPath !== undefined ? { sbomPath: abs(o.sbomPath) } : {}),
     sbom: o.sbom ?? BUILD_DEFAULTS.sbom,
-    sbomFormats: o.sbomFormats !== undefined && o.sbomFormats.length > 0 ? [...o.sbomFormats] : [...BUILD_DEFAULTS.sbomFormats],
+    sbomFormats: sbomFormatsOf(o.sbomFormats),
     ...(o.lockfile !== undefined ? { lockfile: abs(o.lockfile) } : {}),
+    ...(o.layeringStrategy !== undefined ? { layeringStrategy: o.layeringStrategy } : {}),
   });
 }
 

@@ -33,9 +33,14 @@ export function layerKey(contentDigest: string): string {
   return `layer:${STORE_KEY_VERSION}:${contentDigest}`;
 }
 
-/** A built image's manifest of blobs and SBOMs, addressed by the digest of everything that decides its bytes. */
+/**
+ * A built image's manifest of blobs and SBOMs, addressed by the digest of
+ * everything that decides its bytes. v2: origin layering follows apko
+ * (replaces, installed sizes, per-layer databases) and records carry each
+ * SBOM's artifact type, so v1 images are never re-emitted.
+ */
 export function imageKey(inputsDigest: string): string {
-  return `image:${STORE_KEY_VERSION}:${inputsDigest}`;
+  return `image:v2:${inputsDigest}`;
 }
 
 /** A JSON blob (config, manifest, index) of a stored image, by its OCI digest. */
