@@ -3,7 +3,7 @@
  * `--flag=value`, `-k value`, repeated list flags, comma-separated lists, and
  * `--` to end options. An unknown flag is a UsageError naming it.
  */
-import { ApkoError } from '../engine';
+import { ApkoError, compareBytes } from '../engine';
 
 /** How one flag is read. */
 export interface FlagSpec {
@@ -76,7 +76,7 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
 /** Renders the flag table for --help. */
 export function formatFlags(spec: Readonly<Record<string, FlagSpec>>): string {
   const rows = Object.entries(spec)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareBytes(a, b))
     .map(([name, s]) => {
       const left = `${s.alias ? `-${s.alias}, ` : '    '}--${name}${s.type === 'boolean' ? '' : ` ${s.value ?? 'VALUE'}`}`;
       return [left, s.description] as const;

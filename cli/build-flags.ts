@@ -66,6 +66,3 @@ export function buildRequestFrom(p: ParsedArgs, base: Pick<BuildRequest, 'config
     ...(str(p, 'lockfile') !== undefined ? { lockfile: str(p, 'lockfile') } : {}),
   };
 }
-
-/** @deprecated kept while publish moves to its request; use buildRequestFrom. */
-export const buildOptionsFrom = buildRequestFrom;

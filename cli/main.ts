@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { formatFlags, parseArgs, UsageError } from './args';
 import type { Command, CommandIO } from './command';
 import { commands } from './commands';
-import { EXIT, exitCodeFor, formatError } from './report';
+import { EXIT, exitCodeFor, reportError } from './report';
 
 function helpText(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -64,7 +64,7 @@ export async function main(argv: readonly string[], io?: Partial<CommandIO>): Pr
   }
   const { command, rest } = findCommand(filtered);
   if (!command) {
-    err(`Error: unknown command "${filtered[0]}"\nhint: run apko-nx --help to list the commands`);
+    err(reportError(new UsageError(`unknown command "${filtered[0]}"`, 'run apko-nx --help to list the commands'), debug));
     return EXIT.usage;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -82,7 +82,7 @@ export async function main(argv: readonly string[], io?: Partial<CommandIO>): Pr
     }
     return await command.run(parsed, { out, err, cwd, env });
   } catch (e) {
-    err(formatError(e, debug));
+    err(reportError(e, debug));
     return exitCodeFor(e);
   }
 }

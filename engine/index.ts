@@ -75,8 +75,14 @@ export { writeExampleWorkspace, EXAMPLE_CONFIG, type ExampleWorkspace } from './
 export { writeLocalRepository, type PackageSpec } from './example/local-repository';
 export { parseLockFile, formatLockFile, type LockFile, type LockedPackage } from './lock';
 export {
-  buildMelangePackage,
+  buildMelangePackages,
   normalizeMelangeBuildOptions,
+  readSigningKey,
+  runnerFacts,
+  MELANGE_BUILD_DEFAULTS,
+  RUNNER_NAMES,
+  type MelangeBuildRequest,
+  type MelangeSigningKey,
   melangeKeygen,
   melangeIndex,
   melangeSignIndex,
@@ -89,3 +95,6 @@ export {
 export { rootPreparer, environmentConfig, type PrepareRootOptions } from './buildroot/prepare-root';
 export { materializeTree, type MaterializeOptions, type MaterializeResult } from './buildroot/materialize';
 export { publishImage, normalizePublishOptions, type PublishOptions, type NormalizedPublishOptions, type PublishResult } from './publish/publish';
+export { formatError, type FormatErrorOptions } from './report/format-error';
+export { compareBytes } from './order';
+export { BUILD_DEFAULTS, WORKSPACE_DEFAULTS, defaultImageTag } from './defaults';

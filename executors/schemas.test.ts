@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BUILD_DEFAULTS, WORKSPACE_DEFAULTS } from '../engine';
 
 /**
  * schema.json is the contract Nx validates options against; schema.d.ts is
@@ -11,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = join(__dirname, '..');
 
 interface JsonSchema {
-  properties: Record<string, { type: string; enum?: string[]; items?: { type: string }; description?: string }>;
+  properties: Record<string, { type: string; enum?: string[]; items?: { type: string }; additionalProperties?: { type: string }; description?: string; default?: unknown }>;
   required?: string[];
   additionalProperties?: boolean;
 }
@@ -26,6 +27,7 @@ function declaredFields(dts: string): Map<string, { optional: boolean; type: str
 function tsTypeOf(p: JsonSchema['properties'][string]): string {
   if (p.enum) return p.enum.map((e) => `'${e}'`).join(' | ');
   if (p.type === 'array') return `${p.items!.type}[]`;
+  if (p.type === 'object' && p.additionalProperties) return `Record<string, ${p.additionalProperties.type}>`;
   return p.type;
 }
 
@@ -56,6 +58,26 @@ describe.each(collections)('%s', (file, key, entry) => {
       expect(field.optional, `${name}.${prop} optional`).toBe(!(schema.required ?? []).includes(prop));
       // Generators also accept the comma-separated string form Nx passes for arrays.
       expect(field.type.split(' | ')[0] === tsTypeOf(spec) || field.type === tsTypeOf(spec), `${name}.${prop}: ${field.type} vs ${tsTypeOf(spec)}`).toBe(true);
+    }
+  });
+});
+
+describe('executor defaults', () => {
+  /** Where each documented default lives in the engine's one table (engine/defaults.ts). */
+  const ENGINE: Record<string, unknown> = {
+    sbom: BUILD_DEFAULTS.sbom,
+    offline: BUILD_DEFAULTS.offline,
+    vcs: BUILD_DEFAULTS.vcs,
+    signingKey: WORKSPACE_DEFAULTS.signingKey,
+    'package.archs': WORKSPACE_DEFAULTS.packageArchs,
+  };
+  const executors = Object.keys(JSON.parse(readFileSync(join(ROOT, 'executors.json'), 'utf8')).executors as object);
+
+  it.each(executors)('%s documents the defaults the engine applies', (name) => {
+    const schema = JSON.parse(readFileSync(join(ROOT, 'executors', name, 'schema.json'), 'utf8')) as JsonSchema;
+    for (const [prop, spec] of Object.entries(schema.properties)) {
+      const engine = ENGINE[`${name}.${prop}`] ?? ENGINE[prop];
+      if (engine !== undefined) expect(spec.default, `${name}.${prop}`).toEqual(engine);
     }
   });
 });

@@ -5,7 +5,7 @@
  */
 import { normalizePublishOptions, publishImage } from '../../engine';
 import { bool, str, UsageError } from '../args';
-import { IMAGE_FLAGS, RESOLVE_FLAGS, buildOptionsFrom } from '../build-flags';
+import { IMAGE_FLAGS, RESOLVE_FLAGS, buildRequestFrom } from '../build-flags';
 import type { Command } from '../command';
 
 const USAGE = 'publish <config.yaml> <ref>... [flags]';
@@ -27,7 +27,7 @@ export const publish: Command = {
       throw new UsageError(`publish needs a config file and at least one image reference, got ${p.positionals.length} argument${p.positionals.length === 1 ? '' : 's'}`, `usage: apko-nx ${USAGE}`);
     }
     const [config, ...refs] = p.positionals as [string, ...string[]];
-    const { tag: _first, output: _none, ...build } = buildOptionsFrom(p, { config, tag: refs[0]!, env: io.env, log: io.err });
+    const { tag: _first, output: _none, ...build } = buildRequestFrom(p, { config, tag: refs[0]!, env: io.env, log: io.err });
     const imageRefs = str(p, 'image-refs');
     const opts = normalizePublishOptions({ ...build, tags: refs, insecure: bool(p, 'insecure'), ...(imageRefs !== undefined ? { imageRefs } : {}) }, io.cwd);
     const result = await publishImage(opts);

@@ -8,4 +8,8 @@ export interface ImageExecutorSchema {
   cacheDir?: string;
   offline?: boolean;
   sbom?: boolean;
+  sbomFormats?: string[];
+  annotations?: Record<string, string>;
+  buildDate?: string;
+  vcs?: boolean;
 }

@@ -1,26 +1,19 @@
-/** `@apko/nx:lock`: `apko-nx lock` as an Nx task, run from the apko.yaml's directory. */
+/** `@apko/nx:lock`: `apko-nx lock` as an Nx task (options mapped in executors/requests.ts). */
 import type { ExecutorContext } from '@nx/devkit';
-import { dirname, resolve } from 'node:path';
-import { lockImage, normalizeLockRequest } from '../../engine';
+import { relative } from 'node:path';
+import { lockImage } from '../../engine';
 import { runExecutor, type ExecutorResult } from '../report';
+import { lockRequest } from '../requests';
 import type { LockExecutorSchema } from './schema';
 
 /** Writes the lock file of `options.config`. */
 export default async function lockExecutor(options: LockExecutorSchema, context: ExecutorContext): Promise<ExecutorResult> {
-  return runExecutor(`locking ${options.config}`, async (log) => {
-    const config = resolve(context.root, options.config);
-    const opts = normalizeLockRequest(
-      {
-        config,
-        offline: options.offline ?? false,
-        ...(options.archs?.length ? { arch: options.archs } : {}),
-        ...(options.cacheDir !== undefined ? { cacheDir: resolve(context.root, options.cacheDir) } : {}),
-        ...(options.lockfile !== undefined ? { output: resolve(context.root, options.lockfile) } : {}),
-        log,
-      },
-      dirname(config),
-    );
-    const result = await lockImage(opts);
-    log(`wrote ${result.path.slice(context.root.length + 1)}`);
-  });
+  return runExecutor(
+    `locking ${options.config}`,
+    async (log) => {
+      const result = await lockImage(lockRequest(options, context, log));
+      log(`wrote ${relative(context.root, result.path).split('\\').join('/')}`);
+    },
+    { verbose: context.isVerbose },
+  );
 }

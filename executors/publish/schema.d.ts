@@ -9,4 +9,10 @@ export interface PublishExecutorSchema {
   offline?: boolean;
   insecure?: boolean;
   imageRefs?: string;
+  sbom?: boolean;
+  sbomPath?: string;
+  sbomFormats?: string[];
+  annotations?: Record<string, string>;
+  buildDate?: string;
+  vcs?: boolean;
 }
