@@ -12,6 +12,7 @@ import { buildIndex, writeSboms, type ImageIndex } from '../oci';
 import { apkPurl, registerSbomFormat, sbomFormatsNamed, type SbomFormat } from '../sbom';
 import { openStore } from '../store';
 import { buildArchImage, type ArchImage } from './arch-image';
+import { buildImageFromConfig } from './build';
 import { loadForBuild } from './load-config';
 import { normalizeBuildRequest } from './request';
 import { sbomDocuments } from './sboms';
@@ -33,6 +34,8 @@ const LINES: SbomFormat = {
 };
 
 let root: string;
+let configPath: string;
+let workDir: string;
 let unregister: () => void;
 let built: { loaded: Awaited<ReturnType<typeof loadForBuild>>; archImages: ArchImage[]; index: ImageIndex; key: (formats?: readonly string[]) => string };
 
@@ -41,6 +44,7 @@ beforeAll(async () => {
   unregister = registerSbomFormat(LINES);
   root = mkdtempSync(join(tmpdir(), 'apko-sbom-formats-'));
   const ws = await writeExampleWorkspace(join(root, 'ws'));
+  [configPath, workDir] = [ws.configPath, ws.dir];
   const opts = normalizeBuildRequest({ config: ws.configPath, tag: 'example:latest', cacheDir: join(root, 'cache'), cwd: ws.dir, env: {} });
   const loaded = await loadForBuild(opts);
   const store = openStore(opts.cacheDir);
@@ -125,5 +129,37 @@ describe('SBOMs in several formats', () => {
     } finally {
       clash();
     }
+  });
+});
+
+describe('buildImageFromConfig with sbomFormats', () => {
+  const build = (out: string, sbomFormats: ReadonlyArray<string | SbomFormat>) =>
+    buildImageFromConfig(
+      normalizeBuildRequest({ config: configPath, tag: 'example:latest', output: join(root, out, 'oci/'), cacheDir: join(root, 'cache-build'), cwd: workDir, env: {}, sbomFormats }),
+    );
+
+  it('writes a registered test-only format beside the SPDX files, and a new format list is a new image key', async () => {
+    const spdxOnly = await build('b1', ['spdx']);
+    expect(spdxOnly.sboms.map((p) => p.slice(join(root, 'b1').length + 1))).toEqual(['sbom-x86_64.spdx.json', 'sbom-aarch64.spdx.json', 'sbom-index.spdx.json']);
+
+    const both = await build('b2', ['spdx', 'test-lines']);
+    // Same packages and config, but the format names are part of the key: nothing is re-emitted from the store.
+    expect(both.report.image).toBe('built');
+    expect(both.indexDigest).toBe(spdxOnly.indexDigest);
+    expect(both.sboms.map((p) => p.slice(join(root, 'b2').length + 1))).toEqual([
+      'sbom-x86_64.spdx.json', 'sbom-aarch64.spdx.json', 'sbom-index.spdx.json',
+      'sbom-x86_64.lines.txt', 'sbom-aarch64.lines.txt', 'sbom-index.lines.txt',
+    ]);
+    for (const name of ['sbom-x86_64.spdx.json', 'sbom-index.spdx.json']) {
+      expect(readFileSync(join(root, 'b2', name), 'utf8')).toBe(readFileSync(join(root, 'b1', name), 'utf8'));
+    }
+    expect(readFileSync(join(root, 'b2', 'sbom-index.lines.txt'), 'utf8').split('\n')[0]).toBe(both.indexDigest);
+    expect(both.sbomDocs.map((d) => d.artifactType)).toEqual([...Array(3).fill('application/spdx+json'), ...Array(3).fill('text/vnd.apko-nx.test-lines')]);
+
+    // The same list again is the same key: the stored image comes back with every format's documents.
+    const again = await build('b3', ['spdx', LINES]);
+    expect(again.report.image).toBe('reused');
+    expect(again.sbomDocs).toEqual(both.sbomDocs);
+    expect(readFileSync(join(root, 'b3', 'sbom-x86_64.lines.txt'), 'utf8')).toBe(readFileSync(join(root, 'b2', 'sbom-x86_64.lines.txt'), 'utf8'));
   });
 });
