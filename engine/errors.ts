@@ -113,15 +113,22 @@ export class UnsafePathError extends ApkoError {
   }
 }
 
-/** A repository, key or package could not be fetched. */
-export class FetchError extends ApkoError {
+/** A server refused or failed a request (engine/net/http.ts); each client raises its own subclass. */
+export class HttpError extends ApkoError {
   /** The URL with any credentials redacted. */
   readonly url: string;
   readonly status?: number;
-  constructor(message: string, opts: ApkoErrorOptions & { url: string; status?: number }) {
-    super('EFETCH', message, opts);
+  constructor(code: string, message: string, opts: ApkoErrorOptions & { url: string; status?: number }) {
+    super(code, message, opts);
     this.url = opts.url;
     this.status = opts.status;
+  }
+}
+
+/** A repository, key or package could not be fetched. */
+export class FetchError extends HttpError {
+  constructor(message: string, opts: ApkoErrorOptions & { url: string; status?: number }) {
+    super('EFETCH', message, opts);
   }
 }
 
@@ -167,13 +174,9 @@ export class OutputError extends ApkoError {
 }
 
 /** A registry refused or failed a request. */
-export class RegistryError extends ApkoError {
-  readonly url: string;
-  readonly status?: number;
+export class RegistryError extends HttpError {
   constructor(message: string, opts: ApkoErrorOptions & { url: string; status?: number }) {
     super('EREGISTRY', message, opts);
-    this.url = opts.url;
-    this.status = opts.status;
   }
 }
 

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryError } from '../errors';
-import type { Credential } from './auth';
+import type { Credential } from './authn';
 import { createRegistryClient, responseError } from './client';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
@@ -49,7 +49,7 @@ afterEach(() => {
 });
 
 function client(cred?: Credential) {
-  return createRegistryClient({ registry: reg.host, retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 }, credentials: async () => cred, timeoutMs: 5_000 });
+  return createRegistryClient({ registry: reg.host, retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 }, credentials: { name: 'test', lookup: async () => cred }, timeoutMs: 5_000 });
 }
 
 const PUSH = ['repository:acme/app:pull,push'];
@@ -98,7 +98,8 @@ describe('createRegistryClient', () => {
       .catch((e: unknown) => e)) as RegistryError;
     expect(err).toBeInstanceOf(RegistryError);
     expect(err.status).toBe(503);
-    expect(err.message).toBe(`GET http://${reg.host}/v2/acme/app/manifests/latest failed after 3 attempts: GET http://${reg.host}/v2/acme/app/manifests/latest answered HTTP 503`);
+    expect(err.message).toBe(`GET http://${reg.host}/v2/acme/app/manifests/latest failed after 3 attempts: the server answered HTTP 503`);
+    expect(err.hint).toBe('the registry or the network is failing; try again later');
     expect(reg.seen.filter((s) => s.method === 'GET' && s.url !== '/v2/')).toHaveLength(3);
   });
 

@@ -1,17 +1,18 @@
 /**
- * One registry's HTTP client over undici: the scheme from `scheme.ts`, a
- * `GET /v2/` ping before the first request (which learns the auth
- * challenge), the Authorization each request's scopes need, and retries with
- * exponential backoff and jitter on 5xx, 429 and dropped connections. A
- * request body is bytes or a factory of fresh streams, so every retry sends
- * the whole body again. Messages name the method and URL without its query
- * (upload URLs carry opaque state); credentials never reach a message.
+ * One registry's client: the registry's reading of the one request loop
+ * (engine/net/http.ts, which owns redirects, body caps, retries and where
+ * credentials may go). Here: the scheme from `scheme.ts`, a `GET /v2/` ping
+ * before the first request (which learns the auth challenge), and the
+ * Authorization each request's scopes need, sent to the registry's own
+ * origin only. A request body is bytes or a factory of fresh streams, so
+ * every retry sends the whole body again. Messages name the URL without its
+ * query (upload URLs carry opaque state); credentials never reach a message.
  */
-import { Readable } from 'node:stream';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { RegistryError } from '../errors';
-import { NO_CREDENTIALS_HINT, RegistryAuth, type CredentialSource, type TokenHttp } from './auth';
-import { DEFAULT_RETRY, REDIRECTS, retrying, Transient, transientCode, type RetryPolicy } from '../net/retry';
+import { createTransport, type HttpMethod, type RequestBody } from '../net/http';
+import { DEFAULT_RETRY, type RetryPolicy } from '../net/retry';
+import { NO_CREDENTIALS_HINT, RegistryAuth, type CredentialSource, type TokenHttp } from './authn';
 import { registryScheme } from './scheme';
 
 export type { RetryPolicy } from '../net/retry';
@@ -33,12 +34,11 @@ export interface RegistryClientOptions {
   readonly userAgent?: string;
 }
 
-/** A request body: bytes, or a factory giving a fresh stream for every try. */
-export type RequestBody = Buffer | (() => AsyncIterable<Uint8Array>);
+export type { RequestBody } from '../net/http';
 
 /** One registry request. */
 export interface RegistryRequest {
-  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH';
+  readonly method: HttpMethod;
   /** A path (`/v2/…`) or an absolute URL the registry handed out (an upload location). */
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
@@ -65,13 +65,8 @@ export interface RegistryClient {
   send(req: RegistryRequest): Promise<RegistryResponse>;
 }
 
-const MAX_BODY = 16 * 1024 * 1024;
-
-/** The URL without query or fragment. */
-export function shownUrl(url: string): string {
-  const u = new URL(url);
-  return `${u.origin}${u.pathname}`;
-}
+/** No credentials for any registry. */
+const ANONYMOUS: CredentialSource = { name: 'no credentials', lookup: async () => undefined };
 
 /** The first value of a response header. */
 export function headerValue(res: Pick<RegistryResponse, 'headers'>, name: string): string | undefined {
@@ -109,81 +104,23 @@ export function responseError(res: RegistryResponse, action: string): RegistryEr
 /** Makes the client for one registry. */
 export function createRegistryClient(opts: RegistryClientOptions): RegistryClient {
   const retry: RetryPolicy = { ...DEFAULT_REGISTRY_RETRY, ...opts.retry };
-  const timeout = opts.timeoutMs ?? 60_000;
   const insecure = opts.insecure ?? false;
   const origin = `${registryScheme(opts.registry, insecure)}://${opts.registry}`;
   const userAgent = opts.userAgent ?? 'apko-nx';
 
-  /** One try: follows GET/HEAD redirects; throws Transient for what deserves a retry. */
-  async function once(method: string, url: string, headers: Record<string, string>, body: RequestBody | undefined): Promise<RegistryResponse> {
-    let current = url;
-    for (let hop = 0; ; hop++) {
-      const shown = shownUrl(current);
-      let res: Dispatcher.ResponseData;
-      try {
-        res = await request(current, {
-          method: method as Dispatcher.HttpMethod,
-          headers: { 'user-agent': userAgent, ...headers },
-          ...(body !== undefined ? { body: Buffer.isBuffer(body) ? body : Readable.from(body(), { objectMode: false }) } : {}),
-          headersTimeout: timeout,
-          bodyTimeout: timeout,
-          ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
-        });
-      } catch (err) {
-        const code = transientCode(err);
-        if (code !== undefined) throw new Transient(`${method} ${shown}: ${code}`, undefined, { cause: err });
-        throw new RegistryError(`${method} ${shown} failed: ${(err as Error).message}`, { url: shown, cause: err });
-      }
-      const location = res.headers.location;
-      if ((method === 'GET' || method === 'HEAD') && REDIRECTS.has(res.statusCode) && typeof location === 'string' && hop < 5) {
-        await res.body.dump();
-        const next = new URL(location, current);
-        // Credentials go only to the registry's own origin.
-        if (next.origin !== new URL(current).origin) delete headers.authorization;
-        current = next.toString();
-        continue;
-      }
-      const chunks: Buffer[] = [];
-      let total = 0;
-      try {
-        for await (const chunk of res.body) {
-          total += (chunk as Buffer).length;
-          if (total > MAX_BODY) {
-            res.body.destroy();
-            throw new RegistryError(`${method} ${shown} answered with more than ${MAX_BODY} bytes`, { url: shown, status: res.statusCode });
-          }
-          chunks.push(chunk as Buffer);
-        }
-      } catch (err) {
-        if (err instanceof RegistryError) throw err;
-        const code = transientCode(err);
-        if (code !== undefined) throw new Transient(`${method} ${shown}: ${code} while reading the answer`, undefined, { cause: err });
-        throw new RegistryError(`${method} ${shown} failed while reading the answer: ${(err as Error).message}`, { url: shown, cause: err });
-      }
-      if (res.statusCode >= 500 || res.statusCode === 429) throw new Transient(`${method} ${shown} answered HTTP ${res.statusCode}`, res.statusCode);
-      return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks, total), shown };
-    }
-  }
-
-  /** `once` with retries on transient failures. */
-  async function withRetries(method: string, url: string, headers: Record<string, string>, body: RequestBody | undefined): Promise<RegistryResponse> {
-    return retrying(
-      retry,
-      () => once(method, url, { ...headers }, body),
-      (last) => {
-        const shown = shownUrl(url);
-        return new RegistryError(`${method} ${shown} failed after ${retry.attempts} attempts: ${last?.message ?? 'no attempt was made'}`, {
-          url: shown,
-          ...(last?.status !== undefined ? { status: last.status } : {}),
-          cause: last,
-          hint: 'the registry or the network is failing; try again later',
-        });
-      },
-    );
-  }
+  const transport = createTransport({
+    error: RegistryError,
+    exhaustedHint: 'the registry or the network is failing; try again later',
+    timeoutMs: opts.timeoutMs ?? 60_000,
+    retry,
+    userAgent,
+    ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+  });
+  const withRetries = (method: HttpMethod, url: string, headers: Record<string, string>, body: RequestBody | undefined): Promise<RegistryResponse> =>
+    transport.send({ method, url, headers, ...(body !== undefined ? { body } : {}) });
 
   const tokenHttp: TokenHttp = (req) => withRetries(req.method, req.url, { ...req.headers }, req.body === undefined ? undefined : Buffer.from(req.body));
-  const auth = new RegistryAuth({ registry: opts.registry, credentials: opts.credentials ?? (async () => undefined), http: tokenHttp, insecure });
+  const auth = new RegistryAuth({ registry: opts.registry, credentials: opts.credentials ?? ANONYMOUS, http: tokenHttp, insecure });
 
   let pinged: Promise<void> | undefined;
   /** `GET /v2/` once: confirms the registry speaks the distribution API and learns its challenge. */

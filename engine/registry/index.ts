@@ -1,13 +1,27 @@
 /**
  * The OCI distribution client. Input: a built image index, target
- * references, credentials (env, docker's config and helpers). Output: the
+ * references, a chain of credential sources (authn/). Output: the
  * image in each target repository, tagged only once complete. Plain HTTP
  * only to loopback registries or when asked (`insecure`).
  */
 export { parseReference, formatReference, repositoryName, DOCKER_HUB, type Reference } from '../reference';
 export { registryScheme, isLoopbackHost } from './scheme';
-export { parseChallenges, RegistryAuth, type Challenge, type Credential, type CredentialSource } from './auth';
-export { dockerCredentials, lookupCredential, dockerConfigPath, readDockerConfig, envCredential, DOCKER_HUB_KEY, type DockerConfig } from './docker-config';
+export {
+  credentialChain,
+  defaultCredentials,
+  envCredentials,
+  githubTokenCredentials,
+  dockerConfigCredentials,
+  dockerConfigPath,
+  readDockerConfig,
+  DOCKER_HUB_KEY,
+  parseChallenges,
+  RegistryAuth,
+  type Challenge,
+  type Credential,
+  type CredentialSource,
+  type DockerConfig,
+} from './authn';
 export {
   createRegistryClient,
   repositoryScope,

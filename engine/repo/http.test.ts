@@ -162,6 +162,12 @@ describe('basic auth', () => {
     expect(everythingShown(err)).not.toContain(encodeURIComponent(secret));
   });
 
+  it('prefers URL userinfo over HTTP_AUTH', async () => {
+    const env = { HTTP_AUTH: `basic:127.0.0.1:${authServer.port}:other:wrong` };
+    const url = `http://robot:${encodeURIComponent(secret)}@127.0.0.1:${authServer.port}/file.bin`;
+    expect((await client({ env }).get(url)).status).toBe(200);
+  });
+
   it('takes credentials from HTTP_AUTH when its host matches', async () => {
     const env = { HTTP_AUTH: `basic:127.0.0.1:${authServer.port}:robot:${secret}` };
     expect((await client({ env }).get(`${authServer.origin}/file.bin`)).status).toBe(200);

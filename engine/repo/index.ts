@@ -3,7 +3,7 @@
  * verified parsed indexes and verified package bytes. The network lives here
  * and only here; every URL shown to a user is redacted.
  */
-export { parseHttpAuth, prepareRequest, type HttpAuth, type PreparedRequest } from './auth';
+export { parseHttpAuth, httpAuthAuthorization, type HttpAuth } from './repository-auth';
 export { createHttpClient, DEFAULT_RETRY, type HttpClient, type HttpOptions, type HttpResult, type RetryPolicy } from './http';
 export { loadKeyring, type LoadKeyringOptions } from './keyring';
 export { loadRepository, type LoadedRepository, type LoadRepositoryOptions, type PackageSource } from './load';

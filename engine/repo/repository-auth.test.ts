@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors';
-import { parseHttpAuth, prepareRequest } from './auth';
+import { httpAuthAuthorization, parseHttpAuth } from './repository-auth';
 
 const basic = (s: string) => `Basic ${Buffer.from(s).toString('base64')}`;
 
@@ -25,26 +25,15 @@ describe('parseHttpAuth', () => {
   });
 });
 
-describe('prepareRequest', () => {
-  it('moves URL userinfo into the header, decoded', () => {
-    expect(prepareRequest('https://me:p%40ss@example.org/os/x', {})).toEqual({
-      url: 'https://example.org/os/x',
-      authorization: basic('me:p@ss'),
-    });
-  });
-
-  it('prefers URL userinfo over HTTP_AUTH', () => {
-    const r = prepareRequest('https://me:a@example.org/os', { HTTP_AUTH: 'basic:example.org:other:b' });
-    expect(r.authorization).toBe(basic('me:a'));
-  });
-
-  it('applies HTTP_AUTH to its host only', () => {
-    const env = { HTTP_AUTH: 'basic:example.org:me:tok' };
-    expect(prepareRequest('https://example.org/os', env).authorization).toBe(basic('me:tok'));
-    expect(prepareRequest('https://example.org:8443/os', env).authorization).toBe(basic('me:tok'));
-    expect(prepareRequest('https://evil.example/os', env).authorization).toBeUndefined();
-    const withPort = { HTTP_AUTH: 'basic:example.org:8443:me:tok' };
-    expect(prepareRequest('https://example.org:8443/os', withPort).authorization).toBe(basic('me:tok'));
-    expect(prepareRequest('https://example.org/os', withPort).authorization).toBeUndefined();
+describe('httpAuthAuthorization', () => {
+  it('applies HTTP_AUTH to its host only, with or without a port', () => {
+    const auth = parseHttpAuth('basic:example.org:me:tok');
+    expect(httpAuthAuthorization(auth, new URL('https://example.org/os'))).toBe(basic('me:tok'));
+    expect(httpAuthAuthorization(auth, new URL('https://example.org:8443/os'))).toBe(basic('me:tok'));
+    expect(httpAuthAuthorization(auth, new URL('https://evil.example/os'))).toBeUndefined();
+    const withPort = parseHttpAuth('basic:example.org:8443:me:tok');
+    expect(httpAuthAuthorization(withPort, new URL('https://example.org:8443/os'))).toBe(basic('me:tok'));
+    expect(httpAuthAuthorization(withPort, new URL('https://example.org/os'))).toBeUndefined();
+    expect(httpAuthAuthorization(undefined, new URL('https://example.org/os'))).toBeUndefined();
   });
 });

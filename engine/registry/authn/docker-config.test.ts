@@ -2,8 +2,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors';
-import { dockerConfigPath, lookupCredential } from './docker-config';
+import { ConfigError } from '../../errors';
+import { dockerConfigCredential, dockerConfigCredentials, dockerConfigPath } from './docker-config';
 
 let root: string;
 let bin: string;
@@ -44,6 +44,12 @@ function configDir(config: unknown, name: string): Record<string, string> {
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
+describe('dockerConfigCredentials', () => {
+  it('is a source named after the file it reads', () => {
+    expect(dockerConfigCredentials({ DOCKER_CONFIG: '/etc/dc' }).name).toBe('docker config /etc/dc/config.json');
+  });
+});
+
 describe('dockerConfigPath', () => {
   it('honours DOCKER_CONFIG, else uses ~/.docker/config.json', () => {
     expect(dockerConfigPath({ DOCKER_CONFIG: '/etc/dc', HOME: '/home/me' })).toBe('/etc/dc/config.json');
@@ -51,7 +57,7 @@ describe('dockerConfigPath', () => {
   });
 });
 
-describe('lookupCredential', () => {
+describe('dockerConfigCredential', () => {
   it('reads auths entries by exact key, by host with a scheme or path, and Docker Hub under its v1 URL', async () => {
     const env = configDir(
       {
@@ -65,13 +71,13 @@ describe('lookupCredential', () => {
       },
       'auths',
     );
-    expect(await lookupCredential('exact.example.com:5000', { env })).toEqual({ username: 'exact', password: 'pw' });
-    expect(await lookupCredential('scheme.example.com', { env })).toEqual({ username: 'scheme', password: 'p:w' });
-    expect(await lookupCredential('plain.example.com', { env })).toEqual({ username: 'plain', password: 'pw2' });
-    expect(await lookupCredential('index.docker.io', { env })).toEqual({ username: 'hubuser', password: 'hubpw' });
-    expect(await lookupCredential('tokens.example.com', { env })).toEqual({ identityToken: 'refresh', registryToken: 'bearer' });
-    expect(await lookupCredential('exact.example.com', { env })).toBeUndefined();
-    expect(await lookupCredential('other.example.com', { env })).toBeUndefined();
+    expect(await dockerConfigCredential('exact.example.com:5000', env)).toEqual({ username: 'exact', password: 'pw' });
+    expect(await dockerConfigCredential('scheme.example.com', env)).toEqual({ username: 'scheme', password: 'p:w' });
+    expect(await dockerConfigCredential('plain.example.com', env)).toEqual({ username: 'plain', password: 'pw2' });
+    expect(await dockerConfigCredential('index.docker.io', env)).toEqual({ username: 'hubuser', password: 'hubpw' });
+    expect(await dockerConfigCredential('tokens.example.com', env)).toEqual({ identityToken: 'refresh', registryToken: 'bearer' });
+    expect(await dockerConfigCredential('exact.example.com', env)).toBeUndefined();
+    expect(await dockerConfigCredential('other.example.com', env)).toBeUndefined();
   });
 
   it('asks credHelpers for their host and credsStore for the rest, and falls back to auths when the store has nothing', async () => {
@@ -83,10 +89,10 @@ describe('lookupCredential', () => {
       },
       'helpers',
     );
-    expect(await lookupCredential('helper.example.com', { env })).toEqual({ username: 'helper-user', password: 'helper-secret' });
-    expect(await lookupCredential('index.docker.io', { env })).toEqual({ identityToken: 'hub-refresh' });
-    expect(await lookupCredential('fallback.example.com', { env })).toEqual({ username: 'fb', password: 'pw' });
-    expect(await lookupCredential('nothing.example.com', { env })).toBeUndefined();
+    expect(await dockerConfigCredential('helper.example.com', env)).toEqual({ username: 'helper-user', password: 'helper-secret' });
+    expect(await dockerConfigCredential('index.docker.io', env)).toEqual({ identityToken: 'hub-refresh' });
+    expect(await dockerConfigCredential('fallback.example.com', env)).toEqual({ username: 'fb', password: 'pw' });
+    expect(await dockerConfigCredential('nothing.example.com', env)).toBeUndefined();
     expect(readFileSync(env.HELPER_LOG!, 'utf8').split('\n')).toEqual([
       'helper.example.com',
       'https://index.docker.io/v1/',
@@ -96,25 +102,13 @@ describe('lookupCredential', () => {
     ]);
   });
 
-  it('prefers the CI environment variables, limited to APKO_NX_REGISTRY when it is set', async () => {
-    const env = { ...configDir({ auths: { 'a.example.com': { auth: b64('file:pw') } } }, 'env'), APKO_NX_REGISTRY_USERNAME: 'ci', APKO_NX_REGISTRY_PASSWORD: 'tok' };
-    expect(await lookupCredential('a.example.com', { env })).toEqual({ username: 'ci', password: 'tok' });
-    const limited = { ...env, APKO_NX_REGISTRY: 'b.example.com' };
-    expect(await lookupCredential('b.example.com', { env: limited })).toEqual({ username: 'ci', password: 'tok' });
-    expect(await lookupCredential('a.example.com', { env: limited })).toEqual({ username: 'file', password: 'pw' });
-    expect(await lookupCredential('ghcr.io', { env: { PATH: '', DOCKER_CONFIG: join(root, 'none'), GITHUB_TOKEN: 'gh', GITHUB_ACTOR: 'me' } })).toEqual({
-      username: 'me',
-      password: 'gh',
-    });
-  });
-
   it('is anonymous when there is no config file at all', async () => {
-    expect(await lookupCredential('a.example.com', { env: { DOCKER_CONFIG: join(root, 'missing') } })).toBeUndefined();
+    expect(await dockerConfigCredential('a.example.com', { DOCKER_CONFIG: join(root, 'missing') })).toBeUndefined();
   });
 
   it('reports a failing helper with its name, the config key and file, and what to do', async () => {
     const env = configDir({ credHelpers: { 'broken.example.com': 'test' } }, 'broken');
-    const err = (await lookupCredential('broken.example.com', { env }).catch((e: unknown) => e)) as ConfigError;
+    const err = (await dockerConfigCredential('broken.example.com', env).catch((e: unknown) => e)) as ConfigError;
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toBe(
       `the credential helper docker-credential-test (credHelpers["broken.example.com"] in ${env.DOCKER_CONFIG}/config.json) failed for broken.example.com: exit code 1: keychain is locked`,
@@ -124,7 +118,7 @@ describe('lookupCredential', () => {
 
   it('reports a helper that is not installed', async () => {
     const env = configDir({ credsStore: 'nonexistent' }, 'missing-helper');
-    const err = (await lookupCredential('a.example.com', { env }).catch((e: unknown) => e)) as ConfigError;
+    const err = (await dockerConfigCredential('a.example.com', env).catch((e: unknown) => e)) as ConfigError;
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toContain('docker-credential-nonexistent (credsStore in');
     expect(err.message).toContain('it is not installed');
@@ -132,7 +126,7 @@ describe('lookupCredential', () => {
 
   it('reports a malformed config file by path', async () => {
     const env = configDir('{"auths": ', 'malformed');
-    const err = (await lookupCredential('a.example.com', { env }).catch((e: unknown) => e)) as ConfigError;
+    const err = (await dockerConfigCredential('a.example.com', env).catch((e: unknown) => e)) as ConfigError;
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.file).toBe(`${env.DOCKER_CONFIG}/config.json`);
     expect(err.message).toContain('is not valid JSON');
@@ -140,7 +134,7 @@ describe('lookupCredential', () => {
 
   it('reports an auth value that is not user:password, naming the key', async () => {
     const env = configDir({ auths: { 'a.example.com': { auth: b64('nocolon') } } }, 'bad-auth');
-    const err = (await lookupCredential('a.example.com', { env }).catch((e: unknown) => e)) as ConfigError;
+    const err = (await dockerConfigCredential('a.example.com', env).catch((e: unknown) => e)) as ConfigError;
     expect(err.message).toBe(`auths["a.example.com"].auth in ${env.DOCKER_CONFIG}/config.json is not base64 of user:password`);
   });
 });

@@ -1,25 +1,19 @@
 /**
- * Where registry credentials come from, in this order:
- * 1. Environment variables, for CI:
- *    `APKO_NX_REGISTRY_USERNAME` + `APKO_NX_REGISTRY_PASSWORD`, for the
- *    registry named by `APKO_NX_REGISTRY` (host[:port]) or, when that is
- *    unset, for every registry the push goes to; and, as apko's GitHub
- *    keychain does, `GITHUB_TOKEN` (user `GITHUB_ACTOR`) for ghcr.io.
- * 2. docker's config file, `$DOCKER_CONFIG/config.json` or
- *    `~/.docker/config.json`: `credHelpers[<host>]`, then `credsStore`
- *    (both run `docker-credential-<name> get`, the server on stdin), then
- *    `auths[<host>]` (`auth` = base64 user:password, or `username`/`password`,
- *    `identitytoken`, `registrytoken`). Docker Hub's key is
- *    `https://index.docker.io/v1/`; other keys match by host, any scheme or path.
- * Nothing found means anonymous.
+ * Credentials from docker's config file, `$DOCKER_CONFIG/config.json` or
+ * `~/.docker/config.json`, as docker resolves them: `credHelpers[<host>]`,
+ * then `credsStore` (both run `docker-credential-<name> get`, the server on
+ * stdin), then `auths[<host>]` (`auth` = base64 user:password, or
+ * `username`/`password`, `identitytoken`, `registrytoken`). Docker Hub's key
+ * is `https://index.docker.io/v1/`; other keys match by host, any scheme or
+ * path. The file is read at each lookup, so a `docker login` in between counts.
  */
 import { spawn } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../errors';
-import type { Credential, CredentialSource } from './auth';
-import { DOCKER_HUB } from '../reference';
+import { ConfigError } from '../../errors';
+import { DOCKER_HUB } from '../../reference';
+import { sameRegistry, type Credential, type CredentialSource, type Env } from './credentials';
 
 /** The parts of docker's config.json read here. */
 export interface DockerConfig {
@@ -37,11 +31,8 @@ export interface DockerAuthEntry {
   readonly registrytoken?: string;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 /** The key docker files Docker Hub credentials under. */
 export const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
-const HUB_HOSTS = new Set(['index.docker.io', 'docker.io', 'registry-1.docker.io']);
 
 /** `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json` (HOME from `env`). */
 export function dockerConfigPath(env: Env): string {
@@ -69,27 +60,6 @@ export async function readDockerConfig(path: string): Promise<DockerConfig> {
       hint: 'fix or remove the file, or point DOCKER_CONFIG at another directory',
     });
   }
-}
-
-/** Credentials from the CI environment variables for `registry`, if any. */
-export function envCredential(env: Env, registry: string): Credential | undefined {
-  const user = env.APKO_NX_REGISTRY_USERNAME;
-  const password = env.APKO_NX_REGISTRY_PASSWORD;
-  const only = env.APKO_NX_REGISTRY;
-  if (user && password !== undefined && (!only || sameRegistry(only, registry))) return { username: user, password };
-  if (registry === 'ghcr.io' && env.GITHUB_TOKEN) return { username: env.GITHUB_ACTOR || 'unset', password: env.GITHUB_TOKEN };
-  return undefined;
-}
-
-/** A config key or server URL reduced to its host: scheme and path dropped, lowercase. */
-function hostOfKey(key: string): string {
-  return key.replace(/^[a-z]+:\/\//i, '').split('/')[0]!.toLowerCase();
-}
-
-function sameRegistry(key: string, registry: string): boolean {
-  const a = hostOfKey(key);
-  const b = registry.toLowerCase();
-  return a === b || (HUB_HOSTS.has(a) && HUB_HOSTS.has(b));
 }
 
 /** The server name helpers and `auths` use for `registry`. */
@@ -174,26 +144,24 @@ export function credentialFromHelper(helper: string, server: string, opts: { env
   });
 }
 
-/** Looks up credentials for `registry` in env, then docker's config (see the module comment). */
-export async function lookupCredential(registry: string, opts: { env: Env }): Promise<Credential | undefined> {
-  const fromEnv = envCredential(opts.env, registry);
-  if (fromEnv) return fromEnv;
-  const file = dockerConfigPath(opts.env);
+/** The credential docker would use for `registry` (see the module comment); undefined means none. */
+export async function dockerConfigCredential(registry: string, env: Env): Promise<Credential | undefined> {
+  const file = dockerConfigPath(env);
   const config = await readDockerConfig(file);
   const server = serverKey(registry);
   const helpers = config.credHelpers ?? {};
   const helperKey = Object.keys(helpers).sort().find((k) => k === server || sameRegistry(k, registry));
   if (helperKey !== undefined && helpers[helperKey]) {
-    return credentialFromHelper(helpers[helperKey]!, server, { env: opts.env, file, key: `credHelpers["${helperKey}"]` });
+    return credentialFromHelper(helpers[helperKey]!, server, { env, file, key: `credHelpers["${helperKey}"]` });
   }
   if (config.credsStore) {
-    const stored = await credentialFromHelper(config.credsStore, server, { env: opts.env, file, key: 'credsStore' });
+    const stored = await credentialFromHelper(config.credsStore, server, { env, file, key: 'credsStore' });
     if (stored) return stored;
   }
   return credentialFromAuths(config, registry, file);
 }
 
-/** A CredentialSource over env and docker's config, as docker resolves them. */
-export function dockerCredentials(opts: { env: Env }): CredentialSource {
-  return (registry) => lookupCredential(registry, opts);
+/** docker's config.json as a credential source. */
+export function dockerConfigCredentials(env: Env): CredentialSource {
+  return { name: `docker config ${dockerConfigPath(env)}`, lookup: (registry) => dockerConfigCredential(registry, env) };
 }

@@ -1,37 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { RegistryError } from '../errors';
-import { parseChallenges, RegistryAuth, type Credential, type TokenHttp } from './auth';
+import { RegistryError } from '../../errors';
+import type { Credential, CredentialSource } from './credentials';
+import { RegistryAuth, type TokenHttp } from './registry-auth';
 
-describe('parseChallenges', () => {
-  it.each([
-    ['Basic realm="Registry Realm"', [{ scheme: 'basic', params: { realm: 'Registry Realm' } }]],
-    [
-      'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull,push"',
-      [{ scheme: 'bearer', params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/alpine:pull,push' } }],
-    ],
-    ['bearer Realm=https://x/token, Service=reg', [{ scheme: 'bearer', params: { realm: 'https://x/token', service: 'reg' } }]],
-    [
-      'Bearer realm="https://x/token",error="insufficient_scope", Basic realm="b"',
-      [
-        { scheme: 'bearer', params: { realm: 'https://x/token', error: 'insufficient_scope' } },
-        { scheme: 'basic', params: { realm: 'b' } },
-      ],
-    ],
-    ['Basic realm="a \\"quoted\\" realm"', [{ scheme: 'basic', params: { realm: 'a "quoted" realm' } }]],
-    ['Negotiate', [{ scheme: 'negotiate', params: {} }]],
-    ['', []],
-  ])('reads %j', (header, want) => {
-    expect(parseChallenges(header)).toEqual(want);
-  });
-
-  it('reads every value of a repeated header', () => {
-    expect(parseChallenges(['Basic realm="a"', 'Bearer realm="https://t"']).map((c) => c.scheme)).toEqual(['basic', 'bearer']);
-  });
-
-  it('returns nothing for a missing header', () => {
-    expect(parseChallenges(undefined)).toEqual([]);
-  });
-});
+/** A source that always answers `cred`, counting the lookups. */
+function source(cred: Credential | undefined): CredentialSource & { looked: number } {
+  const s = { name: 'test source', looked: 0, lookup: async () => (s.looked++, cred) };
+  return s;
+}
 
 /** A token endpoint as a function: records each call, answers a token naming the scopes. */
 function tokenEndpoint(status = 200) {
@@ -45,7 +21,7 @@ function tokenEndpoint(status = 200) {
 }
 
 function auth(cred: Credential | undefined, http: TokenHttp, insecure = false) {
-  return new RegistryAuth({ registry: 'reg.example.com', credentials: async () => cred, http, insecure });
+  return new RegistryAuth({ registry: 'reg.example.com', credentials: source(cred), http, insecure });
 }
 
 const BEARER = 'Bearer realm="https://auth.example.com/token",service="reg.example.com"';
@@ -54,11 +30,11 @@ const PUSH = ['repository:acme/app:pull,push'];
 describe('RegistryAuth', () => {
   it('sends nothing, and looks up no credentials, before a challenge', async () => {
     const t = tokenEndpoint();
-    let looked = 0;
-    const a = new RegistryAuth({ registry: 'r', credentials: async () => (looked++, { username: 'u', password: 'p' }), http: t.http, insecure: false });
+    const credentials = source({ username: 'u', password: 'p' });
+    const a = new RegistryAuth({ registry: 'r', credentials, http: t.http, insecure: false });
     expect(await a.header(PUSH)).toBeUndefined();
     expect(t.calls).toEqual([]);
-    expect(looked).toBe(0);
+    expect(credentials.looked).toBe(0);
   });
 
   it('fetches a bearer token with basic credentials and the request scopes, once per scope set', async () => {
@@ -152,5 +128,12 @@ describe('RegistryAuth', () => {
       'the token service https://auth.example.com/token of reg.example.com refused a token for repository:acme/app:pull,push (HTTP 401)',
     );
     expect(`${err.message}${err.hint}`).not.toContain('hunter2');
+  });
+
+  it('names the source of refused credentials in the hint', async () => {
+    const a = auth({ username: 'u', password: 'p', source: 'GITHUB_TOKEN' }, tokenEndpoint(403).http);
+    a.learn(BEARER);
+    const err = (await a.header(PUSH).catch((e: unknown) => e)) as RegistryError;
+    expect(err.hint).toBe('the credentials from GITHUB_TOKEN were rejected or lack push access; check them with `docker login`');
   });
 });

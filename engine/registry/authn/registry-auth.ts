@@ -7,29 +7,14 @@
  *   scopes (`repository:<name>:pull,push`), fetched with the credentials
  *   (GET with basic auth, or the OAuth2 refresh-token POST for an identity
  *   token), or anonymously when there are none; one token per scope set.
- * Credentials and tokens never appear in a message.
+ * Credentials and tokens never appear in a message. This is registry auth;
+ * APK repository auth (URL userinfo, HTTP_AUTH) is engine/repo/repository-auth.ts.
  */
-import { RegistryError } from '../errors';
-import { mayCarryCredentials } from './scheme';
-
-/** One parsed challenge: the scheme in lowercase and its parameters (names lowercase). */
-export interface Challenge {
-  readonly scheme: string;
-  readonly params: Readonly<Record<string, string>>;
-}
-
-/** What a user has for a registry (docker's AuthConfig). */
-export interface Credential {
-  readonly username?: string;
-  readonly password?: string;
-  /** An OAuth2 refresh token (`identitytoken`), exchanged at the token realm. */
-  readonly identityToken?: string;
-  /** A bearer token sent as is (`registrytoken`). */
-  readonly registryToken?: string;
-}
-
-/** Finds the credential for a registry (`host[:port]`); undefined means anonymous. */
-export type CredentialSource = (registry: string) => Promise<Credential | undefined>;
+import { RegistryError } from '../../errors';
+import { basicAuthorization } from '../../net/http';
+import { mayCarryCredentials } from '../scheme';
+import { parseChallenges, type Challenge } from './challenge';
+import type { Credential, CredentialSource } from './credentials';
 
 /** The HTTP a token fetch needs; the client supplies it (with its retries). */
 export type TokenHttp = (req: {
@@ -44,72 +29,8 @@ export const NO_CREDENTIALS_HINT =
   'log in with `docker login <registry>` (or set DOCKER_CONFIG to a directory holding config.json), ' +
   'or set APKO_NX_REGISTRY_USERNAME and APKO_NX_REGISTRY_PASSWORD';
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+/;
-
-/** Parses `WWW-Authenticate` values (several challenges per value allowed); unknown syntax is skipped, never fatal. */
-export function parseChallenges(header: string | readonly string[] | undefined): Challenge[] {
-  if (header === undefined) return [];
-  if (typeof header !== 'string') return header.flatMap((h) => parseChallenges(h));
-  const s = header;
-  const out: Challenge[] = [];
-  let i = 0;
-  const ws = () => {
-    while (i < s.length && (s[i] === ' ' || s[i] === '\t')) i++;
-  };
-  const token = () => {
-    const m = TOKEN.exec(s.slice(i));
-    if (!m) return '';
-    i += m[0].length;
-    return m[0];
-  };
-  // Lenient: an unquoted value runs to the next comma or space (registries sometimes leave URLs unquoted).
-  const bare = () => {
-    const m = /^[^,\s]*/.exec(s.slice(i))!;
-    i += m[0].length;
-    return m[0];
-  };
-  const quoted = () => {
-    let v = '';
-    for (i++; i < s.length && s[i] !== '"'; i++) v += s[i] === '\\' && i + 1 < s.length ? s[++i] : s[i];
-    i++;
-    return v;
-  };
-  while (i < s.length) {
-    ws();
-    if (s[i] === ',') {
-      i++;
-      continue;
-    }
-    const scheme = token();
-    if (scheme === '') {
-      i++;
-      continue;
-    }
-    const params: Record<string, string> = {};
-    for (;;) {
-      ws();
-      const save = i;
-      const name = token();
-      ws();
-      if (name === '' || s[i] !== '=') {
-        i = save; // a token not followed by '=' starts the next challenge
-        break;
-      }
-      i++;
-      ws();
-      params[name.toLowerCase()] = s[i] === '"' ? quoted() : bare();
-      ws();
-      if (s[i] !== ',') break;
-      i++;
-    }
-    out.push({ scheme: scheme.toLowerCase(), params });
-  }
-  return out;
-}
-
 function basicHeader(c: Credential): string | undefined {
-  if (c.username === undefined || c.password === undefined) return undefined;
-  return `Basic ${Buffer.from(`${c.username}:${c.password}`, 'utf8').toString('base64')}`;
+  return c.username === undefined || c.password === undefined ? undefined : basicAuthorization(c.username, c.password);
 }
 
 const scopeKey = (scopes: readonly string[]) => [...new Set(scopes)].sort().join(' ');
@@ -126,7 +47,7 @@ export class RegistryAuth {
   ) {}
 
   private lookup(): Promise<Credential | undefined> {
-    this.credential ??= this.opts.credentials(this.opts.registry);
+    this.credential ??= this.opts.credentials.lookup(this.opts.registry);
     return this.credential;
   }
 
@@ -207,7 +128,7 @@ export class RegistryAuth {
       throw new RegistryError(`the token service ${shown} of ${this.opts.registry} refused a token for ${sorted.join(' ')} (HTTP ${res.status})`, {
         url: shown,
         status: res.status,
-        hint: cred === undefined ? NO_CREDENTIALS_HINT : 'the credentials were rejected or lack push access; check them with `docker login`',
+        hint: cred === undefined ? NO_CREDENTIALS_HINT : `the credentials${cred.source !== undefined ? ` from ${cred.source}` : ''} were rejected or lack push access; check them with \`docker login\``,
       });
     }
     let parsed: { token?: unknown; access_token?: unknown };
