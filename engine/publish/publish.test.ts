@@ -1,6 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors';
-import { normalizePublishOptions } from './publish';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasTool } from '../../e2e/support/env';
+import { startRegistry, type RunningRegistry } from '../../e2e/support/registry';
+import { apkoYaml, BASELAYOUT, makeWorkspace, type TestWorkspace } from '../../e2e/support/workspace';
+import { sha256Digest } from '../digest';
+import { ConfigError, RegistryError } from '../errors';
+import { defaultCredentials, type CredentialSource } from '../registry';
+import { normalizePublishOptions, normalizePublishRequest, publishImage } from './publish';
 
 describe('normalizePublishOptions', () => {
   it('canonicalizes and deduplicates the references, names the build after the first, and resolves paths', () => {
@@ -40,5 +46,74 @@ describe('normalizePublishOptions', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).message).toBe(message);
     expect((err as ConfigError).hint).toBeTruthy();
+  });
+});
+
+describe('normalizePublishRequest: credentials', () => {
+  it('defaults to the README chain over the request env, and keeps the sources it is given', () => {
+    const env = { DOCKER_CONFIG: '/nowhere' };
+    const o = normalizePublishRequest({ config: 'apko.yaml', tags: ['r.example.com/a'], env }, '/work');
+    expect(o.credentials.map((c) => c.name)).toEqual(defaultCredentials(env).map((c) => c.name));
+    const mine: CredentialSource = { name: 'vault', lookup: async () => undefined };
+    const given = normalizePublishRequest({ config: 'apko.yaml', tags: ['r.example.com/a'], env, credentials: [mine] }, '/work');
+    expect(given.credentials).toEqual([mine]);
+    expect(Object.isFrozen(given.credentials)).toBe(true);
+    expect(given.targets).toEqual([{ registry: 'r.example.com', repository: 'a', tag: 'latest' }]);
+  });
+});
+
+/**
+ * The whole publish (build, then push) against a real registry that wants
+ * htpasswd basic auth (docker-registry 2.8 on loopback), with the
+ * credentials coming from a source the caller injects.
+ */
+describe.skipIf(!(hasTool('docker-registry') && hasTool('perl')))('publishImage with injected credentials', () => {
+  const user = { user: 'robot', password: 'pa:ss w0rd' };
+  let ws: TestWorkspace;
+  let registry: RunningRegistry;
+  const env = () => ({ DOCKER_CONFIG: join(ws.dir, 'no-docker-config') });
+
+  beforeAll(async () => {
+    ws = await makeWorkspace([BASELAYOUT], ['x86_64']);
+    ws.write('apko.yaml', apkoYaml(ws, { packages: ['test-baselayout'], archs: ['x86_64'] }));
+    registry = await startRegistry({ htpasswd: user });
+  });
+  afterAll(async () => {
+    await registry?.stop();
+  });
+
+  function request(tag: string, credentials?: readonly CredentialSource[]) {
+    return normalizePublishRequest({
+      config: join(ws.dir, 'apko.yaml'),
+      tags: [`${registry.host}/injected/app:${tag}`],
+      cacheDir: join(ws.dir, 'cache'),
+      env: env(),
+      ...(credentials ? { credentials } : {}),
+    });
+  }
+
+  it('pushes with the credential a caller-supplied source gives, asked once per registry', async () => {
+    const asked: string[] = [];
+    const vault: CredentialSource = {
+      name: 'test vault',
+      lookup: async (r) => (asked.push(r), r === registry.host ? { username: user.user, password: user.password } : undefined),
+    };
+    // Put in front of the defaults: the defaults (empty env, no docker config) have nothing.
+    const result = await publishImage(request('1', [vault, ...defaultCredentials(env())]));
+    expect(asked).toEqual([registry.host]);
+    expect(result.tagged).toEqual([`${registry.host}/injected/app:1`]);
+    const res = await fetch(`http://${registry.host}/v2/injected/app/manifests/1`, {
+      headers: { authorization: `Basic ${Buffer.from(`${user.user}:${user.password}`).toString('base64')}`, accept: 'application/vnd.oci.image.index.v1+json' },
+    });
+    expect(res.status).toBe(200);
+    expect(sha256Digest(Buffer.from(await res.arrayBuffer()))).toBe(result.indexDigest);
+  });
+
+  it('fails with a RegistryError saying how to log in when no source has a credential', async () => {
+    const err = (await publishImage(request('2')).catch((e: unknown) => e)) as RegistryError;
+    expect(err).toBeInstanceOf(RegistryError);
+    expect(err.status).toBe(401);
+    expect(err.message).toBe(`${registry.host} needs credentials (HTTP 401, basic auth)`);
+    expect(err.hint).toContain('docker login');
   });
 });
