@@ -5,6 +5,7 @@
  * (`sha256%3A…`), as apko, packageurl-go and the purl test suite write it;
  * parsers decode both forms alike.
  */
+import { splitReference } from '../reference';
 
 /** Percent-encodes a purl component (UTF-8, uppercase hex). */
 export function encodePurlComponent(s: string): string {
@@ -79,13 +80,8 @@ export interface ImageRefParts {
 
 /** Splits `registry/path/name:tag@digest`; an absent or empty ref names the image `image`. */
 export function parseImageRef(ref: string | undefined): ImageRefParts {
-  const noDigest = (ref ?? '').trim().split('@')[0]!;
-  if (noDigest === '') return { name: 'image' };
-  const colon = noDigest.lastIndexOf(':');
-  // A colon before the last slash is a registry port (`localhost:5000/x`), not a tag.
-  const hasTag = colon > noDigest.lastIndexOf('/');
-  const repositoryUrl = hasTag ? noDigest.slice(0, colon) : noDigest;
-  const tag = hasTag ? noDigest.slice(colon + 1) : undefined;
+  const { name: repositoryUrl, tag } = splitReference((ref ?? '').trim());
+  if (repositoryUrl === '') return { name: 'image' };
   const name = repositoryUrl.slice(repositoryUrl.lastIndexOf('/') + 1).toLowerCase() || 'image';
   return { name, repositoryUrl, ...(tag ? { tag } : {}) };
 }
