@@ -6,6 +6,8 @@ import { publicKeyFromPrivate } from '../engine/apk/keys';
 import { readApkIndex } from '../engine/apk/index-read';
 import { readApkBytes } from '../engine/apk/package-read';
 import { SignatureError } from '../engine/errors';
+import packageExecutor from '../executors/package/executor';
+import { executorContext } from '../executors/testdata/workspace';
 import { runCli } from './support/cli';
 
 /**
@@ -137,7 +139,7 @@ describe('apko-nx melange index and sign-index', () => {
     const r = runCli(['melange', 'sign-index', 'unsigned/APKINDEX.tar.gz'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Error: cannot read the signing key melange.rsa');
-    expect(r.stderr).toContain('hint: create one with `apko-nx melange keygen`');
+    expect(r.stderr).toContain('hint: create it with `apko-nx melange keygen` (in an Nx workspace: `nx g @apko/nx:init`)');
   });
 
   it('needs at least one package to index', () => {
@@ -194,5 +196,44 @@ describe('melange build environment appends', () => {
     const r = runCli(['melange', 'build', 'melange.yaml', '-p', 'busybox'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--package-append shapes the chroot build environment and needs --runner chroot');
+  });
+});
+
+describe('a missing signing key', () => {
+  it('reads the same from melange build, melange index and the Nx package executor', async () => {
+    const dir = workspace();
+    writeFileSync(join(dir, 'melange.yaml'), PACKAGE('keyless'));
+    const build = runCli(['melange', 'build', 'melange.yaml', '--arch', 'x86_64', '--signing-key', 'keys/none.rsa'], { cwd: dir });
+    const index = runCli(['melange', 'index', '-o', 'APKINDEX.tar.gz', '--signing-key', 'keys/none.rsa', 'melange.yaml'], { cwd: dir });
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (line: string) => errors.push(line);
+    const nx = await packageExecutor({ config: 'melange.yaml', outputPath: 'dist/keyless', signingKey: 'keys/none.rsa' }, executorContext(dir, 'keyless', 'package')).finally(() => {
+      console.error = original;
+    });
+    expect(build.code).toBe(1);
+    expect(index.code).toBe(1);
+    expect(nx.success).toBe(false);
+    const lines = nx.error!.split('\n');
+    expect(lines[0]).toBe('cannot read the signing key keys/none.rsa');
+    expect(lines.at(-1)).toBe(
+      'hint: create it with `apko-nx melange keygen` (in an Nx workspace: `nx g @apko/nx:init`), or pass the path of an existing RSA private key (in CI, write it from a secret first)',
+    );
+    expect(build.stderr).toBe(`Error: ${nx.error}\n`);
+    expect(index.stderr).toBe(`Error: ${nx.error}\n`);
+    expect(errors).toEqual([`packaging melange.yaml failed: ${nx.error}`]);
+    expect(existsSync(join(dir, 'packages'))).toBe(false);
+  });
+});
+
+describe('apko-nx melange build --runner', () => {
+  it('refuses an unknown runner, listing the runners there are', () => {
+    const dir = workspace();
+    writeFileSync(join(dir, 'melange.yaml'), PACKAGE('x'));
+    const r = runCli(['melange', 'build', 'melange.yaml', '--runner', 'bubblewrap'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'Error: unknown runner "bubblewrap" (the runners are host, chroot)\nhint: choose one of those (--runner in the CLI, the runner option of the package executor)\n',
+    );
   });
 });

@@ -25,7 +25,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   sbom: ['apk', 'resolve'],
   image: ['apk', 'buildroot', 'cache', 'config', 'fetch', 'layer', 'lock', 'oci', 'repo', 'resolve', 'rootfs', 'sbom', 'store'],
   publish: ['config', 'image', 'oci', 'registry', 'sbom', 'store'],
-  melange: ['apk', 'buildroot', 'config', 'rootfs', 'sbom'],
+  melange: ['apk', 'buildroot', 'config', 'rootfs', 'sbom', 'store'],
   example: ['apk'],
   index: ['*'],
 };

@@ -1,18 +1,12 @@
 /**
  * `apko-nx melange build <melange.yaml>`: builds the packages of a
- * melange.yaml into `<out-dir>/<arch>/` and updates that directory's index.
- * With `--runner chroot` the build environment is made by the image engine.
+ * melange.yaml into `<out-dir>/<arch>/` and updates that directory's index,
+ * for each `--arch` in order. Flags map onto the engine's melange build
+ * request, which holds every default and rule.
  */
-import {
-  buildMelangePackage,
-  defaultCacheDir,
-  normalizeMelangeBuildOptions,
-  rootPreparer,
-  type MelangeBuildOptions,
-} from '../../engine';
+import { buildMelangePackages, normalizeMelangeBuildOptions, runnerFacts, MELANGE_BUILD_DEFAULTS, RUNNER_NAMES, type MelangeBuildOptions } from '../../engine';
 import { UsageError, bool, list, str } from '../args';
 import type { Command } from '../command';
-import { readSigningKey } from '../signing-key';
 
 /** `--var k=v` pairs as a record; the last of a repeated key wins. */
 function parseVars(pairs: readonly string[]): Record<string, string> {
@@ -28,13 +22,13 @@ function parseVars(pairs: readonly string[]): Record<string, string> {
 export const melangeBuildCommand: Command = {
   name: 'melange build',
   summary: 'build the packages of a melange.yaml into a local repository (<out-dir>/<arch>/, with APKINDEX.tar.gz)',
-  usage: 'melange build <melange.yaml> [--arch ARCH] [--signing-key KEY.rsa] [--out-dir packages] [--runner host|chroot] [flags]',
+  usage: `melange build <melange.yaml> [--arch ARCH,...] [--signing-key KEY.rsa] [--out-dir packages] [--runner ${RUNNER_NAMES.join('|')}] [flags]`,
   flags: {
-    arch: { type: 'string', value: 'ARCH', description: 'architecture to build for (apk or OCI name; default the host\'s)' },
+    arch: { type: 'list', split: true, value: 'ARCH', description: 'architectures to build for, in order (apk or OCI names, comma-separated or repeated; default the host\'s)' },
     'signing-key': { type: 'string', value: 'KEY', description: 'RSA private key to sign the packages and the index with' },
     'out-dir': { type: 'string', value: 'DIR', description: 'repository directory; packages go to DIR/<arch>/ (default packages)' },
     'source-dir': { type: 'string', value: 'DIR', description: 'copied into the build workspace (default: the directory holding melange.yaml)' },
-    runner: { type: 'string', value: 'host|chroot', description: 'host (default; no isolation) or chroot (root only; the environment built from its packages)' },
+    runner: { type: 'string', value: RUNNER_NAMES.join('|'), description: 'host (default; no isolation) or chroot (root only; the environment built from its packages)' },
     namespace: { type: 'string', value: 'NS', description: 'package namespace for .PKGINFO maintainer and purls (default unknown)' },
     var: { type: 'list', value: 'KEY=VALUE', description: 'override a vars: entry (repeatable)' },
     'generate-index': { type: 'boolean', description: 'update <out-dir>/<arch>/APKINDEX.tar.gz (default true; --generate-index=false to skip)' },
@@ -46,46 +40,33 @@ export const melangeBuildCommand: Command = {
   },
   arity: [1, 1],
   async run(p, io) {
-    const key = str(p, 'signing-key');
-    const runner = str(p, 'runner') as MelangeBuildOptions['runner'];
-    const cacheDir = str(p, 'cache-dir');
+    const runner = str(p, 'runner');
     const appended = ['repository-append', 'keyring-append', 'package-append'].filter((f) => list(p, f).length > 0);
-    if (appended.length > 0 && runner !== 'chroot') {
+    // A usage mistake, so exit 2 naming the flag; the request refuses the same for every other caller.
+    if (appended.length > 0 && !runnerFacts(runner ?? MELANGE_BUILD_DEFAULTS.runner).needsPreparedRoot) {
       throw new UsageError(`--${appended[0]} shapes the chroot build environment and needs --runner chroot`, 'the host runner uses the build machine as it is');
     }
-    const prepareRoot =
-      runner === 'chroot'
-        ? rootPreparer({
-            cwd: io.cwd,
-            cacheDir: defaultCacheDir({ ...(cacheDir !== undefined ? { cacheDir } : {}), env: io.env, cwd: io.cwd }),
-            offline: bool(p, 'offline'),
-            log: io.err,
-            repositoryAppend: list(p, 'repository-append'),
-            keyringAppend: list(p, 'keyring-append'),
-            packageAppend: list(p, 'package-append'),
-          })
-        : undefined;
-    const opts = normalizeMelangeBuildOptions(
-      {
-        configPath: p.positionals[0]!,
-        ...(str(p, 'arch') !== undefined ? { arch: str(p, 'arch') } : {}),
-        ...(key !== undefined ? { signingKey: readSigningKey(key, io.cwd) } : {}),
-        ...(str(p, 'out-dir') !== undefined ? { outDir: str(p, 'out-dir') } : {}),
-        ...(str(p, 'source-dir') !== undefined ? { sourceDir: str(p, 'source-dir') } : {}),
-        ...(runner !== undefined ? { runner } : {}),
-        ...(str(p, 'namespace') !== undefined ? { namespace: str(p, 'namespace') } : {}),
-        ...(prepareRoot ? { prepareRoot } : {}),
-        vars: parseVars(list(p, 'var')),
-        generateIndex: p.flags['generate-index'] === undefined ? true : bool(p, 'generate-index'),
-        log: io.err,
-      },
-      io.cwd,
-      io.env,
-    );
-    // Paths are absolute and the build date decided now, so the engine's own normalization changes nothing.
-    const result = await buildMelangePackage({ ...opts, arch: opts.arch.apk, vars: { ...opts.vars } });
+    // Flags not given stay undefined: the request fills the defaults.
+    const options: MelangeBuildOptions = {
+      configPath: p.positionals[0]!,
+      archs: list(p, 'arch'),
+      signingKey: str(p, 'signing-key'),
+      outDir: str(p, 'out-dir'),
+      sourceDir: str(p, 'source-dir'),
+      runner,
+      namespace: str(p, 'namespace'),
+      cacheDir: str(p, 'cache-dir'),
+      generateIndex: p.flags['generate-index'] === undefined ? undefined : bool(p, 'generate-index'),
+      vars: parseVars(list(p, 'var')),
+      offline: bool(p, 'offline'),
+      repositoryAppend: list(p, 'repository-append'),
+      keyringAppend: list(p, 'keyring-append'),
+      packageAppend: list(p, 'package-append'),
+      log: io.err,
+    };
+    const result = await buildMelangePackages(normalizeMelangeBuildOptions(options, io.cwd, io.env));
     for (const pkg of result.packages) io.out(pkg.path);
-    if (result.index !== undefined) io.err(`updated ${result.index}`);
+    for (const index of result.indexes) io.err(`updated ${index}`);
     return 0;
   },
 };

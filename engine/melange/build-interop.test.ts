@@ -5,9 +5,8 @@ import { splitMembers } from '../apk/gzip-members';
 import { generateKeyPair, type KeyPair } from '../apk/keys';
 import { readApkBytes } from '../apk/package-read';
 import { APK_SHA1_PAX } from '../tar/types';
-import { buildMelangePackage } from './build';
 import { readElfFile } from './elf';
-import { makeProject, pkginfoKeys, pkginfoText } from './testdata/project';
+import { makeProject, pkginfoKeys, pkginfoText, melangeBuild } from './testdata/project';
 
 const wolfi = fixture('packages', 'hello-wolfi-2.12.1-r0.x86_64.apk');
 
@@ -34,10 +33,10 @@ pipeline:
 describe.skipIf(!wolfi)('a package we build, next to one melange built (hello-wolfi fixture)', () => {
   async function ours(): Promise<Buffer> {
     const p = makeProject(YAML);
-    const r = await buildMelangePackage({
+    const r = await melangeBuild({
       configPath: p.config,
       outDir: p.outDir,
-      arch: 'x86_64',
+      archs: 'x86_64',
       sourceDateEpoch: 12345678,
       signingKey: { privateKeyPem: key.privateKeyPem, keyName: 'melange.rsa.pub' },
       log: p.log,

@@ -1,81 +1,119 @@
 /**
- * The options of a melange build, normalized once: paths made absolute
- * against the caller's directory, the architecture parsed, the signing key's
- * name made a public key file name, the build date taken from the option or
- * SOURCE_DATE_EPOCH (git and 0 are the build's later fallbacks). The CLI and
- * the executor share this normalizer.
+ * The melange build request, normalized once, for the CLI's `melange build`
+ * and the Nx package executor alike: paths made absolute against the
+ * caller's directory, every architecture parsed (several are built in one
+ * request, in order), the signing key read by the one reader and its name
+ * made a public key file name, the runner checked against the runner table,
+ * the build root's inputs (cache, offline, melange's -r/-k/-p) settled, and
+ * the build date taken from the option or SOURCE_DATE_EPOCH (git and 0 are
+ * the build's later fallbacks). Every default is in MELANGE_BUILD_DEFAULTS.
  */
 import { dirname, resolve } from 'node:path';
 import { hostArch, parseArch, type Arch } from '../arch';
 import { parseSourceDateEpoch } from '../config/build-date';
 import { ConfigError } from '../errors';
-import type { PrepareRoot } from './runner-chroot';
+import { defaultCacheDir } from '../store';
+import { parseRunnerName, runnerFacts, type RunnerName } from './runners';
+import { readSigningKey, type MelangeSigningKey } from './signing-key';
 
-/** A private key and the public key file name signatures carry (`melange.rsa.pub`; `melange.rsa` gets `.pub`). */
-export interface MelangeSigningKey {
-  readonly privateKeyPem: string;
-  readonly keyName: string;
-}
+export type { MelangeSigningKey };
 
-/** What a caller may pass to `buildMelangePackage`. */
+/** The defaults of a melange build, for every shell. */
+export const MELANGE_BUILD_DEFAULTS = Object.freeze({
+  /** Repository directory, relative to the caller's directory. */
+  outDir: 'packages',
+  namespace: 'unknown',
+  runner: 'host' as RunnerName,
+  generateIndex: true,
+  offline: false,
+  /** `host`: this machine's architecture. */
+  archs: Object.freeze(['host']) as readonly string[],
+});
+
+/** What a caller may ask for; everything but the config is optional. */
 export interface MelangeBuildOptions {
   /** Path to melange.yaml. */
   configPath: string;
-  /** apk (`x86_64`) or OCI (`amd64`) name; default the host's. */
-  arch?: string;
-  signingKey?: MelangeSigningKey;
-  /** Repository directory; packages go to `<outDir>/<arch>/`. Default `packages`. */
+  /** apk (`x86_64`) or OCI (`amd64`) names, or `host`; one or several, built in this order. */
+  archs?: string | readonly string[];
+  /** A private key file (read relative to the caller's directory), or the key itself. */
+  signingKey?: string | MelangeSigningKey;
+  /** Repository directory; packages go to `<outDir>/<arch>/`. */
   outDir?: string;
   /** Copied into the workspace; default the directory holding melange.yaml. */
   sourceDir?: string;
-  /** `host` (default) or `chroot` (root only, needs prepareRoot). */
-  runner?: 'host' | 'chroot';
+  /** A name from the runner table (runners.ts). */
+  runner?: string;
   /** Seconds; default SOURCE_DATE_EPOCH, else the source's last git commit time, else 0. */
   sourceDateEpoch?: number;
   /** Receives progress and step output, one line per call. */
   log?: (line: string) => void;
-  /** Builds the chroot's root filesystem from `environment`. */
-  prepareRoot?: PrepareRoot;
   /** Overrides for `vars:`. */
   vars?: Record<string, string>;
-  /** melange's `--namespace` (`.PKGINFO maintainer`, purls); default `unknown`. */
+  /** melange's `--namespace` (`.PKGINFO maintainer`, purls). */
   namespace?: string;
-  /** Update `<outDir>/<arch>/APKINDEX.tar.gz` (default true). */
+  /** Update `<outDir>/<arch>/APKINDEX.tar.gz`. */
   generateIndex?: boolean;
+  /** The build root's package cache; default `$APKO_CACHE_DIR`, then the user cache (engine/store). */
+  cacheDir?: string;
+  /** Build the root from the cache and local repositories only. */
+  offline?: boolean;
+  /** melange's `-r/-k/-p`: appended to the environment's repositories, keyring and packages (runners that prepare a root). */
+  repositoryAppend?: readonly string[];
+  keyringAppend?: readonly string[];
+  packageAppend?: readonly string[];
 }
 
-/** The options after normalization. */
-export interface NormalizedMelangeBuildOptions {
+/** A complete melange build request. */
+export interface MelangeBuildRequest {
   readonly configPath: string;
-  readonly arch: Arch;
+  /** At least one, no two alike, in the order asked. */
+  readonly archs: readonly Arch[];
   readonly signingKey?: MelangeSigningKey;
   readonly outDir: string;
   readonly sourceDir: string;
-  readonly runner: 'host' | 'chroot';
+  readonly runner: RunnerName;
   /** Undefined: fall back to git, then 0. */
   readonly sourceDateEpoch?: number;
   readonly log: (line: string) => void;
-  readonly prepareRoot?: PrepareRoot;
   readonly vars: Readonly<Record<string, string>>;
   readonly namespace: string;
   readonly generateIndex: boolean;
+  /** The caller's directory: relative repository and keyring entries of the environment start here, as in melange. */
+  readonly cwd: string;
+  readonly cacheDir: string;
+  readonly offline: boolean;
+  readonly repositoryAppend: readonly string[];
+  readonly keyringAppend: readonly string[];
+  readonly packageAppend: readonly string[];
 }
 
-/** Fills defaults and checks the options; `env` supplies SOURCE_DATE_EPOCH. */
+/** The architectures asked for, parsed, first occurrence kept. */
+function parseArchs(given: string | readonly string[] | undefined): Arch[] {
+  const names = typeof given === 'string' ? [given] : given === undefined || given.length === 0 ? MELANGE_BUILD_DEFAULTS.archs : given;
+  const out: Arch[] = [];
+  for (const name of names) {
+    const arch = name === 'host' ? hostArch() : parseArch(name, '--arch');
+    if (!out.some((a) => a.apk === arch.apk)) out.push(arch);
+  }
+  return out;
+}
+
+/** Fills defaults and checks the options; `env` supplies SOURCE_DATE_EPOCH and APKO_CACHE_DIR. */
 export function normalizeMelangeBuildOptions(
   o: MelangeBuildOptions,
   cwd: string = process.cwd(),
   env: Readonly<Record<string, string | undefined>> = process.env,
-): Readonly<NormalizedMelangeBuildOptions> {
+): Readonly<MelangeBuildRequest> {
+  const d = MELANGE_BUILD_DEFAULTS;
   if (!o.configPath) throw new ConfigError('no melange.yaml given', { hint: 'pass the path of the package configuration' });
   const configPath = resolve(cwd, o.configPath);
-  const runner = o.runner ?? 'host';
-  if (runner !== 'host' && runner !== 'chroot') {
-    throw new ConfigError(`unknown runner "${String(runner)}" (expected host or chroot)`, { hint: 'use host, or chroot as root' });
-  }
-  if (runner === 'chroot' && o.prepareRoot === undefined) {
-    throw new ConfigError('runner "chroot" needs a way to build the root filesystem (prepareRoot)', {
-      hint: 'call the build through apko-nx, which provides it, or use runner "host"',
+  const runner = o.runner === undefined ? d.runner : parseRunnerName(o.runner);
+  const appends = { repositoryAppend: [...(o.repositoryAppend ?? [])], keyringAppend: [...(o.keyringAppend ?? [])], packageAppend: [...(o.packageAppend ?? [])] };
+  const appended = Object.entries(appends).find(([, v]) => v.length > 0);
+  if (appended !== undefined && !runnerFacts(runner).needsPreparedRoot) {
+    throw new ConfigError(`${appended[0]} shapes the build environment, which runner "${runner}" does not build`, {
+      hint: 'use a runner that prepares a root (chroot, as root), or leave the appends out',
     });
   }
   let sourceDateEpoch = o.sourceDateEpoch;
@@ -83,19 +121,23 @@ export function normalizeMelangeBuildOptions(
     throw new ConfigError(`sourceDateEpoch ${sourceDateEpoch} is not a non-negative whole number of seconds`, { hint: 'pass Unix seconds, e.g. the last commit time' });
   }
   sourceDateEpoch ??= parseSourceDateEpoch(env.SOURCE_DATE_EPOCH);
-  const key = o.signingKey;
+  const archs = parseArchs(o.archs);
+  const key = typeof o.signingKey === 'string' ? readSigningKey(o.signingKey, { cwd }) : o.signingKey;
   return {
     configPath,
-    arch: o.arch === undefined || o.arch === 'host' ? hostArch() : parseArch(o.arch, '--arch'),
+    archs,
     ...(key ? { signingKey: { privateKeyPem: key.privateKeyPem, keyName: key.keyName.endsWith('.pub') ? key.keyName : `${key.keyName}.pub` } } : {}),
-    outDir: resolve(cwd, o.outDir ?? 'packages'),
+    outDir: resolve(cwd, o.outDir ?? d.outDir),
     sourceDir: resolve(cwd, o.sourceDir ?? dirname(configPath)),
     runner,
     ...(sourceDateEpoch !== undefined ? { sourceDateEpoch } : {}),
     log: o.log ?? (() => undefined),
-    ...(o.prepareRoot ? { prepareRoot: o.prepareRoot } : {}),
     vars: { ...(o.vars ?? {}) },
-    namespace: o.namespace ?? 'unknown',
-    generateIndex: o.generateIndex ?? true,
+    namespace: o.namespace ?? d.namespace,
+    generateIndex: o.generateIndex ?? d.generateIndex,
+    cwd: resolve(cwd),
+    cacheDir: defaultCacheDir({ ...(o.cacheDir !== undefined ? { cacheDir: o.cacheDir } : {}), env, cwd }),
+    offline: o.offline ?? d.offline,
+    ...appends,
   };
 }

@@ -4,8 +4,7 @@ import { generateKeyPair, type KeyPair } from '../apk/keys';
 import { verifySignatures } from '../apk/signature';
 import { APK_SHA1_PAX } from '../tar/types';
 import { sha1Hex } from '../digest';
-import { buildMelangePackage } from './build';
-import { makeProject, pkginfoText, readPackage } from './testdata/project';
+import { makeProject, pkginfoText, readPackage, melangeBuild } from './testdata/project';
 
 let key: KeyPair;
 beforeAll(() => {
@@ -57,12 +56,12 @@ subpackages:
           echo doc for \${{subpkg.name}} > \${{targets.contextdir}}/usr/share/doc/README
 `;
 
-async function build(yaml = YAML, extra: Partial<Parameters<typeof buildMelangePackage>[0]> = {}) {
+async function build(yaml = YAML, extra: Partial<Parameters<typeof melangeBuild>[0]> = {}) {
   const p = makeProject(yaml);
-  const result = await buildMelangePackage({
+  const result = await melangeBuild({
     configPath: p.config,
     outDir: p.outDir,
-    arch: 'x86_64',
+    archs: 'x86_64',
     sourceDateEpoch: 1700000000,
     signingKey: { privateKeyPem: key.privateKeyPem, keyName: 'melange.rsa' },
     log: p.log,
@@ -71,7 +70,7 @@ async function build(yaml = YAML, extra: Partial<Parameters<typeof buildMelangeP
   return { p, result };
 }
 
-describe('buildMelangePackage .PKGINFO', () => {
+describe('buildMelangePackages .PKGINFO', () => {
   it('writes melange\'s fields in melange\'s order', async () => {
     const { result } = await build();
     const main = result.packages.find((x) => x.name === 'hello')!;
@@ -186,7 +185,7 @@ describe('buildMelangePackage .PKGINFO', () => {
   });
 });
 
-describe('buildMelangePackage build date and commit', () => {
+describe('buildMelangePackages build date and commit', () => {
   const saved = process.env.SOURCE_DATE_EPOCH;
   afterEach(() => {
     if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
@@ -216,7 +215,7 @@ describe('buildMelangePackage build date and commit', () => {
     git('add', 'melange.yaml');
     git('commit', '-q', '-m', 'init');
     const head = git('rev-parse', 'HEAD');
-    const r = await buildMelangePackage({ configPath: p.config, outDir: p.outDir, arch: 'x86_64', log: p.log });
+    const r = await melangeBuild({ configPath: p.config, outDir: p.outDir, archs: 'x86_64', log: p.log });
     const pkg = readPackage(r.packages[0]!.path);
     expect(pkg.pkginfo.builddate).toBe(1600000000);
     expect(pkg.pkginfo.commit).toBe(head);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readElfFile } from './elf';
-import { buildMelangePackage } from './build';
-import { findHostLibrary, findHostLibz, makeProject, pkginfoText, readPackage } from './testdata/project';
+import { findHostLibrary, findHostLibz, makeProject, pkginfoText, readPackage, melangeBuild } from './testdata/project';
 
 const libz = findHostLibz();
 const libc = findHostLibrary(/^libc\.so\.6$/);
@@ -41,7 +40,7 @@ subpackages:
 
 async function build(options = '') {
   const p = makeProject(yaml(options));
-  const r = await buildMelangePackage({ configPath: p.config, outDir: p.outDir, arch: 'x86_64', sourceDateEpoch: 0, log: p.log });
+  const r = await melangeBuild({ configPath: p.config, outDir: p.outDir, archs: 'x86_64', sourceDateEpoch: 0, log: p.log });
   return { main: readPackage(r.packages[0]!.path), dev: readPackage(r.packages[1]!.path), text: pkginfoText(r.packages[0]!.path), logs: p.logs };
 }
 
@@ -106,7 +105,7 @@ pipeline:
       install -m755 ${libc} \${{targets.destdir}}/usr/lib/libc.so.6
       install -m755 /usr/bin/env \${{targets.destdir}}/usr/bin/env
 `);
-    const r = await buildMelangePackage({ configPath: p.config, outDir: p.outDir, arch: 'x86_64', sourceDateEpoch: 0, log: p.log });
+    const r = await melangeBuild({ configPath: p.config, outDir: p.outDir, archs: 'x86_64', sourceDateEpoch: 0, log: p.log });
     const pkg = readPackage(r.packages[0]!.path);
     expect(pkg.pkginfo.provides).toEqual(['cmd:env=1.0.0-r0', 'so:libc.so.6=6']);
     expect(pkg.pkginfo.depend).not.toContain('so:libc.so.6');

@@ -1,31 +1,35 @@
 /**
- * `melange build`: load melange.yaml, run the main pipeline and then each
- * subpackage's pipeline in a workspace (host or chroot), turn every output
- * directory into a signed .apk, and only when all of that succeeded write the
- * packages and update `<outDir>/<arch>/APKINDEX.tar.gz`. A failing step
- * leaves the repository exactly as it was.
+ * `melange build`: for each architecture of the request, in order, load
+ * melange.yaml, run the main pipeline and then each subpackage's pipeline in
+ * a workspace of the request's runner, turn every output directory into a
+ * signed .apk, and only when all of that succeeded write the packages and
+ * update `<outDir>/<arch>/APKINDEX.tar.gz`. A failing step leaves that
+ * architecture's repository exactly as it was (earlier ones are done).
  */
 import { promises as fsp } from 'node:fs';
 import { basename, join } from 'node:path';
 import { formatPath } from '../yaml/tree';
 import { ConfigError } from '../errors';
 import { writeFileAtomic } from '../fs/atomic';
-import { normalizeMelangeBuildOptions, type MelangeBuildOptions, type NormalizedMelangeBuildOptions } from './build-options';
+import type { Arch } from '../arch';
+import type { PrepareRoot } from '../buildroot';
+import { readGitFacts, repositoryPath, type GitFacts } from '../git';
+import type { MelangeBuildRequest } from './build-options';
 import { evaluateCondition } from './condition';
 import type { OwnerMap } from './destdir';
 import { emitPackage, type EmittedPackage } from './emit';
-import { readGitFacts, repositoryPath, type GitFacts } from './git-facts';
 import { loadMelangeConfig, type LoadedMelangeConfig } from './load';
 import type { BuildEnvironment, PackageCommon, PipelineStep } from './model';
 import { runPipeline } from './pipeline';
 import { addToRepository } from './repository';
 import { isInside, outputDir, type Runner } from './runner';
-import { createChrootRunner } from './runner-chroot';
-import { createHostRunner } from './runner-host';
+import { startRunner } from './runners';
 import { pipelineSubstitutions, substituteQuoted } from './substitutions';
 
 /** One package a build wrote. */
 export interface BuiltPackage {
+  /** The apk architecture it was built for. */
+  readonly arch: string;
   readonly name: string;
   /** `<version>-r<epoch>`. */
   readonly version: string;
@@ -35,11 +39,17 @@ export interface BuiltPackage {
   readonly checksum: string;
 }
 
-/** What a build produced. */
+/** What a build produced, architecture by architecture in the request's order. */
 export interface MelangeBuildResult {
   readonly packages: readonly BuiltPackage[];
-  /** The updated index, when one was written. */
-  readonly index?: string;
+  /** The updated indexes, one per architecture built, when indexes were written. */
+  readonly indexes: readonly string[];
+}
+
+/** Test seams: what a test may put in place of a real part. */
+export interface MelangeBuildSeams {
+  /** Writes the build root instead of engine/buildroot (runners that prepare a root). */
+  readonly prepareRoot?: PrepareRoot;
 }
 
 /** melange gives its `build` user (1000:1000) ownership of the workspace; packages record it as root. */
@@ -47,15 +57,9 @@ const MELANGE_BUILD_ID = 1000;
 
 function ownerMap(loaded: LoadedMelangeConfig, runner: Runner): OwnerMap {
   const acc = loaded.config.environment.accounts;
-  const rootUids = new Set([MELANGE_BUILD_ID]);
-  const rootGids = new Set([MELANGE_BUILD_ID]);
-  if (runner.kind === 'host') {
-    rootUids.add(process.getuid?.() ?? 0);
-    rootGids.add(process.getgid?.() ?? 0);
-  }
   return {
-    rootUids,
-    rootGids,
+    rootUids: new Set([MELANGE_BUILD_ID, runner.stepUser.uid]),
+    rootGids: new Set([MELANGE_BUILD_ID, runner.stepUser.gid]),
     userNames: new Map(acc.users.map((u) => [u.uid, u.username])),
     groupNames: new Map(acc.groups.map((g) => [g.gid, g.groupname])),
   };
@@ -67,7 +71,7 @@ function baseEnv(loaded: LoadedMelangeConfig, runner: Runner, sde: number): Reco
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     HOME: ws,
     GOPATH: `${ws}/.cache/go`,
-    GOMODCACHE: runner.kind === 'chroot' ? '/var/cache/melange/gomodcache' : `${ws}/.cache/gomodcache`,
+    GOMODCACHE: runner.cacheDir('gomodcache'),
     SOURCE_DATE_EPOCH: String(sde),
     ...loaded.config.environment.environment,
   };
@@ -107,21 +111,40 @@ async function licenseTexts(loaded: LoadedMelangeConfig, workspace: string): Pro
   return out;
 }
 
-/** Builds every package of a melange.yaml and adds them to the local repository. */
-export async function buildMelangePackage(options: MelangeBuildOptions): Promise<MelangeBuildResult> {
-  const o = normalizeMelangeBuildOptions(options);
-  const loaded = await loadMelangeConfig(o.configPath, { vars: o.vars });
-  const cfg = loaded.config;
+/** Builds every package of a melange.yaml for each architecture of the request, in order, into the local repository. */
+export async function buildMelangePackages(request: MelangeBuildRequest, seams: MelangeBuildSeams = {}): Promise<MelangeBuildResult> {
+  const loaded = await loadMelangeConfig(request.configPath, { vars: request.vars });
+  const git = await readGitFacts(loaded.dir);
+  const sourceGit = request.sourceDir === loaded.dir ? git : await readGitFacts(request.sourceDir);
+  const sde = request.sourceDateEpoch ?? sourceGit.commitTime ?? 0;
+  const packages: BuiltPackage[] = [];
+  const indexes: string[] = [];
+  for (const arch of request.archs) {
+    const r = await buildArch(request, seams, { loaded, git, sde, arch });
+    packages.push(...r.packages);
+    if (r.index !== undefined) indexes.push(r.index);
+  }
+  return { packages, indexes };
+}
+
+/** What one architecture's build shares with the others. */
+interface ArchBuild {
+  readonly loaded: LoadedMelangeConfig;
+  readonly git: GitFacts;
+  readonly sde: number;
+  readonly arch: Arch;
+}
+
+/** One architecture: skipped when package.target-architecture leaves it out, else built and written to `<outDir>/<arch>/`. */
+async function buildArch(o: MelangeBuildRequest, seams: MelangeBuildSeams, b: ArchBuild): Promise<{ packages: BuiltPackage[]; index?: string }> {
+  const cfg = b.loaded.config;
   const targets = cfg.package.targetArchitecture;
-  if (targets.length > 0 && !targets.includes('all') && !targets.some((t) => t === o.arch.apk || t === o.arch.oci)) {
-    o.log(`skipping ${cfg.package.name}: package.target-architecture (${targets.join(', ')}) does not include ${o.arch.apk}`);
+  if (targets.length > 0 && !targets.includes('all') && !targets.some((t) => t === b.arch.apk || t === b.arch.oci)) {
+    o.log(`skipping ${cfg.package.name}: package.target-architecture (${targets.join(', ')}) does not include ${b.arch.apk}`);
     return { packages: [] };
   }
-  const git = await readGitFacts(loaded.dir);
-  const sourceGit = o.sourceDir === loaded.dir ? git : await readGitFacts(o.sourceDir);
-  const sde = o.sourceDateEpoch ?? sourceGit.commitTime ?? 0;
-  const emitted = await runAndEmit(o, { loaded, git, sde });
-  const archDir = join(o.outDir, o.arch.apk);
+  const emitted = await runAndEmit(o, seams, b);
+  const archDir = join(o.outDir, b.arch.apk);
   let index: string | undefined;
   if (o.generateIndex) {
     index = await addToRepository(archDir, emitted, o.signingKey);
@@ -129,24 +152,17 @@ export async function buildMelangePackage(options: MelangeBuildOptions): Promise
     await fsp.mkdir(archDir, { recursive: true });
     for (const p of emitted) await writeFileAtomic(join(archDir, p.fileName), p.bytes);
   }
-  const packages = emitted.map((p) => ({ name: p.name, version: p.version, path: join(archDir, p.fileName), checksum: p.checksum }));
+  const packages = emitted.map((p) => ({ arch: b.arch.apk, name: p.name, version: p.version, path: join(archDir, p.fileName), checksum: p.checksum }));
   for (const p of packages) o.log(`wrote ${p.path}`);
   return { packages, ...(index !== undefined ? { index } : {}) };
 }
 
 /** Runs every pipeline and emits the packages, in memory; the workspace is removed whatever happens. */
-async function runAndEmit(
-  o: NormalizedMelangeBuildOptions,
-  b: { loaded: LoadedMelangeConfig; git: GitFacts; sde: number },
-): Promise<EmittedPackage[]> {
-  const { loaded, git, sde } = b;
+async function runAndEmit(o: MelangeBuildRequest, seams: MelangeBuildSeams, b: ArchBuild): Promise<EmittedPackage[]> {
+  const { loaded, git, sde, arch } = b;
   const cfg = loaded.config;
   const skip = isInside(o.sourceDir, o.outDir) ? [o.outDir] : [];
-  const environment = withNeeds(cfg);
-  const runner =
-    o.runner === 'chroot'
-      ? await createChrootRunner({ sourceDir: o.sourceDir, skip, environment, arch: o.arch, prepareRoot: o.prepareRoot!, log: o.log })
-      : await createHostRunner({ sourceDir: o.sourceDir, skip, environmentPackages: environment.contents.packages, log: o.log });
+  const runner = await startRunner(o.runner, { request: o, arch, environment: withNeeds(cfg), skip, ...(seams.prepareRoot ? { prepareRoot: seams.prepareRoot } : {}) });
   try {
     const names = [cfg.package.name, ...cfg.subpackages.map((s) => s.name)];
     const relatives = new Map(names.map((n) => [n, outputDir(runner.hostWorkspace, n)]));
@@ -154,7 +170,7 @@ async function runAndEmit(
     await fsp.rm(join(runner.hostWorkspace, 'melange-out'), { recursive: true, force: true });
     for (const dir of relatives.values()) await fsp.mkdir(dir, { recursive: true, mode: 0o755 });
     const env = baseEnv(loaded, runner, sde);
-    const target = { arch: o.arch, workspace: runner.workspace, packageNames: names };
+    const target = { arch, workspace: runner.workspace, packageNames: names };
     const contextDir = (n: string) => ({ inRunner: `${runner.workspace}/melange-out/${n}`, onHost: relatives.get(n)! });
     const common = { runner, file: loaded.file, env, log: o.log };
 
@@ -175,7 +191,7 @@ async function runAndEmit(
     const shared = {
       origin: cfg.package,
       relatives,
-      arch: o.arch,
+      arch,
       namespace: o.namespace,
       sourceDateEpoch: sde,
       detectedCommit: git.commit ?? '',

@@ -13,7 +13,7 @@ import type { PackageCommon, PackageSpec } from './model';
 import { pkgInfoFor } from './pkginfo-for';
 import { mergeDependencies, scanDependencies } from './sca';
 import { packageSbom, sbomPath } from './sbom';
-import type { MelangeSigningKey } from './build-options';
+import type { MelangeSigningKey } from './signing-key';
 
 /** Everything needed to write one package of a build. */
 export interface EmitInput {

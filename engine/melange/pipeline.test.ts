@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hasTool } from '../../e2e/support/env';
 import { PipelineError } from '../errors';
-import { buildMelangePackage } from './build';
-import { makeProject, readPackage, type Project } from './testdata/project';
+import { makeProject, readPackage, type Project, melangeBuild } from './testdata/project';
 
 async function build(p: Project) {
-  return buildMelangePackage({ configPath: p.config, outDir: p.outDir, arch: 'x86_64', sourceDateEpoch: 0, log: p.log });
+  return melangeBuild({ configPath: p.config, outDir: p.outDir, archs: 'x86_64', sourceDateEpoch: 0, log: p.log });
 }
 
 /** The packaged text file at `path` of the first package. */
@@ -132,7 +131,7 @@ describe('pipeline steps', () => {
 
   it('skips the whole build when target-architecture excludes the arch', async () => {
     const p = makeProject(`${head}  target-architecture: [aarch64]\npipeline: []\n`);
-    expect(await build(p)).toEqual({ packages: [] });
+    expect(await build(p)).toEqual({ packages: [], indexes: [] });
     expect(p.logs).toContain('skipping steps: package.target-architecture (aarch64) does not include x86_64');
     expect(existsSync(p.outDir)).toBe(false);
   });
@@ -176,7 +175,7 @@ subpackages:
     const before = readdirSync(archDir).sort();
     const bytes = before.map((f) => execFileSync('sha256sum', [join(archDir, f)]).toString());
     const q = makeProject(failing.replace('version: 1.0.0', 'version: 1.0.1'));
-    await expect(buildMelangePackage({ configPath: q.config, outDir: p.outDir, arch: 'x86_64', sourceDateEpoch: 0, log: q.log })).rejects.toThrow(PipelineError);
+    await expect(melangeBuild({ configPath: q.config, outDir: p.outDir, archs: 'x86_64', sourceDateEpoch: 0, log: q.log })).rejects.toThrow(PipelineError);
     expect(readdirSync(archDir).sort()).toEqual(before);
     expect(before.map((f) => execFileSync('sha256sum', [join(archDir, f)]).toString())).toEqual(bytes);
     expect(existsSync(join(q.outDir))).toBe(false);

@@ -5,10 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readApkIndex } from '../apk/index-read';
 import { generateKeyPair, type KeyPair } from '../apk/keys';
 import { OutputError, SignatureError } from '../errors';
-import { buildMelangePackage } from './build';
 import { melangeKeygen } from './keygen';
 import { INDEX_NAME, melangeIndex, melangeSignIndex } from './repository';
-import { makeProject } from './testdata/project';
+import { makeProject, melangeBuild } from './testdata/project';
 
 let key: KeyPair;
 let other: KeyPair;
@@ -22,10 +21,10 @@ const pkgYaml = (name: string, version: string, content: string) =>
 
 async function buildInto(outDir: string, yaml: string, signing = true) {
   const p = makeProject(yaml);
-  return buildMelangePackage({
+  return melangeBuild({
     configPath: p.config,
     outDir,
-    arch: 'x86_64',
+    archs: 'x86_64',
     sourceDateEpoch: 1700000000,
     ...(signing ? { signingKey: { privateKeyPem: key.privateKeyPem, keyName: 'melange.rsa.pub' } } : {}),
     log: p.log,
@@ -67,6 +66,20 @@ describe('the repository directory a build updates', () => {
     expect(() => readApkIndex(bytes, { keyring: keyring() })).toThrow(SignatureError);
     expect(readApkIndex(bytes, { ignoreSignatures: true }).entries).toHaveLength(1);
   });
+
+  it('builds every architecture of one request, in order, each into its own directory and index', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'melange-repo-'));
+    const p = makeProject(pkgYaml('alpha', '1.0.0', 'x'));
+    const r = await melangeBuild({ configPath: p.config, outDir, archs: ['aarch64', 'x86_64'], sourceDateEpoch: 0, signingKey: { privateKeyPem: key.privateKeyPem, keyName: 'melange.rsa' }, log: p.log });
+    expect(r.packages.map((x) => [x.arch, x.path])).toEqual([
+      ['aarch64', join(outDir, 'aarch64', 'alpha-1.0.0-r0.apk')],
+      ['x86_64', join(outDir, 'x86_64', 'alpha-1.0.0-r0.apk')],
+    ]);
+    expect(r.indexes).toEqual([join(outDir, 'aarch64', INDEX_NAME), join(outDir, 'x86_64', INDEX_NAME)]);
+    for (const arch of ['aarch64', 'x86_64']) {
+      expect(readApkIndex(readFileSync(join(outDir, arch, INDEX_NAME)), { keyring: keyring() }).entries.map((e) => e.arch)).toEqual([arch]);
+    }
+  });
 });
 
 describe('reproducible packages', () => {
@@ -81,7 +94,7 @@ describe('reproducible packages', () => {
       process.umask(old);
     }
     expect(readFileSync(second.packages[0]!.path).equals(readFileSync(first.packages[0]!.path))).toBe(true);
-    expect(readFileSync(second.index!).equals(readFileSync(first.index!))).toBe(true);
+    expect(readFileSync(second.indexes[0]!).equals(readFileSync(first.indexes[0]!))).toBe(true);
   });
 });
 
@@ -102,7 +115,7 @@ describe('melangeIndex and melangeSignIndex', () => {
   it('signs an unsigned index, leaves a signed one alone, and re-signs it with force', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'melange-repo-'));
     const a = await buildInto(outDir, pkgYaml('alpha', '1.0.0', 'x'), false);
-    const index = a.index!;
+    const index = a.indexes[0]!;
     expect(await melangeSignIndex({ index, signingKey: { privateKeyPem: key.privateKeyPem, keyName: 'melange.rsa.pub' } })).toEqual({ signed: true });
     expect(readApkIndex(readFileSync(index), { keyring: keyring() }).signedBy).toBe('melange.rsa.pub');
     const otherKey = { privateKeyPem: other.privateKeyPem, keyName: 'other.rsa.pub' };

@@ -1,13 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasTool, isRoot } from '../../e2e/support/env';
 import type { Arch } from '../arch';
-import { ConfigError, PipelineError } from '../errors';
-import { buildMelangePackage } from './build';
+import { generateKeyPair } from '../apk/keys';
+import { PipelineError } from '../errors';
+import { writeLocalRepository } from '../example/local-repository';
+import { buildMelangePackages } from './build';
+import { normalizeMelangeBuildOptions } from './build-options';
 import type { RootEnvironment as BuildEnvironment } from '../buildroot';
-import { makeProject, readPackage } from './testdata/project';
+import { makeProject, readPackage, melangeBuild } from './testdata/project';
 
 /** A root filesystem of one static busybox with a link per applet: enough for /bin/sh pipelines. */
 function busyboxRoot(seen: { environment?: BuildEnvironment; arch?: Arch; dir?: string }) {
@@ -42,10 +46,10 @@ pipeline:
 `;
 
 describe.skipIf(!(isRoot() && hasTool('busybox')))('runner chroot', () => {
-  it('runs the pipeline inside the root filesystem prepareRoot writes, at /home/build', async () => {
+  it('runs the pipeline inside the root filesystem the prepareRoot seam writes, at /home/build', async () => {
     const p = makeProject(YAML, { 'src.txt': 'source-file' });
     const seen: { environment?: BuildEnvironment; arch?: Arch; dir?: string } = {};
-    const r = await buildMelangePackage({ configPath: p.config, outDir: p.outDir, arch: 'x86_64', runner: 'chroot', prepareRoot: busyboxRoot(seen), sourceDateEpoch: 0, log: p.log });
+    const r = await melangeBuild({ configPath: p.config, outDir: p.outDir, archs: 'x86_64', runner: 'chroot', sourceDateEpoch: 0, log: p.log }, { prepareRoot: busyboxRoot(seen) });
     const info = readPackage(r.packages[0]!.path).dataEntries.find((e) => e.name === 'usr/share/rooted/info')!;
     expect(info.data.toString()).toBe('pwd=/home/build home=/home/build dest=/home/build/melange-out/rooted from-config source-file\n');
     expect(info.uid).toBe(0);
@@ -60,7 +64,7 @@ describe.skipIf(!(isRoot() && hasTool('busybox')))('runner chroot', () => {
     const p = makeProject(YAML.replace('[ -x /bin/busybox ] && [ ! -e /usr/bin/node ]', 'false'), { 'src.txt': 'x' });
     const seen: { dir?: string } = {};
     await expect(
-      buildMelangePackage({ configPath: p.config, outDir: p.outDir, arch: 'x86_64', runner: 'chroot', prepareRoot: busyboxRoot(seen), sourceDateEpoch: 0, log: p.log }),
+      melangeBuild({ configPath: p.config, outDir: p.outDir, archs: 'x86_64', runner: 'chroot', sourceDateEpoch: 0, log: p.log }, { prepareRoot: busyboxRoot(seen) }),
     ).rejects.toThrow(PipelineError);
     expect(existsSync(seen.dir!)).toBe(false);
     expect(existsSync(p.outDir)).toBe(false);
@@ -69,14 +73,57 @@ describe.skipIf(!(isRoot() && hasTool('busybox')))('runner chroot', () => {
   it('refuses a root filesystem without /bin/sh', async () => {
     const p = makeProject(YAML, { 'src.txt': 'x' });
     await expect(
-      buildMelangePackage({ configPath: p.config, outDir: p.outDir, arch: 'x86_64', runner: 'chroot', prepareRoot: async () => undefined, sourceDateEpoch: 0, log: p.log }),
+      melangeBuild({ configPath: p.config, outDir: p.outDir, archs: 'x86_64', runner: 'chroot', sourceDateEpoch: 0, log: p.log }, { prepareRoot: async () => undefined }),
     ).rejects.toThrow('the build environment has no /bin/sh');
   });
 });
 
-describe('runner chroot options', () => {
-  it('needs prepareRoot', async () => {
-    const p = makeProject(YAML);
-    await expect(buildMelangePackage({ configPath: p.config, outDir: p.outDir, runner: 'chroot' })).rejects.toThrow(ConfigError);
+
+/** Packaged by a pipeline that needs the build root's busybox and its apk database. */
+const FROM_REPOSITORY = `package:
+  name: rooted-from-repo
+  version: 1.0.0
+environment:
+  contents:
+    repositories: [./repo]
+    keyring: [./keys/test.rsa.pub]
+    packages: [busybox]
+pipeline:
+  - runs: |
+      mkdir -p \${{targets.destdir}}/usr/share/rooted
+      echo "$(readlink /bin/sh) $(pwd) $(cat /etc/apk/world)" > \${{targets.destdir}}/usr/share/rooted/where
+`;
+
+describe.skipIf(!(isRoot() && hasTool('busybox')))('runner chroot, with no root preparer given', () => {
+  it('builds its root with the build root stage from a local repository, relative to the caller\'s directory', async () => {
+    const p = makeProject(FROM_REPOSITORY);
+    const key = generateKeyPair('test', 2048);
+    mkdirSync(join(p.dir, 'keys'));
+    writeFileSync(join(p.dir, 'keys', 'test.rsa.pub'), key.publicKeyPem);
+    const busybox = execFileSync('sh', ['-c', 'command -v busybox']).toString().trim();
+    const applets = execFileSync(busybox, ['--list']).toString().split('\n').filter((a) => a !== '' && a !== 'busybox');
+    await writeLocalRepository(join(p.dir, 'repo'), {
+      key,
+      archs: ['x86_64'],
+      packages: [
+        {
+          name: 'busybox',
+          version: '1.36.1-r0',
+          files: [
+            { path: 'bin/busybox', type: 'file', mode: 0o755, data: readFileSync(busybox) },
+            ...applets.map((a) => ({ path: `bin/${a}`, type: 'symlink' as const, mode: 0o777, linkname: '/bin/busybox' })),
+          ],
+        },
+      ],
+    });
+    const cacheDir = mkdtempSync(join(tmpdir(), 'chroot-cache-'));
+    const request = normalizeMelangeBuildOptions({ configPath: 'melange.yaml', archs: ['x86_64'], runner: 'chroot', cacheDir, sourceDateEpoch: 0, log: p.log }, p.dir, {});
+    const r = await buildMelangePackages(request);
+    const where = readPackage(r.packages[0]!.path).dataEntries.find((e) => e.name === 'usr/share/rooted/where')!;
+    expect(where.data.toString()).toBe('/bin/busybox /home/build busybox=1.36.1-r0\n');
+    expect(p.logs).toContain('build environment: busybox for x86_64');
+    const written = p.logs.map((l) => /^build environment: 1 packages, \d+ files written to (.+)$/.exec(l)?.[1]).find((d) => d !== undefined);
+    expect(written).toBeDefined();
+    expect(existsSync(written!)).toBe(false);
   });
 });

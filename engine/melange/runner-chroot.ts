@@ -1,48 +1,48 @@
 /**
- * The chroot runner (root only): `prepareRoot` writes the build environment's
- * packages as a root filesystem into a temporary directory, the source
- * directory is copied to `/home/build` inside it, and each step runs as
- * `chroot <root> /bin/sh -c <script>`. Copying instead of bind-mounting keeps
- * the runner free of mounts that could outlive a crash; the cost is one copy
- * of the sources, and the packages are read from `<root>/home/build/melange-out`.
+ * The chroot runner (root only): the build root stage (engine/buildroot)
+ * writes the build environment's packages as a root filesystem into a
+ * temporary directory, the source directory is copied to `/home/build`
+ * inside it, and each step runs as `chroot <root> /bin/sh -c <script>`.
+ * Copying instead of bind-mounting keeps the runner free of mounts that could
+ * outlive a crash; the cost is one copy of the sources, and the packages are
+ * read from `<root>/home/build/melange-out`.
  */
 import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Arch } from '../arch';
+import { rootPreparer, type PrepareRoot } from '../buildroot';
 import { ConfigError } from '../errors';
-import type { BuildEnvironment } from './model';
-import { copySource, spawnStep, type Runner, type StepResult, type StepRun } from './runner';
-
-/** Writes a root filesystem for `environment` on `arch` into `dir` (the lead wires the image engine in). */
-import type { PrepareRoot } from '../buildroot';
-export type { PrepareRoot };
-
-/** What the chroot runner needs. */
-export interface ChrootRunnerOptions {
-  readonly sourceDir: string;
-  readonly skip: readonly string[];
-  readonly environment: BuildEnvironment;
-  readonly arch: Arch;
-  readonly prepareRoot: PrepareRoot;
-  readonly log: (line: string) => void;
-}
+import { copySource, spawnStep, type Runner, type RunnerContext, type RunnerDefinition, type RunnerFacts, type StepResult, type StepRun } from './runner';
 
 /** The workspace path inside the root, as melange uses it. */
 export const CHROOT_WORKSPACE = '/home/build';
+/** Where melange mounts its cache inside the build environment. */
+const CHROOT_CACHE = '/var/cache/melange';
+
+const FACTS: RunnerFacts = { isolation: 'chroot', needsRoot: 'chroot(2) is a privileged call', needsPreparedRoot: true };
+
+/** The build root stage, fed from the request: its cache, offline mode, and melange's -r/-k/-p. */
+function buildRootFor(ctx: RunnerContext): PrepareRoot {
+  const r = ctx.request;
+  return rootPreparer({
+    cwd: r.cwd,
+    cacheDir: r.cacheDir,
+    offline: r.offline,
+    log: r.log,
+    repositoryAppend: r.repositoryAppend,
+    keyringAppend: r.keyringAppend,
+    packageAppend: r.packageAppend,
+  });
+}
 
 /** Builds the root filesystem and copies the sources in; the caller disposes it. */
-export async function createChrootRunner(o: ChrootRunnerOptions): Promise<Runner> {
-  if (process.getuid?.() !== 0) {
-    throw new ConfigError('runner "chroot" needs root (chroot(2) is a privileged call)', {
-      hint: 'run the build as root, or use runner "host"',
-    });
-  }
+async function startChrootRunner(ctx: RunnerContext): Promise<Runner> {
+  const log = ctx.request.log;
   const root = await fsp.mkdtemp(join(tmpdir(), 'apko-nx-melange-root-'));
   try {
-    await o.prepareRoot(o.environment, o.arch, root);
+    await (ctx.prepareRoot ?? buildRootFor(ctx))(ctx.environment, ctx.arch, root);
     const hostWorkspace = join(root, CHROOT_WORKSPACE);
-    await copySource(o.sourceDir, hostWorkspace, o.skip);
+    await copySource(ctx.request.sourceDir, hostWorkspace, ctx.skip);
     // lstat, not access: /bin/sh is usually an absolute symlink that means something else outside the root.
     await fsp.lstat(join(root, 'bin', 'sh')).catch((err: unknown) => {
       throw new ConfigError('the build environment has no /bin/sh, so no pipeline step can run in it', {
@@ -51,11 +51,14 @@ export async function createChrootRunner(o: ChrootRunnerOptions): Promise<Runner
       });
     });
     return {
-      kind: 'chroot',
+      facts: FACTS,
       workspace: CHROOT_WORKSPACE,
       hostWorkspace,
+      // chroot keeps this process's user: root.
+      stepUser: { uid: 0, gid: 0 },
+      cacheDir: (name) => `${CHROOT_CACHE}/${name}`,
       run(step: StepRun): Promise<StepResult> {
-        return spawnStep('chroot', [root, '/bin/sh', '-c', step.script], { env: step.env, cwd: '/', onLine: o.log });
+        return spawnStep('chroot', [root, '/bin/sh', '-c', step.script], { env: step.env, cwd: '/', onLine: log });
       },
       async dispose(): Promise<void> {
         await fsp.rm(root, { recursive: true, force: true });
@@ -66,3 +69,6 @@ export async function createChrootRunner(o: ChrootRunnerOptions): Promise<Runner
     throw err;
   }
 }
+
+/** `chroot`: a root built from the environment, root only. */
+export const chrootRunner: RunnerDefinition = { facts: FACTS, start: startChrootRunner };

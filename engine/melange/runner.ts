@@ -2,13 +2,20 @@
  * The seam between the pipeline and where its shell runs. A Runner owns a
  * workspace (the source directory copied in, `melange-out/<pkg>` under it),
  * runs one script at a time with `/bin/sh -c`, and reports the exit status
- * and the tail of the output. The host runner and the chroot runner differ
- * only in where the workspace is and how the shell is started.
+ * and the tail of the output. Each runner says what it is (its facts) and
+ * answers the questions the build has for it (where the workspace and the
+ * caches are, as scripts see them, and which user the steps run as), so the
+ * build never asks which runner it has. Adding one is a file that exports a
+ * RunnerDefinition and an entry in runners.ts.
  */
 import { spawn } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import type { Arch } from '../arch';
+import type { PrepareRoot } from '../buildroot';
 import { ConfigError } from '../errors';
+import type { MelangeBuildRequest } from './build-options';
+import type { BuildEnvironment } from './model';
 
 /** One script to run. */
 export interface StepRun {
@@ -26,16 +33,52 @@ export interface StepResult {
   readonly tail: readonly string[];
 }
 
+/** What a runner is, known before it starts. */
+export interface RunnerFacts {
+  /** How the steps are kept from this machine: `none` (they run on it as it is) or `chroot`. */
+  readonly isolation: 'none' | 'chroot';
+  /** Why the runner must run as root, or undefined when it need not. */
+  readonly needsRoot?: string;
+  /**
+   * The steps run in a root filesystem the engine builds from `environment`
+   * (so `environment.contents.packages` are installed, and the repository,
+   * keyring and package appends apply); false: the machine's own tools are used.
+   */
+  readonly needsPreparedRoot: boolean;
+}
+
 /** Where and how pipeline steps run. */
 export interface Runner {
-  readonly kind: 'host' | 'chroot';
+  readonly facts: RunnerFacts;
   /** The workspace as scripts see it (`/home/build` in a chroot). */
   readonly workspace: string;
   /** The same directory on this machine, where the engine reads `melange-out`. */
   readonly hostWorkspace: string;
+  /** The user the steps run as, seen from this machine: packages record the files it made as root. */
+  readonly stepUser: { readonly uid: number; readonly gid: number };
+  /** A named build cache (`gomodcache`) as scripts see it. */
+  cacheDir(name: string): string;
   run(step: StepRun): Promise<StepResult>;
   /** Removes everything the runner created. */
   dispose(): Promise<void>;
+}
+
+/** What starting a runner takes: the request (sources, build root inputs, log), the target and the environment. */
+export interface RunnerContext {
+  readonly request: MelangeBuildRequest;
+  readonly arch: Arch;
+  /** `environment` with the steps' `needs.packages` added. */
+  readonly environment: BuildEnvironment;
+  /** Paths inside the source directory not to copy (the output directory). */
+  readonly skip: readonly string[];
+  /** Test seam: writes the root instead of the build root stage (engine/buildroot). */
+  readonly prepareRoot?: PrepareRoot;
+}
+
+/** A runner kind: its facts and how to start one. */
+export interface RunnerDefinition {
+  readonly facts: RunnerFacts;
+  start(ctx: RunnerContext): Promise<Runner>;
 }
 
 /** Lines kept for error messages. */

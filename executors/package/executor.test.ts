@@ -55,6 +55,6 @@ describe('package executor', () => {
     const result = await packageExecutor({ config: 'greeter/melange.yaml', outputPath: 'dist/packages/greeter', signingKey: 'keys/none.rsa' }, executorContext(root));
     expect(result.success).toBe(false);
     expect(result.error).toMatch(/^cannot read the signing key keys\/none\.rsa\n/);
-    expect(result.error).toContain('hint: create the workspace key with `nx g @apko/nx:init`');
+    expect(result.error).toContain('hint: create it with `apko-nx melange keygen` (in an Nx workspace: `nx g @apko/nx:init`)');
   });
 });

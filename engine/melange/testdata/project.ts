@@ -9,6 +9,8 @@ import { splitMembers } from '../../apk/gzip-members';
 import { readApkBytes } from '../../apk/package-read';
 import type { ApkPackage } from '../../apk/package';
 import { readTar } from '../../tar/read';
+import { buildMelangePackages, type MelangeBuildResult, type MelangeBuildSeams } from '../build';
+import { normalizeMelangeBuildOptions, type MelangeBuildOptions } from '../build-options';
 
 /** A project directory holding melange.yaml (and any other files given). */
 export interface Project {
@@ -29,6 +31,11 @@ export function makeProject(yaml: string, files: Record<string, string> = {}): P
   }
   const logs: string[] = [];
   return { dir, config: join(dir, 'melange.yaml'), outDir: join(dir, 'packages'), logs, log: (l) => logs.push(l) };
+}
+
+/** Normalizes `options` as the shells do (against this process's directory and environment) and builds. */
+export function melangeBuild(options: MelangeBuildOptions, seams?: MelangeBuildSeams): Promise<MelangeBuildResult> {
+  return buildMelangePackages(normalizeMelangeBuildOptions(options), seams);
 }
 
 /** Reads a written package. */
