@@ -98,3 +98,4 @@ export { publishImage, normalizePublishOptions, type PublishOptions, type Normal
 export { formatError, type FormatErrorOptions } from './report/format-error';
 export { compareBytes } from './order';
 export { BUILD_DEFAULTS, WORKSPACE_DEFAULTS, defaultImageTag } from './defaults';
+export { readImageFacts, readPackageFacts, sameConfigData, indexPackageOwners, ownersProviding, type ImageFacts, type PackageFacts, type PackageOwners } from './config/facts';

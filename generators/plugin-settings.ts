@@ -1,9 +1,10 @@
 /**
  * The plugin options a generator must agree with (where packages are built,
  * which key signs them, the package target's name), read from the @apko/nx
- * entry in nx.json with the plugin's defaults.
+ * entry in nx.json, with the defaults the plugin uses (engine/defaults.ts).
  */
 import { readNxJson, type Tree } from '@nx/devkit';
+import { WORKSPACE_DEFAULTS as D } from '../engine';
 
 /** Settings shared by the plugin and the files generators write. */
 export interface PluginSettings {
@@ -23,10 +24,10 @@ export function readPluginSettings(tree: Tree): PluginSettings {
   const str = (v: unknown, d: string) => (typeof v === 'string' && v !== '' ? v.replace(/\/+$/, '') : d);
   return {
     registered: entry !== undefined,
-    outputDir: str(o.outputDir, 'dist'),
-    signingKey: str(o.signingKey, 'melange.rsa'),
-    packageTargetName: str(o.packageTargetName, 'package'),
-    archs: Array.isArray(o.archs) && o.archs.every((a) => typeof a === 'string') ? (o.archs as string[]) : ['x86_64'],
+    outputDir: str(o.outputDir, D.outputDir),
+    signingKey: str(o.signingKey, D.signingKey),
+    packageTargetName: str(o.packageTargetName, D.packageTargetName),
+    archs: Array.isArray(o.archs) && o.archs.every((a) => typeof a === 'string') ? (o.archs as string[]) : [...D.packageArchs],
   };
 }
 

@@ -6,11 +6,10 @@
  */
 import type { CreateDependencies, CreateDependenciesContext, RawProjectGraphDependency } from '@nx/devkit';
 import { join, posix } from 'node:path';
-import type { PackageFacts } from './config-facts';
+import { compareBytes, indexPackageOwners, ownersProviding, type PackageFacts } from '../engine';
 import { loadImageConfig, loadPackageConfig } from './config-files';
 import { hashFiles } from './hash';
 import type { ApkoPluginOptions } from './options';
-import { indexWorkspacePackages, projectsProviding } from './package-closure';
 import { openTargetsCache, workspaceDataDir } from './targets-cache';
 
 /** Facts of one config file, memoised by Nx's hash of it (and of what it includes). */
@@ -58,8 +57,6 @@ function factsOf(workspaceRoot: string, c: ConfigFile, kind: 'image' | 'package'
   }
 }
 
-const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /** The image → package project edges of the workspace. */
 export const createDependencies: CreateDependencies<ApkoPluginOptions> = (_options, context) => {
   const ws = context.workspaceRoot;
@@ -69,16 +66,16 @@ export const createDependencies: CreateDependencies<ApkoPluginOptions> = (_optio
     cache.get(`${c.hash}:${kind}:${c.file}`, () => factsOf(ws, c, kind), (f) => f.includesHash === hashFiles(ws, f.includes));
   const edges: Array<{ source: string; target: string; sourceFile: string }> = [];
   try {
-    const index = indexWorkspacePackages(packages.map((p) => ({ project: p.project, facts: facts(p, 'package').packages ?? { packages: [] } })));
+    const index = indexPackageOwners(packages.map((p) => ({ owner: p.project, facts: facts(p, 'package').packages ?? { packages: [] } })));
     for (const image of images) {
-      for (const target of projectsProviding(facts(image, 'image').installs ?? [], index)) {
+      for (const target of ownersProviding(facts(image, 'image').installs ?? [], index)) {
         if (target !== image.project) edges.push({ source: image.project, target, sourceFile: image.file });
       }
     }
   } finally {
     cache.save();
   }
-  edges.sort((a, b) => order(a.source, b.source) || order(a.target, b.target) || order(a.sourceFile, b.sourceFile));
+  edges.sort((a, b) => compareBytes(a.source, b.source) || compareBytes(a.target, b.target) || compareBytes(a.sourceFile, b.sourceFile));
   // DependencyType.static is a runtime enum of @nx/devkit; its value is the string, and the plugin avoids runtime devkit imports.
   return edges.map((e) => ({ ...e, type: 'static' }) as RawProjectGraphDependency);
 };

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Bumped whenever the targets computed from the same inputs change shape. */
-export const INFERENCE_VERSION = 'apko-nx-inference-v1';
+export const INFERENCE_VERSION = 'apko-nx-inference-v2';
 
 /** Hex sha256 of the parts, each prefixed with its byte length. */
 export function hashParts(parts: ReadonlyArray<string | Buffer>): string {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -120,7 +120,6 @@ describe('createNodes', () => {
                 "options": {
                   "config": "api/apko.yaml",
                   "lockfile": "api/apko.lock.json",
-                  "tag": "{projectName}:latest",
                 },
               },
               "publish": {
@@ -180,6 +179,22 @@ describe('createNodes', () => {
     });
     expect(targets['publish-debug']!.dependsOn).toEqual(['image-debug']);
     expect(targets['lock-debug']!.options.lockfile).toBe('api-server/debug.apko.lock.json');
+  });
+
+  it('passes an existing lock file to the image and publish targets, and infers again when the lock file appears or goes', async () => {
+    write({ 'api-server/debug.apko.yaml': 'contents:\n  packages: [api-server]\n' });
+    const [[, before]] = await infer(['api/apko.yaml']);
+    expect(before.projects!.api!.targets!.image!.options).not.toHaveProperty('lockfile');
+    write({ 'api/apko.lock.json': '{}\n', 'api-server/debug.apko.lock.json': '{}\n' });
+    const [[, locked], [, debug]] = await infer(['api/apko.yaml', 'api-server/debug.apko.yaml']);
+    const targets = locked.projects!.api!.targets!;
+    expect(targets.image!.options.lockfile).toBe('api/apko.lock.json');
+    expect(targets.publish!.options.lockfile).toBe('api/apko.lock.json');
+    expect(targets.lock!.options).toEqual({ config: 'api/apko.yaml', lockfile: 'api/apko.lock.json' });
+    expect(debug.projects!['api-server']!.targets!['image-debug']!.options.lockfile).toBe('api-server/debug.apko.lock.json');
+    rmSync(join(ws, 'api/apko.lock.json'));
+    const [[, unlocked]] = await infer(['api/apko.yaml']);
+    expect(unlocked.projects!.api!.targets!.image!.options).not.toHaveProperty('lockfile');
   });
 
   it('uses the target names and output directory of the plugin options', async () => {

@@ -8,11 +8,12 @@
 import type { CreateNodesContextV2, CreateNodesResult, CreateNodesV2, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { compareBytes } from '../engine';
 import { hasFile, loadImageConfig, localPath } from './config-files';
 import { hashFiles, hashParts } from './hash';
 import { normalizePluginOptions, type ApkoPluginOptions, type NormalizedPluginOptions } from './options';
 import { openTargetsCache, workspaceDataDir } from './targets-cache';
-import { imageTargets, packageTargets } from './targets';
+import { imageTargets, lockFileName, packageTargets } from './targets';
 
 /** The files the plugin infers from. */
 export const CONFIG_GLOB = '**/{apko.yaml,*.apko.yaml,melange.yaml}';
@@ -53,9 +54,17 @@ interface CachedProject {
 function inferImage(workspaceRoot: string, root: string, file: string, opts: NormalizedPluginOptions, name: string | undefined): CachedProject {
   const loaded = loadImageConfig(workspaceRoot, posix.join(root, file));
   const local = (entries: readonly string[]) =>
-    [...new Set(entries.map((e) => localPath(workspaceRoot, root, e)).filter((p): p is string => p !== undefined))].sort();
+    [...new Set(entries.map((e) => localPath(workspaceRoot, root, e)).filter((p): p is string => p !== undefined))].sort(compareBytes);
   const targets = imageTargets(
-    { root, file, includes: loaded.includes, keyring: local(loaded.facts.keyring), repositories: local(loaded.facts.repositories), ownPackage: hasFile(workspaceRoot, root, 'melange.yaml') },
+    {
+      root,
+      file,
+      includes: loaded.includes,
+      keyring: local(loaded.facts.keyring),
+      repositories: local(loaded.facts.repositories),
+      ownPackage: hasFile(workspaceRoot, root, 'melange.yaml'),
+      locked: hasFile(workspaceRoot, root, lockFileName(file)),
+    },
     opts,
   );
   return { includes: loaded.includes, includesHash: hashFiles(workspaceRoot, loaded.includes), project: project(name, targets) };
@@ -77,7 +86,8 @@ function inferProjects(files: readonly string[], options: ApkoPluginOptions | un
       const name = projectNameFor(ws, root);
       const isPackage = base === 'melange.yaml';
       // Everything the targets are a function of, except included files, which `fresh` checks.
-      const key = hashParts([readFileSync(join(ws, file)), JSON.stringify(opts), root, name ?? '', String(!isPackage && hasFile(ws, root, 'melange.yaml'))]);
+      const beside = isPackage ? '' : `${hasFile(ws, root, 'melange.yaml')}:${hasFile(ws, root, lockFileName(base))}`;
+      const key = hashParts([readFileSync(join(ws, file)), JSON.stringify(opts), root, name ?? '', beside]);
       const entry = cache.get(
         `${key}:${file}`,
         () => (isPackage ? { includes: [], includesHash: hashFiles(ws, []), project: project(name, packageTargets(root, opts)) } : inferImage(ws, root, base, opts, name)),

@@ -5,6 +5,7 @@
  * checkout its own hashes and no cache hit would cross machines.
  */
 import { posix } from 'node:path';
+import { WORKSPACE_DEFAULTS as D } from '../engine';
 
 /** `plugins: [{ plugin: '@apko/nx', options: { … } }]` in nx.json. */
 export interface ApkoPluginOptions {
@@ -47,17 +48,17 @@ function workspacePath(p: string, what: string): string {
   return n;
 }
 
-/** Fills defaults; the result is stable JSON (fixed key order) for hashing. */
+/** Fills defaults (engine/defaults.ts, shared with the generators); the result is stable JSON (fixed key order) for hashing. */
 export function normalizePluginOptions(o: ApkoPluginOptions | undefined): NormalizedPluginOptions {
   const opts = o ?? {};
   return {
-    imageTargetName: opts.imageTargetName ?? 'image',
-    publishTargetName: opts.publishTargetName ?? 'publish',
-    lockTargetName: opts.lockTargetName ?? 'lock',
-    packageTargetName: opts.packageTargetName ?? 'package',
-    outputDir: workspacePath(opts.outputDir ?? 'dist', 'outputDir'),
+    imageTargetName: opts.imageTargetName ?? D.imageTargetName,
+    publishTargetName: opts.publishTargetName ?? D.publishTargetName,
+    lockTargetName: opts.lockTargetName ?? D.lockTargetName,
+    packageTargetName: opts.packageTargetName ?? D.packageTargetName,
+    outputDir: workspacePath(opts.outputDir ?? D.outputDir, 'outputDir'),
     ...(opts.cacheDir !== undefined ? { cacheDir: workspacePath(opts.cacheDir, 'cacheDir') } : {}),
-    archs: [...(opts.archs ?? ['x86_64'])],
-    signingKey: workspacePath(opts.signingKey ?? 'melange.rsa', 'signingKey'),
+    archs: [...(opts.archs ?? D.packageArchs)],
+    signingKey: workspacePath(opts.signingKey ?? D.signingKey, 'signingKey'),
   };
 }

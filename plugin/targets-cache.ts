@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { compareBytes } from '../engine';
 
 /** Entries by key; values are JSON. */
 export interface TargetsCache<T> {
@@ -41,7 +42,7 @@ export function openTargetsCache<T>(path: string): TargetsCache<T> {
       const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
       try {
         mkdirSync(join(path, '..'), { recursive: true });
-        const sorted = Object.fromEntries(Object.keys(used).sort().map((k) => [k, used[k]]));
+        const sorted = Object.fromEntries(Object.keys(used).sort(compareBytes).map((k) => [k, used[k]]));
         writeFileSync(tmp, JSON.stringify(sorted));
         renameSync(tmp, path);
       } catch {

@@ -6,6 +6,7 @@
  */
 import type { TargetConfiguration } from '@nx/devkit';
 import { posix } from 'node:path';
+import { defaultImageTag, defaultLockPath } from '../engine';
 import type { NormalizedPluginOptions } from './options';
 
 /** An apko.yaml as inference sees it (all paths workspace-relative, posix). */
@@ -20,6 +21,8 @@ export interface ImageConfigInfo {
   readonly repositories: readonly string[];
   /** The same directory has a melange.yaml, whose package the image may install. */
   readonly ownPackage: boolean;
+  /** The config's lock file exists, so the image installs exactly what it pins. */
+  readonly locked: boolean;
 }
 
 const ENGINE = { externalDependencies: ['@apko/nx'] };
@@ -28,6 +31,11 @@ const EPOCH = { env: 'SOURCE_DATE_EPOCH' };
 /** `apko.yaml` → ``, `debug.apko.yaml` → `debug`. */
 export function configStem(file: string): string {
   return file === 'apko.yaml' ? '' : file.slice(0, -'.apko.yaml'.length);
+}
+
+/** The lock file `lock` writes for a config file name, as the engine names it: `apko.lock.json`, `<stem>.apko.lock.json`. */
+export function lockFileName(file: string): string {
+  return posix.basename(defaultLockPath(file));
 }
 
 /** Where a project's builds go: `<outputDir>/<kind>/<root>[-<stem>]` (the workspace root project is `root`). */
@@ -40,16 +48,14 @@ export function imageTargets(c: ImageConfigInfo, opts: NormalizedPluginOptions):
   const stem = configStem(c.file);
   const suffix = stem ? `-${stem}` : '';
   const config = posix.join(c.root, c.file);
-  const lockfile = posix.join(c.root, stem ? `${stem}.apko.lock.json` : 'apko.lock.json');
+  const lockfile = posix.join(c.root, lockFileName(c.file));
   const outputPath = outputPathFor(opts, 'images', c.root, stem);
   // Repositories built by package tasks arrive as those tasks' outputs; other local ones are hashed as files.
   const built = `${opts.outputDir}/packages/`;
   const localRepos = c.repositories.filter((r) => !`${r}/`.startsWith(built));
-  const common = {
-    config,
-    tag: `{projectName}${suffix}:latest`,
-    ...(opts.cacheDir !== undefined ? { cacheDir: opts.cacheDir } : {}),
-  };
+  const resolveOptions = { config, ...(opts.cacheDir !== undefined ? { cacheDir: opts.cacheDir } : {}) };
+  // Whether the lock file exists is part of the inference cache key (plugin/nodes.ts), and its bytes are an input.
+  const imageOptions = { ...resolveOptions, tag: defaultImageTag(`{projectName}${suffix}`), ...(c.locked ? { lockfile } : {}) };
   const image = `${opts.imageTargetName}${suffix}`;
   return {
     [image]: {
@@ -66,7 +72,7 @@ export function imageTargets(c: ImageConfigInfo, opts: NormalizedPluginOptions):
         EPOCH,
       ],
       outputs: [`{workspaceRoot}/${outputPath}`],
-      options: { ...common, outputPath },
+      options: { ...imageOptions, outputPath },
       metadata: {
         technologies: ['apko'],
         description: `Build the OCI image described by ${c.file}`,
@@ -77,13 +83,13 @@ export function imageTargets(c: ImageConfigInfo, opts: NormalizedPluginOptions):
       executor: '@apko/nx:publish',
       cache: false,
       dependsOn: [image],
-      options: { ...common, tags: [] },
+      options: { ...imageOptions, tags: [] },
       metadata: { technologies: ['apko'], description: `Push the image of ${c.file} to a registry (set options.tags)` },
     },
     [`${opts.lockTargetName}${suffix}`]: {
       executor: '@apko/nx:lock',
       cache: false,
-      options: { ...common, lockfile },
+      options: { ...resolveOptions, lockfile },
       metadata: { technologies: ['apko'], description: `Resolve ${c.file} and write ${posix.basename(lockfile)}` },
     },
   };

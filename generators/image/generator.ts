@@ -8,13 +8,13 @@
  */
 import { formatFiles, generateFiles, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
+import { ownersProviding, sameConfigData } from '../../engine';
 import initGenerator from '../init/generator';
 import { listOption } from '../list-option';
 import { packageRepository, readPluginSettings } from '../plugin-settings';
 import { projectRoot } from '../project-root';
-import { sameYaml } from '../same-yaml';
 import { templateDir } from '../template-dir';
-import { melangePackageNames, rootsProviding, workspacePackages } from '../workspace-packages';
+import { melangePackageNames, workspacePackages } from '../workspace-packages';
 import type { ImageGeneratorSchema } from './schema';
 
 const DISTROS = {
@@ -52,7 +52,7 @@ export default async function imageGenerator(tree: Tree, options: ImageGenerator
     throw new Error(`the ${options.project} image would install nothing: pass --packages, --base=wolfi or --base=alpine, or add a melange.yaml first (nx g @apko/nx:package ${options.project})`);
   }
   const index = workspacePackages(tree);
-  const local = rootsProviding(workspace, index).map((r) => fromRoot(root, packageRepository(settings, r)));
+  const local = ownersProviding(workspace, index).map((r) => fromRoot(root, packageRepository(settings, r)));
   const firstLocal = workspace.find((p) => index.has(p));
   const path = posix.join(root, configFile);
   const before = tree.read(path, 'utf8');
@@ -70,7 +70,7 @@ export default async function imageGenerator(tree: Tree, options: ImageGenerator
     archs: listOption(options.archs).length > 0 ? listOption(options.archs) : settings.archs,
   });
   if (before !== null && !options.overwrite) {
-    const same = sameYaml(before, tree.read(path, 'utf8') ?? '');
+    const same = sameConfigData(before, tree.read(path, 'utf8') ?? '');
     tree.write(path, before);
     if (!same) throw new Error(`${path} already exists and differs from what this generator would write; pass --overwrite to replace it`);
   }

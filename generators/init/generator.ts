@@ -5,17 +5,15 @@
  * changes nothing.
  */
 import { formatFiles, logger, readNxJson, updateNxJson, type Tree } from '@nx/devkit';
-import { generateKeyPair, publicKeyFromPrivate } from '../../engine';
+import { generateKeyPair, publicKeyFromPrivate, WORKSPACE_DEFAULTS } from '../../engine';
 import { readPluginSettings } from '../plugin-settings';
 import type { InitGeneratorSchema } from './schema';
-
-const DEFAULT_KEY = 'melange.rsa';
 
 /** Adds `@apko/nx` to nx.json `plugins` (with a non-default key as its option) unless an entry for it exists. */
 function registerPlugin(tree: Tree, signingKey: string): void {
   const nxJson = readNxJson(tree) ?? {};
   if (readPluginSettings(tree).registered) return;
-  const entry = signingKey === DEFAULT_KEY ? '@apko/nx' : { plugin: '@apko/nx', options: { signingKey } };
+  const entry = signingKey === WORKSPACE_DEFAULTS.signingKey ? '@apko/nx' : { plugin: '@apko/nx', options: { signingKey } };
   updateNxJson(tree, { ...nxJson, plugins: [...(nxJson.plugins ?? []), entry] });
 }
 

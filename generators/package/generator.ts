@@ -7,11 +7,11 @@
  */
 import { formatFiles, generateFiles, logger, readProjectConfiguration, updateProjectConfiguration, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
+import { sameConfigData } from '../../engine';
 import initGenerator from '../init/generator';
 import { listOption } from '../list-option';
 import { readPluginSettings } from '../plugin-settings';
 import { projectRoot } from '../project-root';
-import { sameYaml } from '../same-yaml';
 import { templateDir } from '../template-dir';
 import type { PackageGeneratorSchema } from './schema';
 
@@ -63,7 +63,7 @@ export default async function packageGenerator(tree: Tree, options: PackageGener
     signingKey: settings.signingKey,
   });
   if (before !== null && !options.overwrite) {
-    const same = sameYaml(before, tree.read(path, 'utf8') ?? '');
+    const same = sameConfigData(before, tree.read(path, 'utf8') ?? '');
     tree.write(path, before);
     if (!same) throw new Error(`${path} already exists and differs from what this generator would write; pass --overwrite to replace it`);
   }
