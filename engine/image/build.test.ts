@@ -138,3 +138,17 @@ describe('a layering strategy in the build request', () => {
     expect(plain.images.map((i) => i.layers)).toEqual([1, 1]);
   });
 });
+
+describe('the output of a build request', () => {
+  it('is a layout for a path ending in a separator, created by the engine, and a tarball otherwise', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'apko-output-'));
+    const layout = normalizeBuildRequest({ config: ws.configPath, tag: 'example:latest', output: 'new/oci/', cwd: dir, env: {} });
+    expect(layout.output).toEqual({ path: join(dir, 'new', 'oci'), kind: 'layout' });
+    expect(normalizeBuildRequest({ config: ws.configPath, tag: 'x:1', output: 'image.tar', cwd: dir, env: {} }).output).toEqual({ path: join(dir, 'image.tar'), kind: 'docker-archive' });
+    mkdirSync(join(dir, 'existing'));
+    expect(normalizeBuildRequest({ config: ws.configPath, tag: 'x:1', output: 'existing', cwd: dir, env: {} }).output?.kind).toBe('layout');
+    const built = await buildImageFromConfig(normalizeBuildRequest({ config: ws.configPath, tag: 'example:latest', output: `${dir}/new/oci/`, cwd: ws.dir, env: {}, cacheDir: join(root, 'cache'), sbom: false }));
+    expect(built.output).toEqual({ path: join(dir, 'new', 'oci'), kind: 'layout' });
+    expect((await validateLayout(join(dir, 'new', 'oci'))).manifests).toBe(2);
+  });
+});

@@ -166,7 +166,13 @@ function sbomFormatsOf(given: BuildRequest['sbomFormats']): SbomFormat[] {
 /** Normalizes a build request; a bare output path gets its kind by apko's rule. */
 export function normalizeBuildRequest(o: BuildRequest, cwd: string = o.cwd ?? process.cwd()): Readonly<NormalizedBuildRequest> {
   const abs = absolute(cwd);
-  const output = o.output === undefined ? undefined : typeof o.output === 'string' ? outputTargetFor(abs(o.output)) : { path: abs(o.output.path), kind: o.output.kind };
+  // The kind is read off the path as given: resolving it would drop a trailing separator.
+  const output =
+    o.output === undefined
+      ? undefined
+      : typeof o.output === 'string'
+        ? { path: abs(o.output), kind: outputTargetFor(abs(o.output) + (/[\\/]$/.test(o.output) ? '/' : '')).kind }
+        : { path: abs(o.output.path), kind: o.output.kind };
   return Object.freeze({
     ...normalizeResolveRequest(o, cwd),
     tag: o.tag,
