@@ -6,7 +6,7 @@
  * it writes an OCI layout or a tarball, and the engine makes the directory.
  */
 import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { ConfigOverrides } from '../config';
 import type { LayeringStrategy } from '../layer';
 import { sbomFormat, type SbomFormat } from '../sbom';
@@ -116,7 +116,7 @@ export function outputTargetFor(path: string): OutputTarget {
 }
 
 function absolute(cwd: string): (p: string) => string {
-  return (p) => (isAbsolute(p) ? p : resolve(cwd, p));
+  return (p) => resolve(cwd, p);
 }
 
 function overridesOf(o: ConfigOverrides): ConfigOverrides {
