@@ -94,7 +94,7 @@ export {
 } from './melange';
 export { rootPreparer, environmentConfig, type PrepareRootOptions } from './buildroot/prepare-root';
 export { materializeTree, type MaterializeOptions, type MaterializeResult } from './buildroot/materialize';
-export { publishImage, normalizePublishOptions, type PublishOptions, type NormalizedPublishOptions, type PublishResult } from './publish/publish';
+export { publishImage, normalizePublishRequest, normalizePublishOptions, type PublishRequest, type PublishOptions, type NormalizedPublishOptions, type PublishResult } from './publish/publish';
 export { formatError, type FormatErrorOptions } from './report/format-error';
 export { compareBytes } from './order';
 export { BUILD_DEFAULTS, WORKSPACE_DEFAULTS, defaultImageTag } from './defaults';

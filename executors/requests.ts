@@ -11,7 +11,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError, defaultImageTag, normalizeBuildRequest, normalizeLockRequest, normalizePublishOptions } from '../engine';
+import { ConfigError, defaultImageTag, normalizeBuildRequest, normalizeLockRequest, normalizePublishRequest } from '../engine';
 import type { ImageExecutorSchema } from './image/schema';
 import type { LockExecutorSchema } from './lock/schema';
 import type { PublishExecutorSchema } from './publish/schema';
@@ -75,13 +75,13 @@ export function lockRequest(o: LockExecutorSchema, context: ExecutorContext, log
 }
 
 /** `@apko/nx:publish`: the image pushed to every tag (no local output). */
-export function publishRequest(o: PublishExecutorSchema, context: ExecutorContext, log: Log): ReturnType<typeof normalizePublishOptions> {
+export function publishRequest(o: PublishExecutorSchema, context: ExecutorContext, log: Log): ReturnType<typeof normalizePublishRequest> {
   const tags = o.tags ?? [];
   if (tags.length === 0) {
     throw new ConfigError(`no tags to publish ${o.config} under`, { hint: `set options.tags, or run nx run ${context.projectName}:${context.targetName} --tags=registry.example.com/name:1.0` });
   }
   const fields = imageFields(o, context, log);
-  return normalizePublishOptions(
+  return normalizePublishRequest(
     {
       ...fields,
       tags,

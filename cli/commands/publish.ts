@@ -3,7 +3,7 @@
  * image (every build flag applies) and pushes it to each reference, tags
  * last; prints `<repo>@sha256:<index digest>` on stdout for composition.
  */
-import { normalizePublishOptions, publishImage } from '../../engine';
+import { normalizePublishRequest, publishImage } from '../../engine';
 import { bool, str, UsageError } from '../args';
 import { IMAGE_FLAGS, RESOLVE_FLAGS, buildRequestFrom } from '../build-flags';
 import type { Command } from '../command';
@@ -29,7 +29,7 @@ export const publish: Command = {
     const [config, ...refs] = p.positionals as [string, ...string[]];
     const { tag: _first, output: _none, ...build } = buildRequestFrom(p, { config, tag: refs[0]!, env: io.env, log: io.err });
     const imageRefs = str(p, 'image-refs');
-    const opts = normalizePublishOptions({ ...build, tags: refs, insecure: bool(p, 'insecure'), ...(imageRefs !== undefined ? { imageRefs } : {}) }, io.cwd);
+    const opts = normalizePublishRequest({ ...build, tags: refs, insecure: bool(p, 'insecure'), ...(imageRefs !== undefined ? { imageRefs } : {}) }, io.cwd);
     const result = await publishImage(opts);
     io.out(result.reference);
     return 0;
