@@ -226,6 +226,18 @@ describe('a missing signing key', () => {
   });
 });
 
+describe('apko-nx melange build --arch', () => {
+  it('builds each architecture asked for, in order, into its own directory', () => {
+    const dir = workspace();
+    writeFileSync(join(dir, 'melange.yaml'), PACKAGE('multi'));
+    const r = runCli(['melange', 'build', 'melange.yaml', '--arch', 'aarch64,x86_64'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(['aarch64', 'x86_64'].map((a) => `${join(dir, 'packages', a, 'multi-1.2.3-r4.apk')}\n`).join(''));
+    expect(r.stderr).toContain(`updated ${join(dir, 'packages', 'aarch64', 'APKINDEX.tar.gz')}\nupdated ${join(dir, 'packages', 'x86_64', 'APKINDEX.tar.gz')}`);
+    expect(readApkBytes(readFileSync(join(dir, 'packages', 'aarch64', 'multi-1.2.3-r4.apk'))).pkginfo.arch).toBe('aarch64');
+  });
+});
+
 describe('apko-nx melange build --runner', () => {
   it('refuses an unknown runner, listing the runners there are', () => {
     const dir = workspace();

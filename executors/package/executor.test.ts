@@ -31,7 +31,8 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('package executor', () => {
   it('builds each arch into the task\'s own repository, signed with the workspace key, replacing what was there', async () => {
-    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const logged: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((line: string) => void logged.push(line));
     const repo = join(root, 'dist', 'packages', 'greeter');
     mkdirSync(join(repo, 'x86_64'), { recursive: true });
     writeFileSync(join(repo, 'x86_64', 'greeter-1.0.0-r0.apk'), 'stale');
@@ -41,6 +42,10 @@ describe('package executor', () => {
     );
     expect(result).toEqual({ success: true });
     expect(existsSync(join(repo, 'x86_64', 'greeter-1.0.0-r0.apk'))).toBe(false);
+    expect(logged.filter((l) => l.includes(' → '))).toEqual([
+      'x86_64: greeter-1.2.0-r0 → dist/packages/greeter/x86_64/greeter-1.2.0-r0.apk',
+      'aarch64: greeter-1.2.0-r0 → dist/packages/greeter/aarch64/greeter-1.2.0-r0.apk',
+    ]);
     const keyring = new Map([['melange.rsa.pub', testKey().publicKeyPem]]);
     for (const arch of ['x86_64', 'aarch64']) {
       const index = readApkIndex(readFileSync(join(repo, arch, 'APKINDEX.tar.gz')), { keyring });
