@@ -120,4 +120,26 @@ describe('lock files', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('app-1.0-r0: the data section does not match the lock file');
   });
+
+  it('keeps credentials out of the lock file and takes them from the config for a locked build', async () => {
+    const guarded = await startServer(ws.repo, { auth: { user: 'robot', password: 's3cret-pw' } });
+    try {
+      const url = guarded.origin.replace('http://', 'http://robot:s3cret-pw@');
+      const config = readFileSync(join(ws.dir, 'apko.yaml'), 'utf8').replace(server.origin, url);
+      writeFileSync(join(ws.dir, 'private.yaml'), config);
+      const locked = await runCli(['lock', 'private.yaml', '--cache-dir', join(ws.dir, 'cache-private-lock')], { cwd: ws.dir });
+      expect(locked.code, locked.stderr).toBe(0);
+      const text = readFileSync(join(ws.dir, 'private.lock.json'), 'utf8');
+      expect(text).not.toContain('s3cret-pw');
+      expect(text).not.toContain('robot');
+      expect(JSON.parse(text).contents.packages[1].url).toBe(`${guarded.origin}/x86_64/app-1.0-r0.apk`);
+      const out = join(ws.dir, 'private-out');
+      mkdirSync(out);
+      const r = await runCli(['build', 'private.yaml', 'locked:1', out, '--lockfile', 'private.lock.json', '--cache-dir', join(ws.dir, 'cache-private-build')], { cwd: ws.dir });
+      expect(r.code, r.stderr).toBe(0);
+      expect(`${r.stdout}${r.stderr}`).not.toContain('s3cret-pw');
+    } finally {
+      await guarded.close();
+    }
+  });
 });

@@ -7,10 +7,10 @@
 import { readFile } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import { readApkBytes, toIndexEntry } from '../apk/package-read';
-import { resolveLocation, type LoadedConfig } from '../config';
+import { buildRepositories, resolveLocation, type LoadedConfig } from '../config';
 import { ChecksumError, ConfigError } from '../errors';
 import { parseLockFile, type LockedPackage, type LockFile } from '../lock';
-import { redactUrl } from '../redact';
+import { redactUrl, withoutCredentials } from '../redact';
 import type { PackageSource } from '../repo';
 import { resolveMultiArch } from '../resolve';
 import { FETCH_CONCURRENCY, fetchVerified, type PackageRef } from './package';
@@ -40,9 +40,25 @@ function sriHex(sri: string): string {
   return Buffer.from(sri.slice(sri.indexOf('-') + 1), 'base64').toString('hex');
 }
 
+/**
+ * The URL to fetch a locked package from. Lock files carry no credentials,
+ * so a package under a configured repository that has them gets them back
+ * from the config (HTTP_AUTH applies either way).
+ */
+function withConfiguredCredentials(url: string, loaded: LoadedConfig): string {
+  for (const entry of buildRepositories(loaded.config)) {
+    const base = entry.replace(/^@\S+\s+/, '').replace(/\/+$/, '');
+    const bare = withoutCredentials(base);
+    if (bare !== base && url.startsWith(`${bare}/`)) return `${base}${url.slice(bare.length)}`;
+  }
+  return url;
+}
+
 /** Where a locked package is: its URL, or a local path against the config's directory. */
 function lockedRef(p: LockedPackage, loaded: LoadedConfig): PackageRef {
-  const source: PackageSource = REMOTE.test(p.url) ? { kind: 'http', url: p.url } : { kind: 'local', path: resolveLocation(p.url, loaded.workDir) };
+  const source: PackageSource = REMOTE.test(p.url)
+    ? { kind: 'http', url: withConfiguredCredentials(p.url, loaded) }
+    : { kind: 'local', path: resolveLocation(p.url, loaded.workDir) };
   return { name: p.name, version: p.version, checksum: p.checksum, source, shown: redactUrl(p.url) };
 }
 

@@ -7,7 +7,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { LoadedConfig } from '../config';
 import { writeFileAtomic } from '../fs/atomic';
 import { formatLockFile, lockedPackage, makeLockFile, type LockedRepository, type LockFile } from '../lock';
-import { redactUrl } from '../redact';
+import { withoutCredentials } from '../redact';
 import { openStore } from '../store';
 import { loadForBuild } from './load-config';
 import type { NormalizedLockRequest, NormalizedResolveRequest } from './request';
@@ -23,7 +23,7 @@ function lockedRepos(entries: readonly string[], loaded: LoadedConfig): LockedRe
   const out: LockedRepository[] = [];
   for (const arch of loaded.archs) {
     for (const entry of entries) {
-      const url = redactUrl(entry.replace(/^@\S+\s+/, '').replace(/\/+$/, ''));
+      const url = withoutCredentials(entry.replace(/^@\S+\s+/, '').replace(/\/+$/, ''));
       out.push({ name: `${url}/${arch.apk}`, url: `${url}/${arch.apk}/APKINDEX.tar.gz`, architecture: arch.apk });
     }
   }
@@ -37,7 +37,7 @@ export async function lockConfig(opts: NormalizedResolveRequest): Promise<{ load
   const c = loaded.config.contents;
   const keys = c.keyring.map((entry) => {
     const name = entry.replace(/^[a-z]+:\/\//i, '');
-    return { name: redactUrl(name), url: redactUrl(entry), content: keyring.get(basename(entry)) ?? '' };
+    return { name: withoutCredentials(name), url: withoutCredentials(entry), content: keyring.get(basename(entry)) ?? '' };
   });
   const lock = makeLockFile({
     configName: basename(loaded.file),
@@ -46,7 +46,8 @@ export async function lockConfig(opts: NormalizedResolveRequest): Promise<{ load
     buildRepositories: lockedRepos(c.buildRepositories, loaded),
     runtimeRepositories: lockedRepos(c.runtimeRepositories, loaded),
     repositories: lockedRepos(c.repositories, loaded),
-    packages: archs.flatMap((a) => a.packages.map((p, i) => lockedPackage(p, a.urls[i]!))),
+    // A lock file is committed: it carries no credentials; a locked build takes them from the config again (fetch/locked.ts).
+    packages: archs.flatMap((a) => a.packages.map((p, i) => lockedPackage(p, withoutCredentials(a.urls[i]!)))),
   });
   return { loaded, lock };
 }
