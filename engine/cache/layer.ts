@@ -10,6 +10,7 @@ import { parseDigest } from '../digest';
 import { BufferLayer, buildLayer, checkedPlan, ownerNamesFromTree, type Layer, type LayerEntry, type LayeringStrategy, type OwnerNames } from '../layer';
 import type { RootfsFacts, Tree } from '../rootfs';
 import { layerKey, type Store } from '../store';
+import { compareBytes } from '../order';
 
 /** Whether a layer was made in this build or taken from the store. */
 export type LayerStatus = 'built' | 'reused';
@@ -30,7 +31,7 @@ export function layerContentDigest(entries: readonly LayerEntry[], names: OwnerN
     field(n.linkTarget);
     field(n.devmajor);
     field(n.devminor);
-    for (const k of Object.keys(n.pax ?? {}).sort()) field(`${k}=${n.pax![k]}`);
+    for (const k of Object.keys(n.pax ?? {}).sort(compareBytes)) field(`${k}=${n.pax![k]}`);
     field(n.data ? createHash('sha256').update(n.data).digest('hex') : '-');
     h.update('\n');
   }

@@ -13,6 +13,7 @@ import type { Store } from '../store';
 import { layersWithCache, type LayerStatus } from '../cache/layer';
 import type { ArchPackages } from '../fetch';
 import { shellWords } from './shell-words';
+import { compareBytes } from '../order';
 
 /** A built single-arch image and what went into it. */
 export interface ArchImage {
@@ -95,7 +96,7 @@ function sbomPackagesOf(fetched: ArchPackages, rootfs: RootfsResult): SbomPackag
       ...(r.maintainer ? { maintainer: r.maintainer } : {}),
       checksum: r.checksum,
       ...(pkg.pkginfo.datahash ? { datahash: pkg.pkginfo.datahash } : {}),
-      depends: [...new Set(depends)].sort(),
+      depends: [...new Set(depends)].sort(compareBytes),
       ...(embeddedSbom !== undefined ? { embeddedSbom } : {}),
     };
   });

@@ -15,6 +15,7 @@
 import { posix } from 'node:path';
 import { ET_DYN, ET_EXEC, readElfFile } from './elf';
 import type { DestEntry } from './destdir';
+import { compareBytes } from '../order';
 
 /** The names `uses:` accepts. */
 export const BUILTIN_USES: readonly string[] = ['copy', 'strip'];
@@ -28,7 +29,7 @@ const INPUTS: Record<string, { required: readonly string[]; optional: readonly s
 export function checkBuiltinInputs(uses: string, args: Readonly<Record<string, string>>): { key?: string; detail: string } | undefined {
   const spec = INPUTS[uses];
   if (spec === undefined) return undefined;
-  for (const k of Object.keys(args).sort()) {
+  for (const k of Object.keys(args).sort(compareBytes)) {
     if (!spec.required.includes(k) && !spec.optional.includes(k)) {
       return { key: k, detail: `uses: ${uses} has no input "${k}" (inputs: ${[...spec.required, ...spec.optional].join(', ')})` };
     }

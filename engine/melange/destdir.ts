@@ -13,6 +13,7 @@ import { promises as fsp, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { sortForPackage, type ApkFileInput } from '../apk/package-write';
 import { OutputError } from '../errors';
+import { compareBytes } from '../order';
 
 /** An entry of the output directory, with where it lives on disk. */
 export interface DestEntry extends ApkFileInput {
@@ -33,7 +34,7 @@ export interface OwnerMap {
 }
 
 async function walk(dir: string, rel: string, out: { rel: string; abs: string; st: Stats }[]): Promise<void> {
-  const names = (await fsp.readdir(dir)).sort();
+  const names = (await fsp.readdir(dir)).sort(compareBytes);
   for (const name of names) {
     const abs = join(dir, name);
     const r = rel === '' ? name : `${rel}/${name}`;

@@ -25,6 +25,7 @@ import {
   substituteKnown,
   type Substitutions,
 } from './substitutions';
+import { compareBytes } from '../order';
 
 /** A loaded, validated and substituted melange.yaml. */
 export interface LoadedMelangeConfig {
@@ -99,7 +100,7 @@ function expandRanges(cfg: MelangeConfig, tree: YamlTree, file: string): Melange
         hint: 'add a data: entry with that name and items:',
       });
     }
-    for (const key of Object.keys(items).sort()) {
+    for (const key of Object.keys(items).sort(compareBytes)) {
       const map = new Map([['range.key', key], ['range.value', items[key]!]]);
       const r = (s: string): string => substituteKnown(s, map);
       const { range: _range, ...rest } = sp;

@@ -20,6 +20,7 @@ import { join, posix } from 'node:path';
 import { readElfFile } from './elf';
 import type { DestEntry } from './destdir';
 import type { Dependencies, PackageOptions } from './model';
+import { compareBytes } from '../order';
 
 /** What the scan found; `vendored` becomes `# vendored =` comments. */
 export interface GeneratedDependencies {
@@ -156,7 +157,7 @@ export async function scanDependencies(input: ScaInput): Promise<GeneratedDepend
 
 /** Sorted by bytes, duplicates dropped (Go's sort.Strings + Compact). */
 function sortedUnique(list: readonly string[]): string[] {
-  return [...new Set(list)].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return [...new Set(list)].sort(compareBytes);
 }
 
 /** Drops dependencies on names `provided` already provides (melange's removeSelfProvidedDeps). */

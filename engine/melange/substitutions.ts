@@ -6,6 +6,7 @@
  */
 import type { Arch } from '../arch';
 import { ConfigError } from '../errors';
+import { compareBytes } from '../order';
 
 /** Substitution values by name, e.g. `package.name` → `hello`. */
 export type Substitutions = ReadonlyMap<string, string>;
@@ -22,7 +23,7 @@ const REF = /\$\{\{\s*([A-Za-z0-9._-]+)\s*\}\}/g;
 function lookup(name: string, map: Substitutions, site: SubstitutionSite): string {
   const v = map.get(name);
   if (v !== undefined) return v;
-  const known = [...new Set([...map.keys()].map((k) => k.split('.')[0]!))].sort().join(', ');
+  const known = [...new Set([...map.keys()].map((k) => k.split('.')[0]!))].sort(compareBytes).join(', ');
   throw new ConfigError(`${site.file}: ${site.path}: \${{${name}}} is not defined`, {
     file: site.file,
     path: site.path,
@@ -82,9 +83,9 @@ export function resolveVars(
 ): Map<string, string> {
   const { transforms, file } = opts;
   const out = new Map(base);
-  for (const k of Object.keys(vars).sort()) out.set(`vars.${k}`, vars[k]!);
+  for (const k of Object.keys(vars).sort(compareBytes)) out.set(`vars.${k}`, vars[k]!);
   // A var may refer to another var; resolve each against the map built so far, in sorted key order.
-  for (const k of Object.keys(vars).sort()) {
+  for (const k of Object.keys(vars).sort(compareBytes)) {
     out.set(`vars.${k}`, substitute(vars[k]!, out, { file, path: `vars.${k}` }));
   }
   transforms.forEach((t, i) => {

@@ -6,6 +6,7 @@
  * parsers decode both forms alike.
  */
 import { splitReference } from '../reference';
+import { compareBytes } from '../order';
 
 /** Percent-encodes a purl component (UTF-8, uppercase hex). */
 export function encodePurlComponent(s: string): string {
@@ -20,7 +21,7 @@ export function encodePurlComponent(s: string): string {
 function withQualifiers(base: string, qualifiers: Record<string, string | undefined>): string {
   const pairs = Object.entries(qualifiers)
     .filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')
-    .sort((a, b) => Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])))
+    .sort((a, b) => compareBytes(a[0], b[0]))
     .map(([k, v]) => `${k}=${encodePurlComponent(v)}`);
   return pairs.length === 0 ? base : `${base}?${pairs.join('&')}`;
 }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../../errors';
 import { DOCKER_HUB } from '../../reference';
 import { sameRegistry, type Credential, type CredentialSource, type Env } from './credentials';
+import { compareBytes } from '../../order';
 
 /** The parts of docker's config.json read here. */
 export interface DockerConfig {
@@ -95,7 +96,7 @@ export function credentialFromAuths(config: DockerConfig, registry: string, file
   const auths = config.auths ?? {};
   const exact = serverKey(registry);
   if (auths[exact]) return fromEntry(auths[exact]!, file, exact);
-  for (const key of Object.keys(auths).sort()) {
+  for (const key of Object.keys(auths).sort(compareBytes)) {
     if (sameRegistry(key, registry)) return fromEntry(auths[key]!, file, key);
   }
   return undefined;
@@ -150,7 +151,7 @@ export async function dockerConfigCredential(registry: string, env: Env): Promis
   const config = await readDockerConfig(file);
   const server = serverKey(registry);
   const helpers = config.credHelpers ?? {};
-  const helperKey = Object.keys(helpers).sort().find((k) => k === server || sameRegistry(k, registry));
+  const helperKey = Object.keys(helpers).sort(compareBytes).find((k) => k === server || sameRegistry(k, registry));
   if (helperKey !== undefined && helpers[helperKey]) {
     return credentialFromHelper(helpers[helperKey]!, server, { env, file, key: `credHelpers["${helperKey}"]` });
   }

@@ -15,6 +15,7 @@ import { basicAuthorization } from '../../net/http';
 import { mayCarryCredentials } from '../scheme';
 import { parseChallenges, type Challenge } from './challenge';
 import type { Credential, CredentialSource } from './credentials';
+import { compareBytes } from '../../order';
 
 /** The HTTP a token fetch needs; the client supplies it (with its retries). */
 export type TokenHttp = (req: {
@@ -33,7 +34,7 @@ function basicHeader(c: Credential): string | undefined {
   return c.username === undefined || c.password === undefined ? undefined : basicAuthorization(c.username, c.password);
 }
 
-const scopeKey = (scopes: readonly string[]) => [...new Set(scopes)].sort().join(' ');
+const scopeKey = (scopes: readonly string[]) => [...new Set(scopes)].sort(compareBytes).join(' ');
 
 /** Per-registry authentication state: the challenge learned and the tokens fetched. */
 export class RegistryAuth {
@@ -109,7 +110,7 @@ export class RegistryAuth {
     }
     const shown = `${url.origin}${url.pathname}`;
     const service = challenge.params.service;
-    const sorted = [...new Set(scopes)].sort();
+    const sorted = [...new Set(scopes)].sort(compareBytes);
     const send = cred !== undefined && mayCarryCredentials(url, this.opts.insecure) ? cred : undefined;
     let res: { status: number; body: Buffer };
     if (send?.identityToken !== undefined) {
