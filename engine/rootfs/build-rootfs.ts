@@ -1,10 +1,10 @@
 /**
- * One architecture's filesystem, built in apko's order (ref 3.1 step 4):
+ * One architecture's filesystem, built in apko's order (`pkg/build/build_implementation.go`, `buildImage`):
  * database skeleton, keyring and world, packages (with scripts.tar,
  * triggers and the installed database), the lib/apk link, accounts,
  * /etc/apko.json, path mutations, runtime keys, the service bundle, busybox
- * links and finally the runtime repositories. Certificates (steps h, i) come
- * after the path mutations, as in apko; ld.so.cache (step n) is not written.
+ * links and finally the runtime repositories. Certificates come after the
+ * path mutations, as in apko; ld.so.cache is not written.
  */
 import type { ApkPackage } from '../apk/package';
 import type { TarEntry } from '../tar/types';

@@ -6,10 +6,10 @@
  * per content, identical across rebuilds, never random.
  */
 import { sha256Hex } from '../digest';
-import { ConfigError } from '../errors';
 import { compareBytes } from '../order';
 import { serializeSpdx } from './serialize';
 import type { SpdxDocument, SpdxExtractedLicense, SpdxPackage, SpdxRelationship } from './spdx-model';
+import { rfc3339 } from '../time';
 
 /** What a document is made of, in any order. */
 export interface DocumentParts {
@@ -28,16 +28,6 @@ export interface DocumentParts {
 
 /** Where our namespaces live; the last segment is content-derived. */
 export const NAMESPACE_BASE = 'https://spdx.org/spdxdocs/apko-nx/';
-
-/** RFC 3339 UTC, whole seconds (`1970-01-01T00:00:00Z` for 0). */
-export function rfc3339(seconds: number): string {
-  if (!Number.isSafeInteger(seconds) || seconds < 0 || seconds > 253402300799) {
-    throw new ConfigError(`The build date ${seconds} is not a whole number of seconds between 0 and year 9999.`, {
-      hint: 'set SOURCE_DATE_EPOCH (or the build date option) to Unix seconds, e.g. SOURCE_DATE_EPOCH=0',
-    });
-  }
-  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 function canonicalPackage(p: SpdxPackage): SpdxPackage {
   return {

@@ -1,7 +1,7 @@
 /**
  * Reads the SBOM a package ships (melange writes
- * `var/lib/db/sbom/<name>-<version>.spdx.json`; reference §4.5). As apko does
- * (§3.13), we take the packages the document describes and everything linked
+ * `var/lib/db/sbom/<name>-<version>.spdx.json`, melange `pkg/sbom`). As apko
+ * does (`pkg/sbom/generator/spdx/spdx.go`), we take the packages the document describes and everything linked
  * to them by package-to-package relationships (files are not imported),
  * force `filesAnalyzed: false`, drop verification codes and keep the license
  * definitions. One difference: the described package that *is* this APK is
