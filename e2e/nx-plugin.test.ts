@@ -2,19 +2,21 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPair, writeLocalRepository } from '../engine';
 import { validateLayout } from '../engine/oci';
 import { sh } from './support/cli';
 import { hasTool, isRoot } from './support/env';
 import { startRemoteCache } from './support/nx-remote-cache';
 import { startRegistry } from './support/registry';
-import { commitAll, digestTree, helloC, makeWorkspace, nxTasks, packPlugin, run, runAsync, runOk } from './support/nx-workspace';
+import { commitAll, digestTree, helloC, makeWorkspace, nxTasks, packPlugin, run, runAsync, runOk, writeFiles } from './support/nx-workspace';
 
 /**
  * The plugin in a real Nx workspace, once with Nx 22 and once with Nx 24:
  * `nx add` from the packed tarball, the generators scaffold an `api` image and
  * an `api-server` package (a static C program built by an Nx `build`
- * target), and then caching, restoring, the graph, `nx affected`, and the
- * image running under runc.
+ * target), and then caching, restoring, the graph, `nx affected`, the
+ * image running under runc, and an image built from the lock file its lock
+ * target wrote.
  */
 const ready = hasTool('git') && hasTool('gcc');
 const canRun = ready && ['skopeo', 'umoci', 'runc'].every((t) => hasTool(t)) && isRoot();
@@ -218,5 +220,39 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
     expect(r.code).not.toBe(0);
     expect(r.output).toContain('building worker:latest failed: ');
     expect(r.output).not.toMatch(/^\s+at .*executor\.js/m);
+  });
+
+  it('builds from the lock file nx run <p>:lock wrote: the locked version, not a newer one; a stale lock fails with the lock error', async () => {
+    const key = generateKeyPair('pinned', 2048);
+    const tool = (version: string) => ({ name: 'pinned-tool', version, builddate: 1700000000, files: [{ path: 'usr/bin/pinned-tool', type: 'file' as const, mode: 0o755, data: `#!/bin/sh\necho ${version}\n` }] });
+    const repo = (versions: string[]) => writeLocalRepository(join(ws, 'pinned-repo'), { key, archs: ['x86_64'], packages: versions.map(tool) });
+    const installed = () =>
+      JSON.parse(readFileSync(join(ws, 'dist/images/pinned/sbom-x86_64.spdx.json'), 'utf8'))
+        .packages.filter((p: { name: string }) => p.name === 'pinned-tool')
+        .map((p: { versionInfo: string }) => p.versionInfo);
+    const config = 'contents:\n  repositories: [../pinned-repo]\n  keyring: [../pinned.rsa.pub]\n  packages: [pinned-tool]\narchs: [x86_64]\n';
+    writeFiles(ws, { 'pinned.rsa.pub': key.publicKeyPem, 'pinned/apko.yaml': config });
+    await repo(['1.0.0-r0']);
+    expect(JSON.parse(nxOk('show', 'project', 'pinned', '--json')).targets.image.options).not.toHaveProperty('lockfile');
+
+    nxOk('run', 'pinned:lock', '--output-style=static');
+    const lock = JSON.parse(readFileSync(join(ws, 'pinned/apko.lock.json'), 'utf8'));
+    expect(lock.contents.packages.map((p: { name: string; version: string }) => `${p.name}-${p.version}`)).toEqual(['pinned-tool-1.0.0-r0']);
+    expect(JSON.parse(nxOk('show', 'project', 'pinned', '--json')).targets.image.options.lockfile).toBe('pinned/apko.lock.json');
+
+    await repo(['1.0.0-r0', '1.1.0-r0']);
+    nxOk('run', 'pinned:image', '--output-style=static');
+    expect(installed()).toEqual(['1.0.0-r0']);
+
+    writeFileSync(join(ws, 'pinned/apko.yaml'), `${config}environment:\n  MODE: changed\n`);
+    const stale = nxRun('run', 'pinned:image', '--output-style=static');
+    expect(stale.code).not.toBe(0);
+    expect(stale.output).toMatch(/the lock file \S+apko\.lock\.json was made for another version of \S+apko\.yaml/);
+    expect(stale.output).toContain('hint: re-run apko-nx lock');
+
+    // Without the lock file the same config installs the newest version: the lock is what pinned it.
+    rmSync(join(ws, 'pinned/apko.lock.json'));
+    nxOk('run', 'pinned:image', '--output-style=static');
+    expect(installed()).toEqual(['1.1.0-r0']);
   });
 });
