@@ -38,6 +38,25 @@ describe('image executor', () => {
     expect(read().equals(before)).toBe(true);
   });
 
+  it('takes annotations and a build date as the CLI\'s --annotations and --build-date do', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const options = { config: 'app/apko.yaml', outputPath: 'dist/images/annotated', cacheDir: '.cache', annotations: { 'org.example.team': 'platform' }, buildDate: '2024-01-02T03:04:05Z' };
+    expect(await imageExecutor(options, executorContext(root))).toEqual({ success: true });
+    const blob = (digest: string) => JSON.parse(readFileSync(join(root, 'dist/images/annotated/oci/blobs/sha256', digest.slice('sha256:'.length)), 'utf8'));
+    const index = blob(JSON.parse(readFileSync(join(root, 'dist/images/annotated/oci/index.json'), 'utf8')).manifests[0].digest);
+    const manifest = blob(index.manifests[0].digest);
+    for (const doc of [index, manifest]) expect(doc.annotations).toEqual({ 'org.example.team': 'platform', 'org.opencontainers.image.created': '2024-01-02T03:04:05Z' });
+    expect(blob(manifest.config.digest).created).toBe('2024-01-02T03:04:05Z');
+  });
+
+  it('refuses an SBOM format the engine does not know, naming the known ones', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const result = await imageExecutor({ config: 'app/apko.yaml', outputPath: 'dist/images/cdx', cacheDir: '.cache', sbomFormats: ['cyclonedx'] }, executorContext(root));
+    expect(result.success).toBe(false);
+    expect(result.error).toMatch(/^Unknown SBOM format "cyclonedx"; the known formats are: .*spdx/);
+  });
+
   it('returns success false with the message and hint, not a stack, when the build fails', async () => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
