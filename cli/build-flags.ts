@@ -32,6 +32,11 @@ export const IMAGE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   lockfile: { type: 'string', value: 'FILE', description: 'install exactly the packages of this lock file (see apko-nx lock); no index is read' },
 };
 
+/** A boolean flag as a request field when given; left out otherwise, so the engine's default (engine/defaults.ts) applies. */
+function given<K extends string>(p: ParsedArgs, flag: string, key: K): Partial<Record<K, boolean>> {
+  return p.flags[flag] === undefined ? {} : ({ [key]: p.flags[flag] === true } as Record<K, boolean>);
+}
+
 /** Maps the resolve flags onto a resolve request. */
 export function resolveRequestFrom(p: ParsedArgs, base: Pick<ResolveRequest, 'config'> & Partial<ResolveRequest>): ResolveRequest {
   return {
@@ -44,8 +49,8 @@ export function resolveRequestFrom(p: ParsedArgs, base: Pick<ResolveRequest, 'co
     packageAppend: list(p, 'package-append'),
     includePaths: list(p, 'include-paths'),
     ...(str(p, 'cache-dir') !== undefined ? { cacheDir: str(p, 'cache-dir') } : {}),
-    offline: bool(p, 'offline'),
-    verbose: bool(p, 'verbose'),
+    ...given(p, 'offline', 'offline'),
+    ...given(p, 'verbose', 'verbose'),
   };
 }
 
@@ -61,8 +66,8 @@ export function buildRequestFrom(p: ParsedArgs, base: Pick<BuildRequest, 'config
     ...(str(p, 'format') !== undefined ? { format: str(p, 'format') } : {}),
     ...(str(p, 'sbom-path') !== undefined ? { sbomPath: str(p, 'sbom-path') } : {}),
     ...(list(p, 'sbom-formats').length > 0 ? { sbomFormats: list(p, 'sbom-formats') } : {}),
-    sbom: p.flags.sbom === undefined ? true : p.flags.sbom === true,
-    vcs: bool(p, 'vcs'),
+    ...given(p, 'sbom', 'sbom'),
+    ...given(p, 'vcs', 'vcs'),
     ...(str(p, 'lockfile') !== undefined ? { lockfile: str(p, 'lockfile') } : {}),
   };
 }
