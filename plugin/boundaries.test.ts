@@ -42,8 +42,24 @@ function violations(): string[] {
   return out;
 }
 
+/** Sorting that does not go through the engine's one comparator (compareBytes), as `file: match`. */
+function ownOrderings(): string[] {
+  const out: string[] = [];
+  for (const folder of FOLDERS) {
+    for (const file of sources(join(ROOT, folder))) {
+      if (file.endsWith('.test.ts')) continue;
+      for (const [m] of readFileSync(file, 'utf8').matchAll(/\.sort\(\)|localeCompare|\w+ < \w+ \? -1/g)) out.push(`${relative(ROOT, file)}: ${m}`);
+    }
+  }
+  return out;
+}
+
 describe('the shells', () => {
   it('import the engine only through engine/index.ts, not each other, and @nx/devkit only from its root', () => {
     expect(violations()).toEqual([]);
+  });
+
+  it('order by the engine\'s byte comparator, never a bare sort, localeCompare or a comparator of their own', () => {
+    expect(ownOrderings()).toEqual([]);
   });
 });
