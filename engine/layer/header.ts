@@ -6,7 +6,11 @@
  * - mtime is the node's, unclamped: apko keeps package mtimes and writes 0 for
  *   what it creates, and the rootfs stage already sets those values;
  * - of the node's PAX records only `SCHILY.xattr.*` survive, and only on files
- *   and directories; `APK-TOOLS.checksum.SHA1` is not copied into layers.
+ *   and directories; `APK-TOOLS.checksum.SHA1` is not copied into layers;
+ * - a directory's name has no trailing `/`: apko's `walkFS` (`pkg/build/tarball.go`)
+ *   overwrites the name `tar.FileInfoHeader` gives with the bare walk path, and
+ *   the slash would change every diff_id (checked against the real apko by
+ *   e2e/conformance).
  */
 import type { TarHeaderInput } from '../tar/write';
 import { treePath, type TreeNode } from '../rootfs/tree';
@@ -41,5 +45,6 @@ export function headerOf(path: string, node: TreeNode, names: OwnerNames): TarHe
     devmajor: isDevice ? (node.devmajor ?? 0) : 0,
     devminor: isDevice ? (node.devminor ?? 0) : 0,
     pax: layerPax(node),
+    dirSlash: false,
   };
 }

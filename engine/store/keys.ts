@@ -28,19 +28,19 @@ export function keyringKey(url: string): string {
   return `key:${STORE_KEY_VERSION}:${withoutCredentials(url)}`;
 }
 
-/** A built layer's gzip bytes, addressed by the digest of its entries' content and names (see engine/build/layer-cache.ts). */
+/** A built layer's gzip bytes, addressed by the digest of its entries' content and names (see engine/build/layer-cache.ts). v2: directory names lose their trailing `/`, as apko writes them. */
 export function layerKey(contentDigest: string): string {
-  return `layer:${STORE_KEY_VERSION}:${contentDigest}`;
+  return `layer:v2:${contentDigest}`;
 }
 
 /**
  * A built image's manifest of blobs and SBOMs, addressed by the digest of
  * everything that decides its bytes. v2: origin layering follows apko
  * (replaces, installed sizes, per-layer databases) and records carry each
- * SBOM's artifact type, so v1 images are never re-emitted.
+ * SBOM's artifact type, so v1 images are never re-emitted. v3: layer bytes changed (see layerKey).
  */
 export function imageKey(inputsDigest: string): string {
-  return `image:v2:${inputsDigest}`;
+  return `image:v3:${inputsDigest}`;
 }
 
 /** A JSON blob (config, manifest, index) of a stored image, by its OCI digest. */

@@ -25,6 +25,8 @@ export interface TarHeaderInput {
   devminor?: number;
   /** Extra PAX records, e.g. `APK-TOOLS.checksum.SHA1`. */
   pax?: Readonly<Record<string, string>>;
+  /** A directory's name ends in `/` (default, as tar and melange write); image layers pass false, as apko writes. */
+  dirSlash?: boolean;
 }
 
 const FLAGS: Record<TarEntryType, string> = {
@@ -129,7 +131,7 @@ export function encodeHeader(h: TarHeaderInput): Buffer {
   const uname = h.uname ?? '';
   const gname = h.gname ?? '';
   const linkname = h.linkname ?? '';
-  const name = h.type === 'dir' && !h.name.endsWith('/') ? `${h.name}/` : h.name;
+  const name = h.type === 'dir' && h.dirSlash !== false && !h.name.endsWith('/') ? `${h.name}/` : h.name;
   const pax: Record<string, string> = { ...(h.pax ?? {}) };
   const split = splitUstarPath(name);
   if (!split) pax.path = name;
