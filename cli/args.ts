@@ -3,7 +3,8 @@
  * `--flag=value`, `-k value`, repeated list flags, comma-separated lists, and
  * `--` to end options. An unknown flag is a UsageError naming it.
  */
-import { ApkoError, compareBytes } from '../engine';
+import { ApkoError } from '../engine';
+import { compareBytes } from '../engine/workspace';
 
 /** How one flag is read. */
 export interface FlagSpec {

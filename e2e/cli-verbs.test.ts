@@ -138,22 +138,29 @@ describe('the README main job', () => {
 });
 
 describe('the engine as a library', () => {
-  it('is loadable as require("@apko/nx/engine") through the package exports', () => {
+  it('is loadable as require("@apko/nx/engine"), /workspace and /format through the package exports, with only the verbs and errors public', () => {
     const dir = mkdtempSync(join(tmpdir(), 'apko-require-'));
     mkdirSync(join(dir, 'node_modules', '@apko'), { recursive: true });
     symlinkSync(ROOT, join(dir, 'node_modules', '@apko', 'nx'));
     const script = [
       "const e = require('@apko/nx/engine');",
-      "const k = e.generateKeyPair('lib', 2048);",
+      "const w = require('@apko/nx/engine/workspace');",
+      "const f = require('@apko/nx/engine/format');",
+      "const k = w.generateKeyPair('lib', 2048);",
       "console.log(JSON.stringify({",
-      "  cmp: e.compareVersions('1.0_rc1', '1.0'),",
-      "  dep: e.parseDependency('so:libc.musl-x86_64.so.1>=1.2').name,",
-      "  fns: ['readApk', 'writeApk', 'readApkIndex', 'writeApkIndex', 'loadRepository', 'resolve', 'buildImageFromConfig'].every((f) => typeof e[f] === 'function'),",
+      "  verbs: ['buildImageFromConfig', 'resolveImagePackages', 'lockImage', 'publishImage', 'buildMelangePackages', 'normalizeBuildRequest', 'formatError'].every((n) => typeof e[n] === 'function'),",
+      "  errors: new e.ConfigError('x') instanceof e.ApkoError,",
+      "  names: Object.keys(e).length,",
+      "  internals: ['readApk', 'loadRepository', 'resolve', 'Tree', 'openStore'].filter((n) => n in e),",
+      "  order: ['b', 'a'].sort(w.compareBytes),",
+      "  format: ['readApkBytes', 'readApkIndex', 'parseLockFile', 'validateLayout'].every((n) => typeof f[n] === 'function'),",
       "  key: k.publicKeyName,",
       "  version: require('@apko/nx/package.json').version,",
       '}));',
     ].join('\n');
     const out = JSON.parse(sh(process.execPath, ['-e', script], { cwd: dir }));
-    expect(out).toEqual({ cmp: -1, dep: 'so:libc.musl-x86_64.so.1', fns: true, key: 'lib.rsa.pub', version: expect.any(String) });
+    expect(out).toEqual({ verbs: true, errors: true, names: expect.any(Number), internals: [], order: ['a', 'b'], format: true, key: 'lib.rsa.pub', version: expect.any(String) });
+    // The verbs, their normalizers and the error classes (types are not runtime names): a deliberate, small surface.
+    expect(out.names).toBeLessThanOrEqual(40);
   });
 });

@@ -194,8 +194,8 @@ describe('melange build environment appends', () => {
     const dir = mkdtempSync(join(tmpdir(), 'melange-append-'));
     writeFileSync(join(dir, 'melange.yaml'), 'package:\n  name: x\n  version: 1.0.0\n  epoch: 0\npipeline:\n  - runs: "true"\n');
     const r = runCli(['melange', 'build', 'melange.yaml', '-p', 'busybox'], { cwd: dir });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--package-append shapes the chroot build environment and needs --runner chroot');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('extra packages (-p, --package-append) shape the build environment, which runner "host" does not build');
   });
 });
 

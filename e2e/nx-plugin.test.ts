@@ -2,7 +2,8 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyPair, writeLocalRepository } from '../engine';
+import { generateKeyPair } from '../engine/workspace';
+import { writeLocalRepository } from '../engine/format';
 import { validateLayout } from '../engine/oci';
 import { sh } from './support/cli';
 import { hasTool, isRoot } from './support/env';

@@ -26,6 +26,33 @@ export const WORKSPACE_DEFAULTS = Object.freeze({
   packageArchs: Object.freeze(['x86_64']) as readonly string[],
 });
 
+/** The melange runners, in the order help and errors list them (engine/melange/runners.ts has one entry each). */
+export const MELANGE_RUNNER_NAMES = Object.freeze(['host', 'chroot'] as const);
+
+/** A melange runner's name. */
+export type MelangeRunnerName = (typeof MELANGE_RUNNER_NAMES)[number];
+
+/** Defaults of a melange build, for every shell. */
+export const MELANGE_BUILD_DEFAULTS = Object.freeze({
+  /** Repository directory, relative to the caller's directory. */
+  outDir: 'packages',
+  namespace: 'unknown',
+  runner: 'host' as MelangeRunnerName,
+  generateIndex: true,
+  offline: false,
+  /** `host`: this machine's architecture. */
+  archs: Object.freeze(['host']) as readonly string[],
+});
+
+/** Where `lock` writes for a config: `<config-basename>.lock.json` beside it (`apko.yaml` → `apko.lock.json`). */
+export function defaultLockPath(configPath: string): string {
+  const slash = Math.max(configPath.lastIndexOf('/'), configPath.lastIndexOf('\\'));
+  const dir = configPath.slice(0, slash + 1);
+  const file = configPath.slice(slash + 1);
+  const dot = file.lastIndexOf('.');
+  return `${dir}${dot > 0 ? file.slice(0, dot) : file}.lock.json`;
+}
+
 /** The tag an image target records when none is given. */
 export function defaultImageTag(project: string): string {
   return `${project}:latest`;

@@ -11,7 +11,8 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError, defaultImageTag, normalizeBuildRequest, normalizeLockRequest, normalizePublishRequest } from '../engine';
+import { ConfigError, normalizeBuildRequest, normalizeLockRequest, normalizePublishRequest } from '../engine';
+import { defaultImageTag } from '../engine/workspace';
 import type { ImageExecutorSchema } from './image/schema';
 import type { LockExecutorSchema } from './lock/schema';
 import type { PublishExecutorSchema } from './publish/schema';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUILD_DEFAULTS, WORKSPACE_DEFAULTS } from '../engine';
+import { BUILD_DEFAULTS, WORKSPACE_DEFAULTS } from '../engine/workspace';
 
 /**
  * schema.json is the contract Nx validates options against; schema.d.ts is

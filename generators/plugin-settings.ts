@@ -4,7 +4,7 @@
  * entry in nx.json, with the defaults the plugin uses (engine/defaults.ts).
  */
 import { readNxJson, type Tree } from '@nx/devkit';
-import { WORKSPACE_DEFAULTS as D } from '../engine';
+import { WORKSPACE_DEFAULTS as D } from '../engine/workspace';
 
 /** Settings shared by the plugin and the files generators write. */
 export interface PluginSettings {

@@ -7,7 +7,7 @@
  */
 import type { Tree } from '@nx/devkit';
 import { posix } from 'node:path';
-import { compareBytes, indexPackageOwners, readPackageFacts, type PackageOwners } from '../engine';
+import { compareBytes, indexPackageOwners, readPackageFacts, type PackageOwners } from '../engine/workspace';
 
 /** Directories that never hold a project's melange.yaml. */
 const SKIP = new Set(['node_modules', '.git', '.nx', 'dist', 'tmp', '.turbo']);

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { readImageFacts, readPackageFacts, type ImageFacts, type PackageFacts } from '../engine';
+import { readImageFacts, readPackageFacts, type ImageFacts, type PackageFacts } from '../engine/workspace';
 
 /** An apko.yaml with its includes merged in. */
 export interface LoadedImageConfig {

@@ -6,7 +6,7 @@
  */
 import type { CreateDependencies, CreateDependenciesContext, RawProjectGraphDependency } from '@nx/devkit';
 import { join, posix } from 'node:path';
-import { compareBytes, indexPackageOwners, ownersProviding, type PackageFacts } from '../engine';
+import { compareBytes, indexPackageOwners, ownersProviding, type PackageFacts } from '../engine/workspace';
 import { loadImageConfig, loadPackageConfig } from './config-files';
 import { hashFiles } from './hash';
 import type { ApkoPluginOptions } from './options';

@@ -8,7 +8,7 @@
 import type { CreateNodesContextV2, CreateNodesResult, CreateNodesV2, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { compareBytes } from '../engine';
+import { compareBytes } from '../engine/workspace';
 import { hasFile, loadImageConfig, localPath } from './config-files';
 import { hashFiles, hashParts } from './hash';
 import { normalizePluginOptions, type ApkoPluginOptions, type NormalizedPluginOptions } from './options';

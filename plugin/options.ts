@@ -5,7 +5,7 @@
  * checkout its own hashes and no cache hit would cross machines.
  */
 import { posix } from 'node:path';
-import { WORKSPACE_DEFAULTS as D } from '../engine';
+import { WORKSPACE_DEFAULTS as D } from '../engine/workspace';
 
 /** `plugins: [{ plugin: '@apko/nx', options: { … } }]` in nx.json. */
 export interface ApkoPluginOptions {

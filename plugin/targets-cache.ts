@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { compareBytes } from '../engine';
+import { compareBytes } from '../engine/workspace';
 
 /** Entries by key; values are JSON. */
 export interface TargetsCache<T> {

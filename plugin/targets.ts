@@ -6,7 +6,7 @@
  */
 import type { TargetConfiguration } from '@nx/devkit';
 import { posix } from 'node:path';
-import { defaultImageTag, defaultLockPath } from '../engine';
+import { defaultImageTag, defaultLockPath } from '../engine/workspace';
 import type { NormalizedPluginOptions } from './options';
 
 /** An apko.yaml as inference sees it (all paths workspace-relative, posix). */

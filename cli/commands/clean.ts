@@ -1,5 +1,5 @@
 /** `apko-nx clean [--dry-run]`: removes the engine's cache directory. */
-import { cleanCache, defaultCacheDir } from '../../engine';
+import { cleanCache } from '../../engine';
 import { bool, str } from '../args';
 import type { Command } from '../command';
 
@@ -13,8 +13,8 @@ export const clean: Command = {
   },
   arity: [0, 0],
   async run(p, io) {
-    const dir = defaultCacheDir({ cacheDir: str(p, 'cache-dir'), env: io.env, cwd: io.cwd });
-    const r = await cleanCache(dir, { dryRun: bool(p, 'dry-run') });
+    const r = await cleanCache({ ...(str(p, 'cache-dir') !== undefined ? { cacheDir: str(p, 'cache-dir') } : {}), env: io.env, cwd: io.cwd, dryRun: bool(p, 'dry-run') });
+    const dir = r.dir;
     const mib = (r.bytes / 1024 / 1024).toFixed(1);
     io.out(r.removed ? `removed ${dir} (${mib} MiB)` : bool(p, 'dry-run') ? `${dir}: ${mib} MiB (dry run, nothing removed)` : `${dir} does not exist`);
     return 0;

@@ -2,9 +2,8 @@
  * `apko-nx example [dir]`: builds the bundled example image from packages
  * this project writes and signs itself; no internet needed.
  */
-import { mkdir } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
-import { buildImageFromConfig, normalizeBuildRequest, writeExampleWorkspace } from '../../engine';
+import { relative, resolve } from 'node:path';
+import { buildExampleImage } from '../../engine';
 import type { Command } from '../command';
 
 export const example: Command = {
@@ -15,13 +14,8 @@ export const example: Command = {
   arity: [0, 1],
   async run(p, io) {
     const dir = resolve(io.cwd, p.positionals[0] ?? 'example-out');
-    io.err(`writing the example workspace (signing key, packages, apko.yaml) to ${dir}`);
-    const ws = await writeExampleWorkspace(join(dir, 'workspace'));
-    const image = join(dir, 'image');
-    await mkdir(join(dir, 'sbom'), { recursive: true });
-    const result = await buildImageFromConfig(
-      normalizeBuildRequest({ config: ws.configPath, tag: 'apko-nx-example:latest', output: { path: image, kind: 'layout' }, sbomPath: join(dir, 'sbom'), cacheDir: join(dir, 'cache'), offline: true, env: { ...io.env, SOURCE_DATE_EPOCH: undefined }, log: io.err }, ws.dir),
-    );
+    const result = await buildExampleImage({ dir, env: io.env, log: io.err });
+    const image = result.layout;
     const shown = (path: string) => relative(io.cwd, path) || '.';
     io.out(`image: apko-nx-example:latest@${result.indexDigest}`);
     for (const img of result.images) io.out(`  ${img.arch}: ${img.digest}`);

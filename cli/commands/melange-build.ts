@@ -4,7 +4,8 @@
  * for each `--arch` in order. Flags map onto the engine's melange build
  * request, which holds every default and rule.
  */
-import { buildMelangePackages, normalizeMelangeBuildOptions, runnerFacts, MELANGE_BUILD_DEFAULTS, RUNNER_NAMES, type MelangeBuildOptions } from '../../engine';
+import { buildMelangePackages, normalizeMelangeBuildOptions, type MelangeBuildOptions } from '../../engine';
+import { MELANGE_RUNNER_NAMES } from '../../engine/workspace';
 import { UsageError, bool, list, str } from '../args';
 import type { Command } from '../command';
 
@@ -22,13 +23,13 @@ function parseVars(pairs: readonly string[]): Record<string, string> {
 export const melangeBuildCommand: Command = {
   name: 'melange build',
   summary: 'build the packages of a melange.yaml into a local repository (<out-dir>/<arch>/, with APKINDEX.tar.gz)',
-  usage: `melange build <melange.yaml> [--arch ARCH,...] [--signing-key KEY.rsa] [--out-dir packages] [--runner ${RUNNER_NAMES.join('|')}] [flags]`,
+  usage: `melange build <melange.yaml> [--arch ARCH,...] [--signing-key KEY.rsa] [--out-dir packages] [--runner ${MELANGE_RUNNER_NAMES.join('|')}] [flags]`,
   flags: {
     arch: { type: 'list', split: true, value: 'ARCH', description: 'architectures to build for, in order (apk or OCI names, comma-separated or repeated; default the host\'s)' },
     'signing-key': { type: 'string', value: 'KEY', description: 'RSA private key to sign the packages and the index with' },
     'out-dir': { type: 'string', value: 'DIR', description: 'repository directory; packages go to DIR/<arch>/ (default packages)' },
     'source-dir': { type: 'string', value: 'DIR', description: 'copied into the build workspace (default: the directory holding melange.yaml)' },
-    runner: { type: 'string', value: RUNNER_NAMES.join('|'), description: 'host (default; no isolation) or chroot (root only; the environment built from its packages)' },
+    runner: { type: 'string', value: MELANGE_RUNNER_NAMES.join('|'), description: 'host (default; no isolation) or chroot (root only; the environment built from its packages)' },
     namespace: { type: 'string', value: 'NS', description: 'package namespace for .PKGINFO maintainer and purls (default unknown)' },
     var: { type: 'list', value: 'KEY=VALUE', description: 'override a vars: entry (repeatable)' },
     'generate-index': { type: 'boolean', description: 'update <out-dir>/<arch>/APKINDEX.tar.gz (default true; --generate-index=false to skip)' },
@@ -41,11 +42,6 @@ export const melangeBuildCommand: Command = {
   arity: [1, 1],
   async run(p, io) {
     const runner = str(p, 'runner');
-    const appended = ['repository-append', 'keyring-append', 'package-append'].filter((f) => list(p, f).length > 0);
-    // A usage mistake, so exit 2 naming the flag; the request refuses the same for every other caller.
-    if (appended.length > 0 && !runnerFacts(runner ?? MELANGE_BUILD_DEFAULTS.runner).needsPreparedRoot) {
-      throw new UsageError(`--${appended[0]} shapes the chroot build environment and needs --runner chroot`, 'the host runner uses the build machine as it is');
-    }
     // Flags not given stay undefined: the request fills the defaults.
     const options: MelangeBuildOptions = {
       configPath: p.positionals[0]!,

@@ -1,6 +1,6 @@
 /** `apko-nx melange index -o APKINDEX.tar.gz *.apk`: an index of package files, signed when given a key. */
 import { resolve } from 'node:path';
-import { melangeIndex, readSigningKey } from '../../engine';
+import { melangeIndex } from '../../engine';
 import { UsageError, bool, str } from '../args';
 import type { Command } from '../command';
 
@@ -22,7 +22,8 @@ export const melangeIndexCommand: Command = {
     const r = await melangeIndex({
       output,
       apks: p.positionals.map((a) => resolve(io.cwd, a)),
-      ...(key !== undefined ? { signingKey: readSigningKey(key, { cwd: io.cwd }) } : {}),
+      ...(key !== undefined ? { signingKey: key } : {}),
+      cwd: io.cwd,
       merge: bool(p, 'merge'),
     });
     io.err(`indexed ${r.count} package${r.count === 1 ? '' : 's'}${key !== undefined ? `, signed with ${key}` : ' (unsigned)'}`);

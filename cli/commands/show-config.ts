@@ -1,6 +1,6 @@
 /** `apko-nx show-config <config.yaml>`: the merged config with credentials redacted. */
-import { loadImageConfig, printConfig } from '../../engine';
-import { list, str } from '../args';
+import { normalizeResolveRequest, showConfig as printLoadedConfig } from '../../engine';
+import { list } from '../args';
 import { RESOLVE_FLAGS } from '../build-flags';
 import type { Command } from '../command';
 
@@ -19,19 +19,19 @@ export const showConfig: Command = {
   },
   arity: [1, 1],
   async run(p, io) {
-    void str(p, 'cache-dir');
-    const loaded = await loadImageConfig(
-      p.positionals[0]!,
+    const request = normalizeResolveRequest(
       {
+        config: p.positionals[0]!,
         repositoryAppend: list(p, 'repository-append'),
         buildRepositoryAppend: list(p, 'build-repository-append'),
         keyringAppend: list(p, 'keyring-append'),
         packageAppend: list(p, 'package-append'),
         includePaths: list(p, 'include-paths'),
+        env: io.env,
       },
-      { cwd: io.cwd, env: io.env },
+      io.cwd,
     );
-    io.out(printConfig(loaded.config).replace(/\n$/, ''));
+    io.out((await printLoadedConfig(request)).replace(/\n$/, ''));
     return 0;
   },
 };

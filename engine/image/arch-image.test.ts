@@ -16,7 +16,7 @@ import type { TarEntry } from '../tar/types';
 import { buildArchImage } from './arch-image';
 import { buildImageFromConfig } from './build';
 import { loadForBuild } from './load-config';
-import { normalizeBuildOptions } from './request';
+import { normalizeBuildRequest } from './request';
 
 /**
  * Packages made to tell the origin strategy's rules apart: libnew replaces
@@ -53,7 +53,7 @@ function config(name: string, layering: string): string {
 }
 
 const options = (configPath: string, extra: Record<string, unknown> = {}) =>
-  normalizeBuildOptions({ config: configPath, tag: 'layering:test', cwd: root, env: {}, cacheDir: join(root, 'cache', basename(configPath)), sbom: false, ...extra });
+  normalizeBuildRequest({ config: configPath, tag: 'layering:test', cwd: root, env: {}, cacheDir: join(root, 'cache', basename(configPath)), sbom: false, ...extra });
 
 async function entriesOf(layer: Layer): Promise<TarEntry[]> {
   return readTar(gunzipSync(await buffer(layer.open())), 'layer');

@@ -6,14 +6,11 @@
  */
 export { buildImageFromConfig, buildDateFor, type BuildResult } from './build';
 export {
-  normalizeBuildOptions,
   normalizeBuildRequest,
   normalizeResolveRequest,
   normalizeLockRequest,
   normalizeMinirootfsRequest,
   outputTargetFor,
-  type BuildOptions,
-  type NormalizedBuildOptions,
   type BuildRequest,
   type NormalizedBuildRequest,
   type ResolveRequest,
@@ -28,4 +25,6 @@ export { buildArchImage, type ArchImage } from './arch-image';
 export { shellWords } from './shell-words';
 export { resolveImagePackages, formatPackageLine, PACKAGE_FORMATS, type PackageLine } from './show-packages';
 export { buildMinirootfs } from './minirootfs';
-export { lockImage, lockConfig, defaultLockPath } from './lock';
+export { lockImage, lockConfig } from './lock';
+export { showConfig } from './show-config';
+export { buildExampleImage, EXAMPLE_TAG, type ExampleResult } from './example';

@@ -3,7 +3,8 @@
  * record exactly what was chosen (member ranges and digests, keys with their
  * contents) in apko's lock file format.
  */
-import { basename, dirname, extname, join } from 'node:path';
+import { basename } from 'node:path';
+import { defaultLockPath } from '../defaults';
 import type { LoadedConfig } from '../config';
 import { writeFileAtomic } from '../fs/atomic';
 import { formatLockFile, lockedPackage, makeLockFile, type LockedRepository, type LockFile } from '../lock';
@@ -12,12 +13,6 @@ import { openStore } from '../store';
 import { loadForBuild } from './load-config';
 import type { NormalizedLockRequest, NormalizedResolveRequest } from './request';
 import { resolvePackages } from '../fetch';
-
-/** Where `lock` writes by default: `<config-basename>.lock.json` beside the config. */
-export function defaultLockPath(configPath: string): string {
-  const base = basename(configPath, extname(configPath));
-  return join(dirname(configPath), `${base}.lock.json`);
-}
 
 function lockedRepos(entries: readonly string[], loaded: LoadedConfig): LockedRepository[] {
   const out: LockedRepository[] = [];

@@ -7,6 +7,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { hostArch } from '../arch';
 import type { ConfigOverrides } from '../config';
 import type { LayeringStrategy } from '../layer';
 import { sbomFormat, type SbomFormat } from '../sbom';
@@ -190,14 +191,9 @@ export function normalizeLockRequest(o: LockRequest, cwd: string = o.cwd ?? proc
   return Object.freeze({ ...normalizeResolveRequest(o, cwd), ...(o.output !== undefined ? { output: absolute(cwd)(o.output) } : {}) });
 }
 
-/** Normalizes a build-minirootfs request. */
+/** Normalizes a build-minirootfs request; without an arch it builds the host's (apko's `--build-arch` default). */
 export function normalizeMinirootfsRequest(o: MinirootfsRequest, cwd: string = o.cwd ?? process.cwd()): Readonly<NormalizedMinirootfsRequest> {
-  return Object.freeze({ ...normalizeResolveRequest(o, cwd), output: absolute(cwd)(o.output) });
+  const given = typeof o.arch === 'string' ? [o.arch] : (o.arch ?? []);
+  const arch = given.length > 0 ? given : [hostArch().apk];
+  return Object.freeze({ ...normalizeResolveRequest({ ...o, arch }, cwd), output: absolute(cwd)(o.output) });
 }
-
-/** @deprecated the build request under its earlier name; use BuildRequest. */
-export type BuildOptions = BuildRequest;
-/** @deprecated use NormalizedBuildRequest. */
-export type NormalizedBuildOptions = NormalizedBuildRequest;
-/** @deprecated use normalizeBuildRequest. */
-export const normalizeBuildOptions = normalizeBuildRequest;

@@ -69,7 +69,7 @@ describe('normalizeMelangeBuildOptions', () => {
     [{ configPath: 'm.yaml' }, { SOURCE_DATE_EPOCH: 'yesterday' }, 'SOURCE_DATE_EPOCH="yesterday" is not a non-negative integer'],
     [{ configPath: 'm.yaml', archs: 'sparc' }, {}, '--arch: unknown architecture "sparc"'],
     [{ configPath: 'm.yaml', runner: 'bubblewrap' }, {}, 'unknown runner "bubblewrap" (the runners are host, chroot)'],
-    [{ configPath: 'm.yaml', packageAppend: ['busybox'] }, {}, 'packageAppend shapes the build environment, which runner "host" does not build'],
+    [{ configPath: 'm.yaml', packageAppend: ['busybox'] }, {}, 'extra packages (-p, --package-append) shape the build environment, which runner "host" does not build'],
     [{ configPath: '' }, {}, 'no melange.yaml given'],
   ])('refuses %j', (opts, env, message) => {
     expect(() => normalizeMelangeBuildOptions(opts, '/', env)).toThrow(ConfigError);

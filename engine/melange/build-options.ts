@@ -11,6 +11,7 @@
 import { dirname, resolve } from 'node:path';
 import { hostArch, parseArch, type Arch } from '../arch';
 import { parseSourceDateEpoch } from '../config/build-date';
+import { MELANGE_BUILD_DEFAULTS } from '../defaults';
 import { ConfigError } from '../errors';
 import { defaultCacheDir } from '../store';
 import { parseRunnerName, runnerFacts, type RunnerName } from './runners';
@@ -18,17 +19,7 @@ import { readSigningKey, type MelangeSigningKey } from './signing-key';
 
 export type { MelangeSigningKey };
 
-/** The defaults of a melange build, for every shell. */
-export const MELANGE_BUILD_DEFAULTS = Object.freeze({
-  /** Repository directory, relative to the caller's directory. */
-  outDir: 'packages',
-  namespace: 'unknown',
-  runner: 'host' as RunnerName,
-  generateIndex: true,
-  offline: false,
-  /** `host`: this machine's architecture. */
-  archs: Object.freeze(['host']) as readonly string[],
-});
+export { MELANGE_BUILD_DEFAULTS };
 
 /** What a caller may ask for; everything but the config is optional. */
 export interface MelangeBuildOptions {
@@ -112,8 +103,9 @@ export function normalizeMelangeBuildOptions(
   const appends = { repositoryAppend: [...(o.repositoryAppend ?? [])], keyringAppend: [...(o.keyringAppend ?? [])], packageAppend: [...(o.packageAppend ?? [])] };
   const appended = Object.entries(appends).find(([, v]) => v.length > 0);
   if (appended !== undefined && !runnerFacts(runner).needsPreparedRoot) {
-    throw new ConfigError(`${appended[0]} shapes the build environment, which runner "${runner}" does not build`, {
-      hint: 'use a runner that prepares a root (chroot, as root), or leave the appends out',
+    const what = { repositoryAppend: 'extra repositories (-r, --repository-append)', keyringAppend: 'extra keys (-k, --keyring-append)', packageAppend: 'extra packages (-p, --package-append)' }[appended[0] as keyof typeof appends];
+    throw new ConfigError(`${what} shape the build environment, which runner "${runner}" does not build`, {
+      hint: 'use a runner that prepares a root (--runner chroot, as root), or leave them out',
     });
   }
   let sourceDateEpoch = o.sourceDateEpoch;

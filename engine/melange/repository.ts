@@ -14,6 +14,7 @@ import { readApkBytes, toIndexEntry } from '../apk/package-read';
 import type { IndexEntry } from '../apk/types';
 import { OutputError } from '../errors';
 import { writeFileAtomic } from '../fs/atomic';
+import { readSigningKey } from './signing-key';
 
 /** The index file name apk-tools looks for. */
 export const INDEX_NAME = 'APKINDEX.tar.gz';
@@ -77,28 +78,38 @@ export async function addToRepository(dir: string, packages: readonly BuiltPacka
   return index;
 }
 
+function keyOf(key: IndexSigningKey | string, cwd: string | undefined): IndexSigningKey {
+  return typeof key === 'string' ? readSigningKey(key, { cwd: cwd ?? process.cwd() }) : key;
+}
+
 /** Options of `melangeIndex`. */
 export interface MelangeIndexOptions {
   /** The index file to write. */
   readonly output: string;
   /** Package files to index. */
   readonly apks: readonly string[];
-  readonly signingKey?: IndexSigningKey;
+  /** A private key, or the path of one (read by the one signing-key reader, against `cwd`). */
+  readonly signingKey?: IndexSigningKey | string;
+  readonly cwd?: string;
   /** Keep the entries of an existing `output` (melange index --merge). */
   readonly merge?: boolean;
 }
 
 /** `melange index`: an APKINDEX.tar.gz for the given packages. */
 export async function melangeIndex(o: MelangeIndexOptions): Promise<{ output: string; count: number }> {
+  // The key is read first: a missing key fails before any package is read.
+  const signingKey = o.signingKey ? keyOf(o.signingKey, o.cwd) : undefined;
   const entries = await entriesOf(o.apks);
-  await writeIndex(o.output, entries, { ...(o.signingKey ? { signingKey: o.signingKey } : {}), merge: o.merge === true });
+  await writeIndex(o.output, entries, { ...(signingKey ? { signingKey } : {}), merge: o.merge === true });
   return { output: o.output, count: entries.length };
 }
 
 /** Options of `melangeSignIndex`. */
 export interface MelangeSignIndexOptions {
   readonly index: string;
-  readonly signingKey: IndexSigningKey;
+  /** A private key, or the path of one (read against `cwd`). */
+  readonly signingKey: IndexSigningKey | string;
+  readonly cwd?: string;
   /** Replace existing signatures; without it an already signed index is left alone. */
   readonly force?: boolean;
 }
@@ -109,7 +120,7 @@ export async function melangeSignIndex(o: MelangeSignIndexOptions): Promise<{ si
   if (bytes === undefined) {
     throw new OutputError(`cannot sign ${o.index}: the file does not exist`, { file: o.index, hint: 'build or index packages first (apko-nx melange index)' });
   }
-  const out = signApkIndex(bytes, o.signingKey, { force: o.force === true, subject: o.index });
+  const out = signApkIndex(bytes, keyOf(o.signingKey, o.cwd), { force: o.force === true, subject: o.index });
   if (out === bytes) return { signed: false };
   await writeFileAtomic(o.index, out);
   return { signed: true };

@@ -3,19 +3,20 @@
  * exporting a RunnerDefinition plus one entry here; the request validates the
  * name against this table, and the build starts the runner through it.
  */
+import { MELANGE_RUNNER_NAMES, type MelangeRunnerName } from '../defaults';
 import { ConfigError } from '../errors';
 import type { Runner, RunnerContext, RunnerDefinition, RunnerFacts } from './runner';
 import { chrootRunner } from './runner-chroot';
 import { hostRunner } from './runner-host';
 
 /** Every runner, in the order errors and help list them. */
-export const RUNNERS = { host: hostRunner, chroot: chrootRunner } as const satisfies Record<string, RunnerDefinition>;
+export const RUNNERS: Readonly<Record<MelangeRunnerName, RunnerDefinition>> = { host: hostRunner, chroot: chrootRunner };
 
 /** A runner's name. */
-export type RunnerName = keyof typeof RUNNERS;
+export type RunnerName = MelangeRunnerName;
 
-/** The names of the runners, for help texts and errors. */
-export const RUNNER_NAMES = Object.keys(RUNNERS) as readonly RunnerName[];
+/** The names of the runners, for help texts and errors (the defaults table lists them; the record above has one entry each). */
+export const RUNNER_NAMES: readonly RunnerName[] = MELANGE_RUNNER_NAMES;
 
 /** `name` as a runner name, or a ConfigError listing the runners there are. */
 export function parseRunnerName(name: string): RunnerName {

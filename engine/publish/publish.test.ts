@@ -6,11 +6,11 @@ import { apkoYaml, BASELAYOUT, makeWorkspace, type TestWorkspace } from '../../e
 import { sha256Digest } from '../digest';
 import { ConfigError, RegistryError } from '../errors';
 import { defaultCredentials, type CredentialSource } from '../registry';
-import { normalizePublishOptions, normalizePublishRequest, publishImage } from './publish';
+import { normalizePublishRequest, publishImage } from './publish';
 
-describe('normalizePublishOptions', () => {
+describe('normalizePublishRequest', () => {
   it('canonicalizes and deduplicates the references, names the build after the first, and resolves paths', () => {
-    const o = normalizePublishOptions(
+    const o = normalizePublishRequest(
       { config: 'apko.yaml', tags: ['127.0.0.1:5000/app', '127.0.0.1:5000/app:latest', 'alpine:1'], imageRefs: 'out/refs.txt', env: {} },
       '/work',
     );
@@ -25,7 +25,7 @@ describe('normalizePublishOptions', () => {
   });
 
   it('keeps the build options (arch, repositories, offline) for the build', () => {
-    const o = normalizePublishOptions({ config: '/c.yaml', tags: ['r.example.com/a'], arch: ['x86_64'], repositoryAppend: ['/repo'], offline: true, insecure: true, env: {} }, '/');
+    const o = normalizePublishRequest({ config: '/c.yaml', tags: ['r.example.com/a'], arch: ['x86_64'], repositoryAppend: ['/repo'], offline: true, insecure: true, env: {} }, '/');
     expect(o.overrides.arch).toEqual(['x86_64']);
     expect(o.overrides.repositoryAppend).toEqual(['/repo']);
     expect(o.offline).toBe(true);
@@ -39,7 +39,7 @@ describe('normalizePublishOptions', () => {
   ])('refuses tags %j', (tags, message) => {
     let err: unknown;
     try {
-      normalizePublishOptions({ config: 'apko.yaml', tags, env: {} }, '/work');
+      normalizePublishRequest({ config: 'apko.yaml', tags, env: {} }, '/work');
     } catch (e) {
       err = e;
     }

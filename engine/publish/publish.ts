@@ -18,11 +18,8 @@ import type { NormalizedPublishRequest } from './request';
 
 export {
   normalizePublishRequest,
-  normalizePublishOptions,
   type PublishRequest,
   type NormalizedPublishRequest,
-  type PublishOptions,
-  type NormalizedPublishOptions,
 } from './request';
 
 /** What a publish did. */

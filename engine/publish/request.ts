@@ -66,10 +66,3 @@ export function normalizePublishRequest(o: PublishRequest, cwd: string = o.cwd ?
     credentials: Object.freeze([...(credentials ?? defaultCredentials(normalized.env))]),
   });
 }
-
-/** @deprecated the publish request under its earlier name; use PublishRequest. */
-export type PublishOptions = PublishRequest;
-/** @deprecated use NormalizedPublishRequest. */
-export type NormalizedPublishOptions = NormalizedPublishRequest;
-/** @deprecated use normalizePublishRequest. */
-export const normalizePublishOptions = normalizePublishRequest;

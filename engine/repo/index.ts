@@ -9,5 +9,4 @@ export { loadKeyring, type LoadKeyringOptions } from './keyring';
 export { loadRepository, type LoadedRepository, type LoadRepositoryOptions, type PackageSource } from './load';
 export { offlineMiss } from './revalidate';
 /** The one redaction rule lives in engine/redact.ts; re-exported here until engine/index.ts imports it from there. */
-export { redactUrl } from '../redact';
 export { locateRepository, packageFileName, parseRepository, type RepositoryLocation, type RepositoryRef } from './repository';

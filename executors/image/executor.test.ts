@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { validateLayout } from '../../engine';
+import { validateLayout } from '../../engine/format';
 import { executorContext, makeExecutorWorkspace } from '../testdata/workspace';
 import imageExecutor from './executor';
 

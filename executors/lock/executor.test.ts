@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { parseLockFile } from '../../engine';
+import { parseLockFile } from '../../engine/format';
 import { executorContext, makeExecutorWorkspace } from '../testdata/workspace';
 import lockExecutor from './executor';
 

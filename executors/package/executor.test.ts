@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readApkBytes, readApkIndex } from '../../engine';
+import { readApkBytes, readApkIndex } from '../../engine/format';
 import { executorContext, makeExecutorWorkspace, testKey } from '../testdata/workspace';
 import packageExecutor from './executor';
 

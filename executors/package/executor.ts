@@ -8,7 +8,8 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { buildMelangePackages, normalizeMelangeBuildOptions, WORKSPACE_DEFAULTS } from '../../engine';
+import { buildMelangePackages, normalizeMelangeBuildOptions } from '../../engine';
+import { WORKSPACE_DEFAULTS } from '../../engine/workspace';
 import { runExecutor, type ExecutorResult } from '../report';
 import type { PackageExecutorSchema } from './schema';
 

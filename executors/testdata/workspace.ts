@@ -8,7 +8,8 @@ import type { ExecutorContext } from '@nx/devkit';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKeyPair, writeLocalRepository, type KeyPair } from '../../engine';
+import { generateKeyPair, type KeyPair } from '../../engine/workspace';
+import { writeLocalRepository } from '../../engine/format';
 
 let key: KeyPair | undefined;
 

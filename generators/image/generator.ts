@@ -8,7 +8,7 @@
  */
 import { formatFiles, generateFiles, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
-import { ownersProviding, sameConfigData } from '../../engine';
+import { ownersProviding, sameConfigData } from '../../engine/workspace';
 import initGenerator from '../init/generator';
 import { listOption } from '../list-option';
 import { packageRepository, readPluginSettings } from '../plugin-settings';

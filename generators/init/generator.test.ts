@@ -2,7 +2,7 @@ import { readNxJson, updateNxJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { createPublicKey } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { publicKeyFromPrivate } from '../../engine';
+import { publicKeyFromPrivate } from '../../engine/workspace';
 import initGenerator from './generator';
 
 let tree: Tree;

@@ -5,7 +5,7 @@
  * changes nothing.
  */
 import { formatFiles, logger, readNxJson, updateNxJson, type Tree } from '@nx/devkit';
-import { generateKeyPair, publicKeyFromPrivate, WORKSPACE_DEFAULTS } from '../../engine';
+import { generateKeyPair, publicKeyFromPrivate, WORKSPACE_DEFAULTS } from '../../engine/workspace';
 import { readPluginSettings } from '../plugin-settings';
 import type { InitGeneratorSchema } from './schema';
 

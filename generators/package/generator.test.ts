@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
-import { loadMelangeConfig } from '../../engine';
+import { loadMelangeConfig } from '../../engine/format';
 import initGenerator from '../init/generator';
 import packageGenerator from './generator';
 

@@ -7,7 +7,7 @@
  */
 import { formatFiles, generateFiles, logger, readProjectConfiguration, updateProjectConfiguration, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
-import { sameConfigData } from '../../engine';
+import { sameConfigData } from '../../engine/workspace';
 import initGenerator from '../init/generator';
 import { listOption } from '../list-option';
 import { readPluginSettings } from '../plugin-settings';

@@ -1,0 +1,10 @@
+/**
+ * `@apko/nx/engine/workspace`: what the Nx plugin and the generators need,
+ * without loading the image engine (inference runs on every graph
+ * computation, so it must stay light): lenient config facts, the defaults
+ * table, the byte order, and workspace signing keys.
+ */
+export { readImageFacts, readPackageFacts, sameConfigData, indexPackageOwners, ownersProviding, type ImageFacts, type PackageFacts, type PackageOwners } from './config/facts';
+export { BUILD_DEFAULTS, WORKSPACE_DEFAULTS, MELANGE_BUILD_DEFAULTS, MELANGE_RUNNER_NAMES, defaultImageTag, defaultLockPath, type MelangeRunnerName } from './defaults';
+export { compareBytes } from './order';
+export { generateKeyPair, publicKeyFromPrivate, type KeyPair } from './apk/keys';
