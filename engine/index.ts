@@ -28,6 +28,10 @@ export {
 } from './image';
 export { toDot } from './resolve';
 export { publishImage, normalizePublishRequest, type PublishRequest, type PublishResult } from './publish/publish';
+export { defaultCredentials, type CredentialSource, type Credential } from './registry';
+export type { SbomFormat, SbomDocument, ImageSbomInput, IndexSbomInput, PackageSbomInput } from './sbom';
+export type { LayeringStrategy, LayerPlan } from './layer';
+export type { RootfsFacts } from './rootfs';
 export { buildMelangePackages, normalizeMelangeBuildOptions, melangeKeygen, melangeIndex, melangeSignIndex, type MelangeBuildOptions, type MelangeBuildResult } from './melange';
 export { cleanCache } from './store';
 export { toolVersion } from './tool-version';

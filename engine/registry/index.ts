@@ -35,5 +35,5 @@ export {
 } from './client';
 export { blobExists, mountBlob, uploadBlob, pushBlob, DEFAULT_CHUNK_SIZE, type BlobOutcome, type BlobPushOptions } from './blobs';
 export { putManifest, getManifest, type FetchedManifest } from './manifests';
-export { pushAttachment, artifactManifest, referrersTag, SPDX_ARTIFACT_TYPE, EMPTY_CONFIG, type Attachment, type ReferrerOutcome } from './referrers';
+export { pushAttachment, artifactManifest, referrersTag, EMPTY_CONFIG, type Attachment, type ReferrerOutcome } from './referrers';
 export { pushImageIndex, type PushInput, type PushResult, type PushAttachment } from './push';

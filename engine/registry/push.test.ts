@@ -7,8 +7,12 @@ import type { ImageIndex } from '../oci/image-index';
 import { tinyIndex } from '../oci/testdata/images';
 import { createRegistryClient } from './client';
 import { parseReference } from '../reference';
-import { artifactManifest, referrersTag, SPDX_ARTIFACT_TYPE } from './referrers';
+import { artifactManifest, referrersTag } from './referrers';
+
 import { pushImageIndex, type PushAttachment, type PushInput } from './push';
+
+/** The registry is format-agnostic: any artifact type goes; SPDX's is the one builds use. */
+const SPDX_ARTIFACT_TYPE = 'application/spdx+json';
 
 /**
  * The push against a real registry (docker-registry 2.8, no referrers API)

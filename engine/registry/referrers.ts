@@ -16,9 +16,6 @@ import { pushBlob, type BlobPushOptions } from './blobs';
 import { headerValue, type RegistryClient } from './client';
 import { getManifest, putManifest } from './manifests';
 
-/** The artifact type of an SPDX JSON document. */
-export const SPDX_ARTIFACT_TYPE = 'application/spdx+json';
-
 /** The annotation naming a layer's file. */
 export const TITLE_ANNOTATION = 'org.opencontainers.image.title';
 
