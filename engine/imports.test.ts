@@ -3,8 +3,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The pipeline's one-way import rule (STYLE.md practice 1; the table is drawn
- * in docs/ARCHITECTURE.md). Every engine file may import the leaves, which
+ * The pipeline's one-way import rule (docs/ARCHITECTURE.md, "The rules the
+ * code keeps"). Every engine file may import the leaves, which
  * hold one rule each; beyond that, only the stages listed for its own stage.
  * Nothing imports melange but index.ts, and no stage imports index.ts.
  */

@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * STYLE practice 2 for the shells: cli/, plugin/, executors/ and
+ * The shells' import rule (docs/ARCHITECTURE.md): cli/, plugin/, executors/ and
  * generators/ reach the engine only through its public entries
  * (engine/index.ts, engine/workspace.ts; tests also engine/format.ts), never import
  * each other, and take @nx/devkit from its root (its src/ paths are closed

@@ -2,8 +2,7 @@
  * SBOM formats by name: the built-in ones (SPDX) and any a library user
  * registers. Build requests name formats as strings (`sbomFormats`), so a
  * format added from outside the engine has to be found by name; that makes
- * the registrations process-wide state, kept in this one file (STYLE
- * practice 13) with `clearRegisteredSbomFormats` for tests. Built-in
+ * the registrations process-wide state, kept in this one file with `clearRegisteredSbomFormats` for tests. Built-in
  * formats cannot be replaced, so `spdx` always means SPDX 2.3.
  */
 import { ConfigError } from '../errors';

@@ -1,6 +1,6 @@
 /**
- * What the SBOM stage is given. Everything arrives as plain values (STYLE
- * practice 1: sbom sees no oci or rootfs objects), so the orchestrator copies
+ * What the SBOM stage is given. Everything arrives as plain values (the import
+ * rule: sbom sees no oci or rootfs objects), so the orchestrator copies
  * the facts in from the resolved packages, the tree and the image digests.
  */
 
