@@ -39,10 +39,6 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     matches: (d) => d.category === 'layers' && d.layerRole === 'package' && d.entryType === 'dir' && d.field === 'present' && d.apko === 'yes',
   },
   {
-    id: 'origin-top-layer-dirs',
-    matches: (d) => d.category === 'layers' && d.layerRole === 'top' && d.entryType === 'dir' && d.field === 'present' && d.apko === 'yes',
-  },
-  {
     id: 'dependency-order',
     matches: (d) =>
       (d.category === 'packages' && d.where === 'show-packages') ||

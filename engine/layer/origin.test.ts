@@ -77,13 +77,14 @@ function packagedTree(): Tree {
 describe('splitEntries', () => {
   const groups = [{ packages: ['zlib'], size: 4 }, { packages: ['busybox'], size: 2 }];
 
-  it('puts owned entries in their package layer with the parents they need, at the child mtime', () => {
+  it('puts owned files in their package layer with the parents they need at the child mtime, and every directory on top', () => {
     const layers = splitEntries(packagedTree().entries(), groups);
     const view = layers.map((l) => l.map(([p, n]) => `${p}@${n.mtime}`));
-    expect(view[0]).toEqual(['usr@300', 'usr/lib@300', 'usr/lib/libz@300', 'usr/lib/libz/libz.so@200']);
+    expect(view[0]).toEqual(['usr@200', 'usr/lib@200', 'usr/lib/libz@200', 'usr/lib/libz/libz.so@200']);
     expect(view[1]).toEqual(['usr@100', 'usr/bin@100', 'usr/bin/busybox@100']);
+    // As apko's splitLayers: directories belong to no package, so each is on top with its own mtime (usr/lib/libz: 300).
     expect(view[2]).toEqual([
-      'etc@0', 'etc/passwd@0', 'usr@0', 'usr/bin@0', 'usr/lib@0', 'usr/lib/apk@0', 'usr/lib/apk/db@0', `${INSTALLED_DB}@0`,
+      'etc@0', 'etc/passwd@0', 'usr@0', 'usr/bin@0', 'usr/lib@300', 'usr/lib/apk@0', 'usr/lib/apk/db@0', `${INSTALLED_DB}@0`, 'usr/lib/libz@300',
     ]);
   });
 

@@ -113,8 +113,11 @@ export function splitEntries(
   };
 
   for (const [path, node] of entries) {
-    // A file whose package no group names stays in the top layer.
-    add(node.owner === undefined ? top : (layerOf.get(node.owner) ?? top), path, node);
+    // Directories belong to no package in the image (apko's splitLayers puts each on top, with its own mode and
+    // mtime); a package layer carries a directory only as the parent of what it holds. A file whose package no
+    // group names stays in the top layer too.
+    const layer = node.type === 'dir' || node.owner === undefined ? top : (layerOf.get(node.owner) ?? top);
+    add(layer, path, node);
     if (path !== INSTALLED_DB || stanzas === undefined) continue;
     // The full database stays on top; each package layer gets its packages' stanzas, in name order, with the same header.
     groups.forEach((g, i) => {

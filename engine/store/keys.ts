@@ -35,12 +35,14 @@ export function layerKey(contentDigest: string): string {
 
 /**
  * A built image's manifest of blobs and SBOMs, addressed by the digest of
- * everything that decides its bytes. v2: origin layering follows apko
- * (replaces, installed sizes, per-layer databases) and records carry each
- * SBOM's artifact type, so v1 images are never re-emitted. v3: layer bytes changed (see layerKey).
+ * everything that decides its bytes. The version moves whenever the engine
+ * lays out the same inputs differently (v2: origin layering as apko's, with
+ * SBOM artifact types in the record; v3: directory names without `/`; v4:
+ * origin layering puts every directory in the top layer), so an older
+ * record is never re-emitted.
  */
 export function imageKey(inputsDigest: string): string {
-  return `image:v3:${inputsDigest}`;
+  return `image:v4:${inputsDigest}`;
 }
 
 /** A JSON blob (config, manifest, index) of a stored image, by its OCI digest. */
