@@ -46,14 +46,6 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       (d.category === 'files' && /[/"]lib\/apk\/db\/installed"$/.test(d.where) && d.field === 'content'),
   },
   {
-    id: 'apkindex-empty-fields',
-    matches: (d) => d.category === 'apkindex' && d.where.endsWith('"APKINDEX"') && ['content', 'size'].includes(d.field),
-  },
-  {
-    id: 'apkindex-owner-names',
-    matches: (d) => d.category === 'apkindex' && ['uname', 'gname'].includes(d.field) && d.apko === '' && d.ours === 'root',
-  },
-  {
     id: 'pax-header-block',
     matches: (d) => d.category === 'layers' && d.entryType === 'x' && ['stored name', 'stored mode', 'stored mtime'].includes(d.field),
   },

@@ -107,10 +107,9 @@ describe('formatIndexEntry', () => {
     );
   });
 
-  it('always writes C P V A S I T U L and leaves out unset optional fields', () => {
-    expect(formatIndexEntry(minimal('a'))).toBe(
-      'C:Q1AAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\nP:a\nV:1.0-r0\nA:aarch64\nS:1\nI:2\nT:\nU:\nL:MIT\n\n',
-    );
+  it('always writes C P V T, and A S I U L and the optional fields only when set, as apko\'s index template', () => {
+    expect(formatIndexEntry(minimal('a'))).toBe('C:Q1AAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\nP:a\nV:1.0-r0\nA:aarch64\nS:1\nI:2\nT:\nL:MIT\n\n');
+    expect(formatIndexEntry({ ...minimal('a'), arch: '', size: 0, installedSize: 0, license: '' })).toBe('C:Q1AAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\nP:a\nV:1.0-r0\nT:\n\n');
   });
 
   it('round-trips every field through parseIndexText', () => {

@@ -146,8 +146,14 @@ function required(letter: string, value: string | number, e: IndexEntry): string
   return `${letter}:${checked(letter, value, e)}\n`;
 }
 
+/** A field apko's index template writes only when it is set: `{{if .X}}` skips "" and 0. */
+function whenSet(letter: string, value: string | number, e: IndexEntry): string {
+  return value === '' || value === 0 ? '' : required(letter, value, e);
+}
+
 /**
- * One record in melange's order: C P V A S I T U L always, then o m t c D i p k
+ * One record in melange's order (apko's index template, `pkg/apk/apk/apkindex.go`,
+ * which melange uses): C P V T always, A S I U L when set, then o m t c D i p k
  * when set; then r and q (which melange never writes) when set, so nothing we
  * read is lost on a rewrite. A blank line ends the record.
  */
@@ -156,12 +162,12 @@ export function formatIndexEntry(e: IndexEntry): string {
     required('C', e.checksum, e) +
     required('P', e.name, e) +
     required('V', e.version, e) +
-    required('A', e.arch, e) +
-    required('S', e.size, e) +
-    required('I', e.installedSize, e) +
+    whenSet('A', e.arch, e) +
+    whenSet('S', e.size, e) +
+    whenSet('I', e.installedSize, e) +
     required('T', e.description, e) +
-    required('U', e.url, e) +
-    required('L', e.license, e) +
+    whenSet('U', e.url, e) +
+    whenSet('L', e.license, e) +
     optional('o', e.origin, e) +
     optional('m', e.maintainer, e) +
     optional('t', e.buildTime, e) +

@@ -33,6 +33,8 @@ export interface WriteApkIndexOptions {
 }
 
 const ROOT_OWNER = { mode: 0o644, uid: 0, gid: 0, uname: 'root', gname: 'root', mtime: 0 } as const;
+/** The index member's files carry no owner names, as melange's `tar.FileInfoHeader` of an in-memory file leaves them (the signature keeps `root`). */
+const INDEX_FILE = { ...ROOT_OWNER, uname: '', gname: '' } as const;
 
 /**
  * Orders records by name, then by version, both as raw UTF-8 bytes (not
@@ -68,8 +70,8 @@ export function writeApkIndex(entries: readonly IndexEntry[], opts: WriteApkInde
     }
   }
   const tar = writeTar([
-    { ...ROOT_OWNER, name: 'APKINDEX', type: 'file', data: Buffer.from(formatIndexText(sorted), 'utf8') },
-    { ...ROOT_OWNER, name: 'DESCRIPTION', type: 'file', data: Buffer.from(opts.description ?? '', 'utf8') },
+    { ...INDEX_FILE, name: 'APKINDEX', type: 'file', data: Buffer.from(formatIndexText(sorted), 'utf8') },
+    { ...INDEX_FILE, name: 'DESCRIPTION', type: 'file', data: Buffer.from(opts.description ?? '', 'utf8') },
   ]);
   const index = gzipMember(tar);
   if (opts.signingKey === undefined) return index;
