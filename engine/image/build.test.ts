@@ -152,3 +152,12 @@ describe('the output of a build request', () => {
     expect((await validateLayout(join(dir, 'new', 'oci'))).manifests).toBe(2);
   });
 });
+
+describe('SBOM formats in the build request', () => {
+  it('refuses a format asked for twice through the build request, writing no output', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'apko-formats-')), 'image.tar');
+    const request = normalizeBuildRequest({ config: ws.configPath, tag: 'example:latest', output: out, cacheDir: join(root, 'cache'), cwd: ws.dir, env: {}, sbomFormats: ['spdx', 'spdx'] });
+    await expect(buildImageFromConfig(request)).rejects.toThrow('The SBOM format "spdx" is asked for twice');
+    expect(existsSync(out)).toBe(false);
+  });
+});

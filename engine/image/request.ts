@@ -11,7 +11,6 @@ import { hostArch } from '../arch';
 import type { ConfigOverrides } from '../config';
 import type { LayeringStrategy } from '../layer';
 import { sbomFormat, type SbomFormat } from '../sbom';
-import { ConfigError } from '../errors';
 import { defaultCacheDir } from '../store';
 import { BUILD_DEFAULTS } from '../defaults';
 
@@ -94,7 +93,7 @@ export interface NormalizedBuildRequest extends NormalizedResolveRequest {
   readonly output?: OutputTarget;
   readonly sbomPath?: string;
   readonly sbom: boolean;
-  /** At least one, no two with the same name. */
+  /** At least one (documents refuse a format asked twice). */
   readonly sbomFormats: readonly SbomFormat[];
   readonly lockfile?: string;
   readonly layeringStrategy?: LayeringStrategy;
@@ -152,16 +151,10 @@ export function normalizeResolveRequest(o: ResolveRequest, cwd: string = o.cwd ?
   });
 }
 
-/** The formats a build writes: names looked up, objects taken as given, a name asked twice refused. */
+/** The formats a build writes: names looked up (an unknown one refused), objects taken as given. A format asked twice is refused where documents are made (image/sboms.ts), with two formats writing one file. */
 function sbomFormatsOf(given: BuildRequest['sbomFormats']): SbomFormat[] {
   const asked = given !== undefined && given.length > 0 ? given : BUILD_DEFAULTS.sbomFormats;
-  const formats = asked.map((f) => (typeof f === 'string' ? sbomFormat(f) : f));
-  const names = formats.map((f) => f.name);
-  const twice = names.find((n, i) => names.indexOf(n) !== i);
-  if (twice !== undefined) {
-    throw new ConfigError(`the SBOM format "${twice}" is asked for twice`, { hint: 'list each SBOM format once' });
-  }
-  return formats;
+  return asked.map((f) => (typeof f === 'string' ? sbomFormat(f) : f));
 }
 
 /** Normalizes a build request; a bare output path gets its kind by apko's rule. */
