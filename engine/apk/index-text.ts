@@ -34,13 +34,19 @@ function words(value: string): string[] {
 
 function integer(value: string, field: string, subject: string, line: number): number {
   if (value === '') return 0;
-  if (!/^-?\d+$/.test(value)) {
+  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
     throw new FormatError(`${subject}: line ${line}: field ${field}: "${value}" is not a whole number`, {
       file: subject,
       hint: 'the index is damaged or was not written by an APK tool; regenerate it',
     });
   }
   return Number(value);
+}
+
+/** An empty optional field is an absent one, as the writer leaves it out: a record reads the same after a rewrite. */
+function setOptional(e: IndexEntry, key: 'origin' | 'maintainer' | 'commit', value: string): void {
+  if (value === '') delete e[key];
+  else e[key] = value;
 }
 
 /** Applies one `X:value` line to the record being built. */
@@ -55,10 +61,10 @@ function applyField(e: IndexEntry, field: string, value: string, subject: string
     case 'T': e.description = value; break;
     case 'U': e.url = value; break;
     case 'L': e.license = value; break;
-    case 'o': e.origin = value; break;
-    case 'm': e.maintainer = value; break;
+    case 'o': setOptional(e, 'origin', value); break;
+    case 'm': setOptional(e, 'maintainer', value); break;
     case 't': e.buildTime = integer(value, field, subject, line); break;
-    case 'c': e.commit = value; break;
+    case 'c': setOptional(e, 'commit', value); break;
     case 'D': e.depends.push(...words(value)); break;
     case 'p': e.provides.push(...words(value)); break;
     case 'i': e.installIf.push(...words(value)); break;
