@@ -10,6 +10,7 @@ import { bool, list, str, UsageError, type FlagSpec, type ParsedArgs } from './a
 export const RESOLVE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   arch: { type: 'list', split: true, value: 'ARCH', description: 'architectures to build (comma-separated or repeated); default: the config archs, else all' },
   'ignore-signatures': { type: 'boolean', description: 'do not verify repository index signatures' },
+  'strict-providers': { type: 'boolean', description: 'refuse a name only virtual providers give, listing them (apk-tools), instead of choosing one as apko does' },
   'repository-append': { type: 'list', alias: 'r', value: 'REPO', description: 'extra repository, used at build time and written into the image' },
   'build-repository-append': { type: 'list', alias: 'b', value: 'REPO', description: 'extra build-time-only repository' },
   'keyring-append': { type: 'list', alias: 'k', value: 'KEY', description: 'extra trusted public key (path or URL)' },
@@ -43,6 +44,7 @@ export function resolveRequestFrom(p: ParsedArgs, base: Pick<ResolveRequest, 'co
     ...base,
     arch: list(p, 'arch'),
     ignoreSignatures: bool(p, 'ignore-signatures'),
+    strictProviders: bool(p, 'strict-providers'),
     repositoryAppend: list(p, 'repository-append'),
     buildRepositoryAppend: list(p, 'build-repository-append'),
     keyringAppend: list(p, 'keyring-append'),

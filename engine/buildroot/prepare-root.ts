@@ -70,6 +70,7 @@ export function environmentConfig(environment: RootEnvironment, arch: Arch, cwd:
     archs: [arch],
     sourceDateEpochSet: false,
     ignoreSignatures: false,
+    strictProviders: false,
     workDir: resolve(cwd),
     warnings: [],
   });

@@ -42,6 +42,8 @@ export interface LoadedConfig {
   readonly buildDate?: number;
   readonly sourceDateEpochSet: boolean;
   readonly ignoreSignatures: boolean;
+  /** Refuse virtual names no rule decides (`--strict-providers`) instead of choosing as apko does. */
+  readonly strictProviders: boolean;
   /** The directory relative repository, keyring and baseimage paths resolve against (apko: the working dir). */
   readonly workDir: string;
   readonly warnings: readonly string[];
@@ -110,6 +112,7 @@ export async function loadImageConfig(path: string, overrides: ConfigOverrides =
     ...(sourceDateEpoch !== undefined ? { buildDate: sourceDateEpoch } : flags.buildDate !== undefined ? { buildDate: flags.buildDate } : {}),
     sourceDateEpochSet: sourceDateEpoch !== undefined,
     ignoreSignatures: flags.ignoreSignatures,
+    strictProviders: flags.strictProviders,
     workDir: cwd,
     warnings: Object.freeze(warnings),
   });

@@ -46,6 +46,7 @@ describe('normalizeOverrides', () => {
     expect(normalizeOverrides()).toEqual({
       archs: [],
       ignoreSignatures: false,
+      strictProviders: false,
       repositoryAppend: [],
       keyringAppend: [],
       buildRepositoryAppend: [],

@@ -16,6 +16,8 @@ import type { ImageConfig, LayerFormat } from './types';
 export interface ConfigOverrides {
   readonly arch?: string | readonly string[];
   readonly ignoreSignatures?: boolean;
+  /** Refuse a virtual name no rule decides, as apk-tools does, instead of choosing its provider as apko does. */
+  readonly strictProviders?: boolean;
   readonly repositoryAppend?: string | readonly string[];
   readonly keyringAppend?: string | readonly string[];
   readonly buildRepositoryAppend?: string | readonly string[];
@@ -32,6 +34,7 @@ export interface ConfigOverrides {
 export interface NormalizedOverrides {
   readonly archs: readonly string[];
   readonly ignoreSignatures: boolean;
+  readonly strictProviders: boolean;
   readonly repositoryAppend: readonly string[];
   readonly keyringAppend: readonly string[];
   readonly buildRepositoryAppend: readonly string[];
@@ -101,6 +104,7 @@ export function normalizeOverrides(o: ConfigOverrides = {}): NormalizedOverrides
   return {
     archs,
     ignoreSignatures: o.ignoreSignatures ?? false,
+    strictProviders: o.strictProviders ?? false,
     repositoryAppend: splitFlagList(o.repositoryAppend),
     keyringAppend: splitFlagList(o.keyringAppend),
     buildRepositoryAppend: splitFlagList(o.buildRepositoryAppend),

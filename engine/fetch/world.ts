@@ -5,7 +5,7 @@
  */
 import { buildRepositories, type LoadedConfig } from '../config';
 import { loadKeyring, loadRepository, type LoadedRepository } from '../repo';
-import { resolveMultiArch, type Resolution, type ResolverRepository } from '../resolve';
+import { resolveMultiArch, type ProviderChoice, type Resolution, type ResolverRepository } from '../resolve';
 import type { PackageIO } from './types';
 
 /** The verified indexes and the resolution of every arch. */
@@ -38,8 +38,30 @@ export async function resolveWorld(loaded: LoadedConfig, io: PackageIO): Promise
     repositories: resolverRepos,
     world: loaded.config.contents.packages,
     archs: loaded.archs.map((a) => a.apk),
+    strictProviders: loaded.strictProviders,
   });
+  for (const line of choiceNotes(resolutions)) io.log(line);
   return { keyring, repositories, resolutions };
+}
+
+/** One note per virtual name given a provider, the archs that made the same choice named together. */
+export function choiceNotes(resolutions: readonly Resolution[]): string[] {
+  const byChoice = new Map<string, { choice: ProviderChoice; archs: string[] }>();
+  for (const r of resolutions) {
+    for (const c of r.choices) {
+      const key = JSON.stringify([c.name, c.chosen, c.others, c.requiredBy]);
+      const seen = byChoice.get(key);
+      if (seen) seen.archs.push(r.arch);
+      else byChoice.set(key, { choice: c, archs: [r.arch] });
+    }
+  }
+  return [...byChoice.values()].map(({ choice: c, archs }) => {
+    const others = c.others.length > 0 ? `; also provided by ${c.others.join(', ')}` : '';
+    return (
+      `note: ${archs.join(', ')}: ${c.name} (required by ${c.requiredBy}) has only virtual providers; chose ${c.chosen}${others}. ` +
+      `To choose another, add it to contents.packages; --strict-providers refuses instead`
+    );
+  });
 }
 
 /** The repository a resolved package came from. */

@@ -123,6 +123,7 @@ function overridesOf(o: ConfigOverrides): ConfigOverrides {
   return {
     arch: o.arch,
     ignoreSignatures: o.ignoreSignatures,
+    strictProviders: o.strictProviders,
     repositoryAppend: o.repositoryAppend,
     keyringAppend: o.keyringAppend,
     buildRepositoryAppend: o.buildRepositoryAppend,

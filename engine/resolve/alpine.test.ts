@@ -24,10 +24,10 @@ describe.skipIf(indexPath === undefined || keyPath === undefined)('resolve on Al
     };
     return [main];
   };
-  const run = (world: string[]): Resolution => resolve({ repositories: repos(), world, arch: 'x86_64' });
-  const failure = (world: string[]): UnsatisfiableError => {
+  const run = (world: string[], strictProviders = false): Resolution => resolve({ repositories: repos(), world, arch: 'x86_64', strictProviders });
+  const failure = (world: string[], strictProviders = false): UnsatisfiableError => {
     try {
-      run(world);
+      run(world, strictProviders);
     } catch (e) {
       return e as UnsatisfiableError;
     }
@@ -73,8 +73,8 @@ describe.skipIf(indexPath === undefined || keyPath === undefined)('resolve on Al
     expect(b.edges).toEqual(a.edges);
   });
 
-  it('refuses nginx: /bin/sh is virtual, without a provider priority, and names busybox', () => {
-    const err = failure(['nginx']);
+  it('with strict providers, refuses nginx: /bin/sh is virtual, without a provider priority, and names busybox', () => {
+    const err = failure(['nginx'], true);
     expect(err).toBeInstanceOf(UnsatisfiableError);
     expect(err.code).toBe('EUNSATISFIABLE');
     expect(err.message).toBe(
@@ -88,6 +88,24 @@ describe.skipIf(indexPath === undefined || keyPath === undefined)('resolve on Al
       ].join('\n'),
     );
     expect(err.hint).toBe("add one of the 'provided by' packages to the packages list");
+  });
+
+  it('gives /bin/sh to busybox for curl, bash, git, nginx and redis, as apko does, and reports each choice', () => {
+    for (const world of [['curl'], ['bash'], ['git'], ['nginx'], ['redis']]) {
+      const r = run(world);
+      expect(labels(r)).toContain('busybox-1.35.0-r17');
+      expect(r.choices.map((c) => [c.name, c.chosen])).toEqual([['/bin/sh', 'busybox-1.35.0-r17']]);
+    }
+    const curl = run(['curl']);
+    expect(labels(curl)).toEqual(
+      expect.arrayContaining(['musl-1.2.3-r2', 'ca-certificates-20220614-r0', 'libcurl-7.83.1-r4', 'curl-7.83.1-r4', 'ssl_client-1.35.0-r17']),
+    );
+    expect(curl.packages).toHaveLength(11);
+    expect(curl.choices[0]!.requiredBy).toBe('ca-certificates-20220614-r0[/bin/sh]');
+  });
+
+  it('makes no choice when the world already names a provider', () => {
+    expect(run(['nginx', 'busybox']).choices).toEqual([]);
   });
 
   it('resolves nginx once a /bin/sh provider is in the world', () => {

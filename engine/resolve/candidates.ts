@@ -161,3 +161,51 @@ export function bestProvider(providers: readonly Provider[], prefer?: (c: Candid
   for (const p of providers) if (best === undefined || compareProviders(p, best, prefer) > 0) best = p;
   return best;
 }
+
+/** What apko's provider order looks at besides the two providers: what is already chosen. */
+export interface ChoiceContext {
+  /** Names already decided, with the provider chosen for each; undefined for the world's own atoms (apko passes none there). */
+  readonly chosen?: ReadonlyMap<string, Provider>;
+  /** Origin → version of the packages already chosen. */
+  readonly origins?: ReadonlyMap<string, string>;
+}
+
+/**
+ * apko's order between providers of a name (`comparePackages` in apko's
+ * `pkg/apk/apk/repo.go`, as its resolver calls it: without a requiring
+ * package), positive when `a` is better: a package already chosen at that
+ * version; an origin already chosen at that version; an untagged
+ * repository; the version the provider gives the name; the newer package of
+ * one name; the higher provider priority; the newer version; then the name
+ * (bytes) and the input position, so the choice never depends on iteration
+ * order.
+ */
+export function compareLikeApko(a: Provider, b: Provider, ctx: ChoiceContext): number {
+  const ca = a.candidate;
+  const cb = b.candidate;
+  const prefer = (test: (c: Candidate) => boolean): number => Number(test(ca)) - Number(test(cb));
+  const { chosen, origins } = ctx;
+  const steps: Array<() => number> = [
+    () => (chosen === undefined ? 0 : prefer((c) => chosen.get(c.entry.name)?.candidate.entry.version === c.entry.version)),
+    () => (origins === undefined ? 0 : prefer((c) => c.entry.origin !== undefined && origins.get(c.entry.origin) === c.entry.version)),
+    () => prefer((c) => c.repo.tag === undefined),
+    () => (a.version !== undefined && b.version !== undefined ? compareVersions(a.version, b.version) : 0),
+    () => (ca.entry.name === cb.entry.name ? compareVersions(ca.entry.version, cb.entry.version) : 0),
+    () => ca.priority - cb.priority,
+    () => compareVersions(ca.entry.version, cb.entry.version),
+    () => compareBytes(cb.entry.name, ca.entry.name),
+    () => cb.seq - ca.seq,
+  ];
+  for (const step of steps) {
+    const r = step();
+    if (r !== 0) return r;
+  }
+  return 0;
+}
+
+/** The best of `providers` by apko's order, or undefined when empty. */
+export function bestLikeApko(providers: readonly Provider[], ctx: ChoiceContext): Provider | undefined {
+  let best: Provider | undefined;
+  for (const p of providers) if (best === undefined || compareLikeApko(p, best, ctx) > 0) best = p;
+  return best;
+}

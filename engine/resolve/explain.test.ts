@@ -4,9 +4,9 @@ import { resolve } from './resolve';
 import { pkg, repo } from './testdata/entries';
 import type { ResolverRepository } from './types';
 
-function failure(repos: ResolverRepository[], world: string[]): UnsatisfiableError {
+function failure(repos: ResolverRepository[], world: string[], strictProviders = false): UnsatisfiableError {
   try {
-    resolve({ repositories: repos, world, arch: 'x86_64' });
+    resolve({ repositories: repos, world, arch: 'x86_64', strictProviders });
   } catch (e) {
     if (e instanceof UnsatisfiableError) return e;
     throw e;
@@ -65,8 +65,8 @@ describe('resolve errors', () => {
     expect(failure([main], ['legacy', 'libnew']).problems).toEqual(['legacy-1-r0: breaks: libnew-2-r0[!legacy]; satisfies: world[legacy]']);
   });
 
-  it('lists every provider of a virtual name nobody picked', () => {
-    const err = failure([main], ['top']);
+  it('with strict providers, lists every provider of a virtual name nobody picked', () => {
+    const err = failure([main], ['top'], true);
     expect(err.message).toBe(
       [
         'unable to select packages:',
@@ -77,6 +77,24 @@ describe('resolve errors', () => {
         '    chain: world[top] -> top-1-r0[needs-sh] -> needs-sh-1-r0[/bin/sh]',
       ].join('\n'),
     );
+  });
+
+  it('by default gives a virtual name the provider apko picks (equal versions: the first name) and reports the choice', () => {
+    const r = resolve({ repositories: [main], world: ['top'], arch: 'x86_64' });
+    expect(r.packages.map((p) => `${p.name}-${p.version}`)).toEqual(['sh-a-1-r0', 'needs-sh-1-r0', 'top-1-r0']);
+    expect(r.choices).toEqual([{ name: '/bin/sh', chosen: 'sh-a-1-r0', others: ['sh-b-1-r0'], requiredBy: 'needs-sh-1-r0[/bin/sh]' }]);
+  });
+
+  it("prefers the provider from the requiring package's origin, then the newer version", () => {
+    const repoOf = (pkgs: ReturnType<typeof pkg>[]) => repo('main', pkgs);
+    const origin = repoOf([
+      pkg('zz-1-r0', { provides: ['/bin/sh'], origin: 'zz' }),
+      pkg('aa-1-r0', { provides: ['/bin/sh'] }),
+      pkg('user-1-r0', { depends: ['/bin/sh'], origin: 'zz' }),
+    ]);
+    expect(resolve({ repositories: [origin], world: ['user'], arch: 'x86_64' }).choices[0]!.chosen).toBe('zz-1-r0');
+    const newer = repoOf([pkg('aa-1-r0', { provides: ['/bin/sh'] }), pkg('bb-2-r0', { provides: ['/bin/sh'] }), pkg('user-1-r0', { depends: ['/bin/sh'] })]);
+    expect(resolve({ repositories: [newer], world: ['user'], arch: 'x86_64' }).choices[0]!.chosen).toBe('bb-2-r0');
   });
 
   it('rejects an index entry with a malformed atom, saying why', () => {

@@ -7,4 +7,4 @@
 export { resolve } from './resolve';
 export { resolveMultiArch, type MultiArchRequest } from './multiarch';
 export { toDot } from './dot';
-export type { Pin, Resolution, ResolutionEdge, ResolvedPackage, ResolveRequest, ResolverRepository, Selection } from './types';
+export type { Pin, ProviderChoice, Resolution, ResolutionEdge, ResolvedPackage, ResolveRequest, ResolverRepository, Selection } from './types';

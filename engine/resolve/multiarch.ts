@@ -20,6 +20,8 @@ export interface MultiArchRequest {
   /** In output order. */
   readonly archs: readonly string[];
   readonly autoSelectSingleVirtual?: boolean;
+  /** See `ResolveRequest.strictProviders`. */
+  readonly strictProviders?: boolean;
 }
 
 function reposOf(req: MultiArchRequest, arch: string): readonly ResolverRepository[] {
@@ -58,8 +60,8 @@ export function resolveMultiArch(req: MultiArchRequest): Resolution[] {
     for (const arch of archs) {
       try {
         const repositories = reposOf(req, arch);
-        const { world, autoSelectSingleVirtual } = req;
-        results.push(resolve({ repositories, world, arch, autoSelectSingleVirtual, pins, missingOn: missing.get(arch) }));
+        const { world, autoSelectSingleVirtual, strictProviders } = req;
+        results.push(resolve({ repositories, world, arch, autoSelectSingleVirtual, strictProviders, pins, missingOn: missing.get(arch) }));
       } catch (e) {
         if (!(e instanceof UnsatisfiableError)) throw e;
         errors.push([arch, e]);

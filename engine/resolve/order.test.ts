@@ -7,12 +7,17 @@ const order = (repos: ResolverRepository[], world: string[]): string[] =>
   resolve({ repositories: repos, world, arch: 'x86_64' }).packages.map((p) => p.name);
 
 describe('install order', () => {
-  it('installs dependencies depth first, in depend-line order, before the package', () => {
+  it('installs dependencies depth first before the package, equal candidate counts in atom byte order (apko)', () => {
     const r = repo('main', [pkg('a-1-r0', { depends: ['c', 'b'] }), pkg('b-1-r0', { depends: ['d'] }), pkg('c-1-r0'), pkg('d-1-r0')]);
-    expect(order([r], ['a'])).toEqual(['c', 'd', 'b', 'a']);
+    expect(order([r], ['a'])).toEqual(['d', 'b', 'c', 'a']);
   });
 
-  it('walks the world sorted by name, whatever order it was written in', () => {
+  it('takes the dependency with the fewest candidates first (apko)', () => {
+    const r = repo('main', [pkg('a-1-r0', { depends: ['b', 'c'] }), pkg('b-1-r0'), pkg('b-2-r0'), pkg('c-1-r0')]);
+    expect(order([r], ['a'])).toEqual(['c', 'b', 'a']);
+  });
+
+  it('walks the world sorted by atom, whatever order it was written in', () => {
     const r = repo('main', [pkg('z-1-r0', { depends: ['shared'] }), pkg('a-1-r0'), pkg('shared-1-r0')]);
     expect(order([r], ['z', 'a'])).toEqual(['a', 'shared', 'z']);
   });
@@ -28,14 +33,19 @@ describe('install order', () => {
     expect(order([r], ['b'])).toEqual(['a', 'b']);
   });
 
-  it('installs an install_if package right after the package that completes it', () => {
+  it('installs an install_if package that world packages complete after them', () => {
     const r = repo('main', [
       pkg('app-1-r0'),
       pkg('bash-1-r0'),
       pkg('zlast-1-r0'),
       pkg('app-bash-completion-1-r0', { installIf: ['app', 'bash'] }),
     ]);
-    expect(order([r], ['zlast', 'bash', 'app'])).toEqual(['app', 'bash', 'app-bash-completion', 'zlast']);
+    expect(order([r], ['zlast', 'bash', 'app'])).toEqual(['app', 'bash', 'zlast', 'app-bash-completion']);
+  });
+
+  it('installs an install_if package that a dependency completes right after the dependencies', () => {
+    const r = repo('main', [pkg('app-1-r0', { depends: ['lib'] }), pkg('lib-1-r0'), pkg('lib-doc-1-r0', { installIf: ['lib'] })]);
+    expect(order([r], ['app'])).toEqual(['lib', 'lib-doc', 'app']);
   });
 
   it('follows a virtual name to the package that provides it', () => {

@@ -205,7 +205,7 @@ describe('resolve: install_if', () => {
   ]);
 
   it('adds a package once every install_if condition holds, with its dependencies', () => {
-    expect(labels([r], ['app', 'docs'])).toEqual(['app-1-r0', 'lang-base-1-r0', 'app-lang-1-r0', 'docs-1-r0', 'app-doc-1-r0']);
+    expect(labels([r], ['app', 'docs'])).toEqual(['app-1-r0', 'docs-1-r0', 'app-doc-1-r0', 'lang-base-1-r0', 'app-lang-1-r0']);
   });
 
   it('leaves it out while a condition is unmet or its version does not match', () => {
@@ -232,7 +232,8 @@ describe('resolve: repository tags', () => {
     const r = resolve({ repositories: [main, edge], world: ['foo@edge'], arch: 'x86_64' });
     // lib comes from the untagged repository (preferred), newlib only exists in edge.
     const got = r.packages.map((p) => `${p.name}-${p.version}@${p.repositoryTag ?? ''}`);
-    expect(got).toEqual(['lib-1-r0@', 'newlib-1-r0@edge', 'foo-2-r0@edge']);
+    // Install order: newlib has one candidate, lib two, so newlib first.
+    expect(got).toEqual(['newlib-1-r0@edge', 'lib-1-r0@', 'foo-2-r0@edge']);
   });
 
   it('takes name@tag from the tagged repository even when an untagged one has a newer version', () => {
@@ -283,7 +284,7 @@ describe('resolve: result', () => {
   });
 
   it('resolves an empty world to nothing', () => {
-    expect(resolve({ repositories: [r], world: [], arch: 'x86_64' })).toEqual({ arch: 'x86_64', world: [], packages: [], edges: [] });
+    expect(resolve({ repositories: [r], world: [], arch: 'x86_64' })).toEqual({ arch: 'x86_64', world: [], packages: [], edges: [], choices: [] });
   });
 
   it('gives the same result whatever the order of the world', () => {

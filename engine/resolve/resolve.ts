@@ -28,6 +28,7 @@ export function resolve(req: ResolveRequest): Resolution {
       disqualified,
       tags,
       autoSelectSingleVirtual: req.autoSelectSingleVirtual ?? false,
+      strictProviders: req.strictProviders ?? false,
       pins: req.pins,
       missingOn: req.missingOn,
     });
@@ -50,7 +51,9 @@ function assemble(req: ResolveRequest, world: readonly Dependency[], index: Cand
     world,
     chosen: pass.chosen,
     selected: pass.selected,
-    installIfUsers: (name) => index.installIfUsers(name),
+    index,
+    // apko starts from the cross-arch disqualifications (`disqualifyDifference`).
+    excluded: (c) => req.missingOn?.has(c.label) === true,
   });
   const edges: ResolutionEdge[] = [];
   for (const c of order) {
@@ -76,5 +79,5 @@ function assemble(req: ResolveRequest, world: readonly Dependency[], index: Cand
     const tag = c.repo.tag === undefined ? {} : { repositoryTag: c.repo.tag };
     return { ...c.entry, repository: c.repo.name, ...tag, selectedBy, requiredBy };
   });
-  return { arch: req.arch, world: [...req.world], packages, edges };
+  return { arch: req.arch, world: [...req.world], packages, edges, choices: pass.choices };
 }

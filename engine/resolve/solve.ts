@@ -13,14 +13,18 @@
  *
  * Virtual names (provides without a version) are never chosen for themselves
  * unless the provider has a `provider_priority`; they are deferred until the
- * provider's own name has been decided for another reason.
+ * provider's own name has been decided for another reason. A virtual name
+ * still undecided when nothing else is left is then chosen as apko chooses
+ * (`compareLikeApko`), one name at a time in byte order, and each choice is
+ * recorded so the caller can say what was picked; with `strictProviders` it
+ * is refused instead, as apk-tools does.
  */
 import type { Dependency } from '../apk/dependency';
-import { bestProvider, namesOf, type Candidate, type CandidateIndex, type Provider } from './candidates';
+import { bestLikeApko, bestProvider, namesOf, type Candidate, type CandidateIndex, type Provider } from './candidates';
 import { accepts, rejectReasons, requirerLabel, tagsFor, type ConstraintView, type Requirement } from './constraints';
 import type { Problem, Reason } from './explain';
 import { brokenProblem, virtualProblem } from './problems';
-import type { Pin } from './types';
+import type { Pin, ProviderChoice } from './types';
 import { compareBytes } from '../order';
 
 /** Thrown when a new requirement breaks a package chosen earlier in the pass. */
@@ -35,6 +39,8 @@ export class Conflict {
 export interface PassOptions {
   readonly disqualified: ReadonlyMap<Candidate, readonly Reason[]>;
   readonly autoSelectSingleVirtual: boolean;
+  /** Refuse a virtual name nothing else decides (apk-tools), rather than choosing its provider as apko does. */
+  readonly strictProviders: boolean;
   readonly tags: ReadonlySet<string>;
   readonly pins?: ReadonlyMap<string, Pin>;
   readonly missingOn?: ReadonlyMap<string, readonly string[]>;
@@ -52,6 +58,8 @@ export class Pass implements ConstraintView {
   /** install_if packages and the packages that triggered them. */
   readonly triggers = new Map<Candidate, Candidate[]>();
   readonly problems: Problem[] = [];
+  /** Virtual names chosen as apko chooses them, in the order they were chosen. */
+  readonly choices: ProviderChoice[] = [];
   /** Candidates found unacceptable while deciding, with the reasons. */
   readonly rejected = new Map<Candidate, Reason[]>();
   private readonly requirements = new Map<string, Requirement[]>();
@@ -90,9 +98,46 @@ export class Pass implements ConstraintView {
       }
       this.require({ dep });
     }
+    this.settle();
+    if (!this.opts.strictProviders) {
+      for (let name = this.nextDeferred(); name !== undefined; name = this.nextDeferred()) {
+        this.chooseVirtual(name);
+        this.settle();
+      }
+    }
+    for (const name of [...this.deferred].sort(compareBytes)) if (!this.chosen.has(name)) this.failVirtual(name);
+  }
+
+  private settle(): void {
     do this.drain();
     while (this.triggerInstallIf());
-    for (const name of [...this.deferred].sort(compareBytes)) if (!this.chosen.has(name)) this.failVirtual(name);
+  }
+
+  private nextDeferred(): string | undefined {
+    return [...this.deferred].filter((n) => !this.chosen.has(n)).sort(compareBytes)[0];
+  }
+
+  /** What apko's order knows when it decides for `cause`: nothing for the world's own atoms, else the packages chosen so far. */
+  private choiceContext(cause: Requirement | undefined): { chosen?: ReadonlyMap<string, Provider>; origins?: ReadonlyMap<string, string> } {
+    if (cause === undefined || cause.from === undefined) return {};
+    const origins = new Map<string, string>();
+    for (const c of this.selected) if (c.entry.origin !== undefined && !origins.has(c.entry.origin)) origins.set(c.entry.origin, c.entry.version);
+    return { chosen: this.chosen, origins };
+  }
+
+  /** Picks the provider of a virtual name that apko would, and records the choice. */
+  private chooseVirtual(name: string): void {
+    this.deferred.delete(name);
+    const acceptable = this.index.providersOf(name).filter((p) => rejectReasons(this, p.candidate).length === 0);
+    const cause = this.requirementsOn(name).find((r) => !r.dep.conflict);
+    const best = bestLikeApko(acceptable, this.choiceContext(cause));
+    if (best === undefined) {
+      this.failVirtual(name);
+      return;
+    }
+    const others = [...new Set(acceptable.filter((p) => p.candidate !== best.candidate).map((p) => p.candidate.label))].sort(compareBytes);
+    this.choices.push({ name, chosen: best.candidate.label, others, requiredBy: cause === undefined ? 'world' : requirerLabel(cause) });
+    this.select(best.candidate, cause);
   }
 
   private drain(): void {
@@ -137,9 +182,9 @@ export class Pass implements ConstraintView {
       } else if (this.isBlockedVirtual(p, providers.length)) blockedVirtual = true;
       else viable.push(p);
     }
-    const best = bestProvider(viable, preferUntagged);
+    const cause = this.requirementsOn(name).find((r) => !r.dep.conflict);
+    const best = this.opts.strictProviders ? bestProvider(viable, preferUntagged) : bestLikeApko(viable, this.choiceContext(cause));
     if (best !== undefined) {
-      const cause = this.requirementsOn(name).find((r) => !r.dep.conflict);
       this.select(best.candidate, cause);
     } else if (blockedVirtual) {
       this.deferred.add(name);

@@ -34,6 +34,12 @@ export interface ResolveRequest {
    * chosen implicitly); set this to get apk-tools' behaviour.
    */
   readonly autoSelectSingleVirtual?: boolean;
+  /**
+   * Refuse a virtual name that no rule decides and list its providers, as
+   * apk-tools does (`--strict-providers`). By default such a name is given
+   * the provider apko would pick, and the choice is reported in `choices`.
+   */
+  readonly strictProviders?: boolean;
   /** Package name → the only version it may have. */
   readonly pins?: ReadonlyMap<string, Pin>;
   /** `name-version` → architectures where it is missing (such packages are rejected). */
@@ -67,11 +73,24 @@ export interface ResolutionEdge {
   readonly kind: 'depend' | 'install_if';
 }
 
+/** A virtual name given a provider because no apk-tools rule decided it. */
+export interface ProviderChoice {
+  readonly name: string;
+  /** `name-version` of the chosen provider. */
+  readonly chosen: string;
+  /** The other acceptable providers, `name-version`, sorted. */
+  readonly others: readonly string[];
+  /** Who asked for the name first: `world[…]` or `name-version[atom]`. */
+  readonly requiredBy: string;
+}
+
 /** Output of `resolve`: packages in install order (dependencies before dependents). */
 export interface Resolution {
   readonly arch: string;
   readonly world: readonly string[];
   readonly packages: readonly ResolvedPackage[];
+  /** Virtual names chosen as apko chooses them, in the order they were chosen. */
+  readonly choices: readonly ProviderChoice[];
   /** Sorted by from, to, atom. */
   readonly edges: readonly ResolutionEdge[];
 }
