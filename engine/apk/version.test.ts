@@ -47,7 +47,10 @@ const ordered: Array<[string, string]> = [
   ['1.02', '1.1'],
   ['1.00', '1.0'],
   ['1.0', '1.01'],
-  ['1.02', '1.0.2'],
+  // apk-tools 2.14 (test/version.data): digits that go on after a component's leading zeros outrank the next component.
+  ['1.0.2', '1.02'],
+  ['1.0.1', '1.06-r1'],
+  ['1.0.9', '1.01'],
   ['1.02.07', '1.02.10'],
   ['0.01', '0.1'],
   ['007', '8'],

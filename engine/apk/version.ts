@@ -9,7 +9,9 @@
  *
  * Choices where apk-tools leaves room (documented, tested):
  * - A component after a dot that starts with `0` is compared by its count of
- *   leading zeros first (apk-tools: `1.02 < 1.1`, `1.00 < 1.0`). apk-tools
+ *   leading zeros first (apk-tools: `1.02 < 1.1`, `1.00 < 1.0`), and digits
+ *   that go on after the zeros outrank the next component (`1.0.1 < 1.06`, as
+ *   apk-tools 2.14's test/version.data has it). apk-tools
  *   2.12 then inserted an empty digit token, which made `6.0_pre1 > 6.0`;
  *   upstream fixed that in its test data (`6.0_pre1 < 6.0`), and so do we.
  * - Invalid versions are not rejected by the comparator: they are walked like
@@ -46,6 +48,8 @@ interface Token {
   readonly rest?: string;
   /** True when a numeric token had no digits (`1.`, `1-r`). */
   readonly empty?: boolean;
+  /** A Digit token that goes on after a component's leading zeros (`6` of `1.06`). */
+  readonly afterZeros?: boolean;
 }
 
 const PRE_SUFFIXES = ['alpha', 'beta', 'pre', 'rc'];
@@ -95,6 +99,7 @@ function tokenize(v: string): Token[] {
     let value: bigint;
     let empty = false;
     let after = kind; // the kind the transition rules see
+    const afterZeros = kind === Kind.Digit && out[out.length - 1]?.kind === Kind.Dot && (out[out.length - 1]?.value ?? 0n) < 0n;
     if (kind === Kind.Dot && v[i] === '0') {
       let j = i;
       while (v[j] === '0') j++;
@@ -108,7 +113,7 @@ function tokenize(v: string): Token[] {
       after = Kind.Digit;
     } else if (kind === Kind.Dot || kind === Kind.Digit || kind === Kind.SuffixNo || kind === Kind.Revision) {
       [value, i, empty] = readDigits(v, i);
-      out.push({ kind, value, empty });
+      out.push(afterZeros ? { kind, value, empty, afterZeros } : { kind, value, empty });
     } else if (kind === Kind.Letter) {
       value = BigInt(v.charCodeAt(i));
       i += 1;
@@ -153,6 +158,9 @@ export function compareVersions(a: string, b: string): -1 | 0 | 1 {
     if (x.kind !== y.kind) {
       if (x.kind === Kind.Suffix && x.value < 0n) return -1;
       if (y.kind === Kind.Suffix && y.value < 0n) return 1;
+      // `1.06` against `1.0.1`: the digits after the zeros belong to this component, so they outrank the next one.
+      if (x.afterZeros === true && y.kind === Kind.Dot) return 1;
+      if (y.afterZeros === true && x.kind === Kind.Dot) return -1;
       return x.kind > y.kind ? -1 : 1;
     }
     if (x.kind === Kind.End) return 0;

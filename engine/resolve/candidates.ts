@@ -58,6 +58,15 @@ function toCandidate(entry: IndexEntry, repo: ResolverRepository, repoIndex: num
   return errors.length === 0 ? c : { ...c, invalid: errors.join('; ') };
 }
 
+/**
+ * True when an index entry can be installed on `arch`: its `A:` names it or
+ * `noarch`, or it has no `A:` at all (apk-tools' own solver test
+ * repositories carry none); only an entry naming another architecture is out.
+ */
+export function forArch(entry: Pick<IndexEntry, 'arch'>, arch: string): boolean {
+  return entry.arch === arch || entry.arch === 'noarch' || entry.arch === '';
+}
+
 /** The candidates of one architecture, by name. */
 export class CandidateIndex {
   readonly all: readonly Candidate[];
@@ -70,7 +79,7 @@ export class CandidateIndex {
     const seen = new Set<string>();
     repositories.forEach((repo, repoIndex) => {
       for (const entry of repo.entries) {
-        if (entry.arch !== arch && entry.arch !== 'noarch') continue;
+        if (!forArch(entry, arch)) continue;
         // The same file listed by two repositories is one package, from the earlier one.
         const identity = `${entry.name}\0${entry.version}\0${entry.checksum}`;
         if (seen.has(identity)) continue;

@@ -8,6 +8,7 @@
  */
 import { UnsatisfiableError } from '../errors';
 import { compareVersions } from '../apk/version';
+import { forArch } from './candidates';
 import { resolve } from './resolve';
 import type { Pin, Resolution, ResolverRepository } from './types';
 import { compareBytes } from '../order';
@@ -36,7 +37,7 @@ function missingOn(req: MultiArchRequest, archs: readonly string[], arch: string
   for (const a of archs) {
     const labels = new Set<string>();
     for (const r of reposOf(req, a)) {
-      for (const e of r.entries) if (e.arch === a || e.arch === 'noarch') labels.add(`${e.name}-${e.version}`);
+      for (const e of r.entries) if (forArch(e, a)) labels.add(`${e.name}-${e.version}`);
     }
     has.set(a, labels);
   }

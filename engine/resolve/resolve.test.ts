@@ -243,6 +243,14 @@ describe('resolve: repository tags', () => {
   });
 });
 
+describe('resolve: architectures', () => {
+  it('takes entries without an A: field for any architecture, and leaves out those naming another', () => {
+    const r = repo('main', [pkg('any-1-r0', { arch: '' }), pkg('other-1-r0', { arch: 'aarch64' }), pkg('all-1-r0', { arch: 'noarch' })]);
+    expect(labels([r], ['any', 'all'])).toEqual(['all-1-r0', 'any-1-r0']);
+    expect(() => resolve({ repositories: [r], world: ['other'], arch: 'x86_64' })).toThrow('other (no such package)');
+  });
+});
+
 describe('resolve: result', () => {
   const r = repo('main', [
     pkg('musl-1.2-r0', { provides: ['so:libc.musl-x86_64.so.1=1'] }),
