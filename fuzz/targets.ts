@@ -15,6 +15,7 @@ import { readApkIndex } from '../engine/apk/index-read';
 import { formatIndexText, parseIndexText } from '../engine/apk/index-text';
 import { readApkBytes } from '../engine/apk/package-read';
 import { writeApk } from '../engine/apk/package-write';
+import { samplePackage } from '../engine/apk/testdata/sample-package';
 import { parsePkgInfo } from '../engine/apk/pkginfo';
 import { compareVersions, isValidVersion, satisfies } from '../engine/apk/version';
 import { parseConfigText } from '../engine/config/parse';
@@ -47,34 +48,8 @@ function fixtureFiles(dir: string, suffix: string): Buffer[] {
     .map((f) => readFileSync(join(d, f)));
 }
 
-/** A small package made by the project's own writer: a seed that is always there. */
-function ownPackage(): Buffer {
-  return writeApk({
-    pkginfo: {
-      pkgname: 'seed',
-      pkgver: '1.2.3-r4',
-      arch: 'x86_64',
-      origin: 'seed',
-      pkgdesc: 'a fuzz seed',
-      url: 'https://example.test/',
-      commit: '',
-      license: ['MIT'],
-      depend: ['so:libc.musl-x86_64.so.1', 'busybox>=1.36', '!other'],
-      provides: ['cmd:seed=1.2.3-r4', 'so:libseed.so.1=1'],
-      replaces: [],
-      install_if: [],
-      triggers: [],
-      extra: [],
-    },
-    files: [
-      { path: 'usr', type: 'dir', mode: 0o755 },
-      { path: 'usr/bin', type: 'dir', mode: 0o755 },
-      { path: 'usr/bin/seed', type: 'file', mode: 0o755, data: '#!/bin/sh\necho seed\n' },
-      { path: 'usr/bin/seed-link', type: 'symlink', mode: 0o777, linkname: 'seed' },
-    ],
-    sourceDateEpoch: 1700000000,
-  });
-}
+/** A small but complete package made by the project's own writer: a seed that is always there. */
+const ownPackage = (): Buffer => writeApk(samplePackage());
 
 const ALPINE_INDEX = join(FIXTURES, 'alpine-v3.16-x86_64', 'APKINDEX.tar.gz');
 
