@@ -8,7 +8,7 @@ export const showPackages: Command = {
   name: 'show-packages',
   summary: 'resolve and print the packages of each architecture',
   usage: 'show-packages <config.yaml> [--arch ARCH] [--format FORMAT] [flags]',
-  flags: { ...RESOLVE_FLAGS, format: { type: 'string', value: 'FORMAT', description: `output format: ${PACKAGE_FORMATS.join(', ')} (default name-version)` } },
+  flags: { ...RESOLVE_FLAGS, format: { type: 'string', value: 'FORMAT', description: `output format: ${PACKAGE_FORMATS.join(', ')} (default name-version), or a template such as '{{.Name}} {{.Version}} {{.Source}}'` } },
   arity: [1, 1],
   async run(p, io) {
     const format = str(p, 'format') ?? 'name-version';

@@ -101,6 +101,18 @@ for (const ix of INDEXES) {
       expect(strict.stderr).toContain('provided by: busybox');
     });
 
+    it('prints every named format and a template of its own as apko does', (ctx) => {
+      const tool = needTool(prerequisite, ctx);
+      const config = join(work, `${ix.release}-formats.yaml`);
+      writeFileSync(config, ['contents:', `  repositories: [${repo}]`, `  keyring: [${key}]`, '  packages: [busybox, zlib]', `archs: [${ix.arch}]`, ''].join('\n'));
+      for (const format of ['name-version-source', 'name=version', 'name-(version)-source', 'packagelock-source', '{{.Name}}:{{ .Version }} <{{.Source}}>']) {
+        const apko = spawnSync(tool.path, ['show-packages', config, '--offline', '--format', format], { encoding: 'utf8', cwd: work });
+        expect(apko.status, apko.stderr).toBe(0);
+        const ours = runCli(['show-packages', config, '--offline', '--format', format], { cwd: work });
+        expect(ours.stdout, format).toBe(apko.stdout);
+      }
+    });
+
     for (const world of WORLDS) {
       const label = world.join(' ');
       it(label, (ctx) => {

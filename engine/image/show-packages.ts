@@ -8,6 +8,7 @@ import { openStore } from '../store';
 import { loadForBuild } from './load-config';
 import type { NormalizedResolveRequest } from './request';
 import { repositoryOf, resolveWorld } from '../fetch';
+import { compilePackageTemplate } from './package-template';
 
 /** One resolved package as show-packages prints it. */
 export interface PackageLine {
@@ -53,7 +54,10 @@ const TEMPLATES: Record<string, (p: PackageLine) => string> = {
 /** The named output formats show-packages accepts (plus `json`). */
 export const PACKAGE_FORMATS: readonly string[] = [...Object.keys(TEMPLATES), 'json'];
 
-/** Renders one line per package in a named format; undefined for an unknown format. */
+/**
+ * Renders one line per package in a named format or a template of the
+ * user's own (`{{.Name}} {{.Version}}`); undefined for an unknown name.
+ */
 export function formatPackageLine(format: string): ((p: PackageLine) => string) | undefined {
-  return TEMPLATES[format];
+  return TEMPLATES[format] ?? (format.includes('{{') ? compilePackageTemplate(format) : undefined);
 }
