@@ -109,21 +109,23 @@ describe('hostile: keys', () => {
     expect(r.stderr).not.toContain(secretLine);
   });
 
-  const notKeys: [string, string, () => string | Buffer, RegExp][] = [
-    ['empty', 'an empty file', () => '', /is empty/],
-    ['garbage', 'text that is not PEM', () => 'this is not a key\n', /is not a PEM key/],
-    ['binary', 'binary bytes (a DER blob)', () => Buffer.from([0x30, 0x82, 0x01, 0x22, 0xff, 0xfe, 0x00, 0x80]), /is binary/],
-    ['certificate', 'a certificate', () => CERTIFICATE_PEM, /is a certificate, not a public key/],
-    ['ec', 'an EC public key', ecPublicPem, /public key of type EC, not RSA/],
-    ['ed25519', 'an ed25519 public key', ed25519PublicPem, /public key of type ED25519, not RSA/],
-    ['pkcs1', 'a PKCS#1 RSA PUBLIC KEY, which apk cannot read', () => secret.publicPem.replace(/PUBLIC KEY/g, 'RSA PUBLIC KEY'), /PKCS#1 RSA PUBLIC KEY/],
-  ];
-  for (const [name, what, content, says] of notKeys) {
-    hostile(`keys/not-a-key-${name}`, `${what} in the keyring is refused, naming the file and what it is`, async () => {
-      const config = trusting(`${name}.rsa.pub`, content());
-      await sb.refuses(() => sb.build(config), { names: [`${sb.dir}/keys/${name}.rsa.pub`, says] });
-    });
-  }
+  /** A keyring entry `<name>.rsa.pub` holding `content` is refused, naming the file and saying what it is. */
+  const refusedAsKey = (name: string, content: string | Buffer, says: RegExp) => async () => {
+    const config = trusting(`${name}.rsa.pub`, content);
+    await sb.refuses(() => sb.build(config), { names: [`${sb.dir}/keys/${name}.rsa.pub`, says] });
+  };
+
+  hostile('keys/not-a-key-empty', 'an empty keyring file is refused, naming it', refusedAsKey('empty', '', /is empty/));
+  hostile('keys/not-a-key-garbage', 'a keyring file of text that is not PEM is refused, naming it', refusedAsKey('garbage', 'this is not a key\n', /is not a PEM key/));
+  hostile('keys/not-a-key-binary', 'a keyring file of binary bytes (a DER blob) is refused, naming it', () =>
+    refusedAsKey('binary', Buffer.from([0x30, 0x82, 0x01, 0x22, 0xff, 0xfe, 0x00, 0x80]), /is binary/)(),
+  );
+  hostile('keys/not-a-key-certificate', 'a certificate in the keyring is refused as a certificate, not a public key', refusedAsKey('certificate', CERTIFICATE_PEM, /is a certificate, not a public key/));
+  hostile('keys/not-a-key-ec', 'an EC public key in the keyring is refused: APK signatures are RSA', () => refusedAsKey('ec', ecPublicPem(), /public key of type EC, not RSA/)());
+  hostile('keys/not-a-key-ed25519', 'an ed25519 public key in the keyring is refused: APK signatures are RSA', () => refusedAsKey('ed25519', ed25519PublicPem(), /public key of type ED25519, not RSA/)());
+  hostile('keys/not-a-key-pkcs1', 'a PKCS#1 RSA PUBLIC KEY, which apk cannot read, is refused with the command that converts it', () =>
+    refusedAsKey('pkcs1', secret.publicPem.replace(/PUBLIC KEY/g, 'RSA PUBLIC KEY'), /PKCS#1 RSA PUBLIC KEY[\s\S]*hint: convert it with/)(),
+  );
 
   hostile('keys/trusted-key-copied-verbatim', 'a good keyring key reaches /etc/apk/keys byte for byte, and it is the public half only', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hostile-keys-'));
