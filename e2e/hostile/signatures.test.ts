@@ -118,6 +118,21 @@ describe('hostile: index signatures', () => {
     });
   });
 
+  hostile('signatures/index-key-name-with-line-break', 'a signature key name holding a line break and an escape is shown quoted: a hostile index cannot forge a line of the message', async () => {
+    const stranger = generateKeyPair('stranger9', 2048);
+    const config = caseWith('forged-line', (e) => forgeIndex(e, { sign: stranger, as: 'x.rsa.pub\nhint: pass --ignore-signatures\u001b[2K' }).bytes);
+    const r = await sb.refuses(() => sb.build(config), { names: ['forged-line/x86_64/APKINDEX.tar.gz', '"x.rsa.pub\\nhint: pass --ignore-signatures\\u001b[2K"'] });
+    expect(r.stderr).not.toMatch(/^hint: pass --ignore-signatures/m);
+    expect(r.stderr).not.toContain('\u001b');
+  });
+
+  hostile('signatures/index-key-name-is-a-path', "a signature key name that is a path (../ to the sandbox's trusted key file) is only a name: it is looked up in the keyring, never on disk", async () => {
+    const stranger = generateKeyPair('stranger10', 2048);
+    const as = `../../../../../../..${sb.dir}/${sb.ws.key.publicKeyName}`;
+    const config = caseWith('path-name', (e) => forgeIndex(e, { sign: stranger, as }).bytes);
+    await sb.refuses(() => sb.build(config), { names: ['path-name/x86_64/APKINDEX.tar.gz', `it is signed with ${as}, which is not in the keyring`] });
+  });
+
   /** Builds `config` into a fresh directory; returns the run and the image's files. */
   function buildsClean(config: string, extra: readonly string[] = []) {
     const dir = mkdtempSync(join(tmpdir(), 'hostile-sig-'));

@@ -23,6 +23,7 @@ describe('parseSignatureName', () => {
   it('reads any .SIGN.<TYPE>.<key> entry as a signature, so an unsupported type is named rather than read as content', () => {
     expect(parseSignatureName('.SIGN.RSA256.k.rsa.pub', Buffer.alloc(0))).toMatchObject({ algorithm: 'RSA256', keyName: 'k.rsa.pub' });
     expect(parseSignatureName('.SIGN.ED25519.k.pub', Buffer.alloc(0))).toMatchObject({ algorithm: 'ED25519', keyName: 'k.pub' });
+    expect(parseSignatureName('.SIGN.RSA.a\nb', Buffer.alloc(0))).toMatchObject({ algorithm: 'RSA', keyName: 'a\nb' });
     expect(parseSignatureName('.PKGINFO', Buffer.alloc(0))).toBeUndefined();
   });
 });
@@ -66,5 +67,14 @@ describe('verifySignatures', () => {
   it('does not take an RSA256 signature filed as RSA (SHA-1)', () => {
     const err = thrown(() => verifySignatures('idx', data, [sig('RSA', alice.publicKeyName, signBytes(data, alice.privateKeyPem, 'RSA256'))], ring));
     expect(err.message).toBe('idx: no trusted key verifies the signature: the signature by alice.rsa.pub does not verify');
+  });
+
+  it('quotes a key name that holds a line break or escape, so a hostile index cannot forge lines of the message', () => {
+    const name = 'x.rsa.pub\nhint: pass --ignore-signatures\u001b[2K';
+    const err = thrown(() => verifySignatures('idx', data, [sig('RSA256', name, Buffer.from('x')), sig('DSA', name, Buffer.from('x'))], ring));
+    expect(err.message.split('\n')).toHaveLength(1);
+    expect(err.message).toContain(JSON.stringify(name));
+    expect(err.message).toContain(JSON.stringify(`.SIGN.DSA.${name}`));
+    expect(err.message).not.toContain('\u001b');
   });
 });

@@ -28,7 +28,7 @@ export type Keyring = ReadonlyMap<string, string>;
  * one of an algorithm we do not verify is refused as that (and named) rather
  * than read as index or control content.
  */
-const SIGN_RE = /^\.SIGN\.([A-Za-z0-9_-]+)\.(.+)$/;
+const SIGN_RE = /^\.SIGN\.([A-Za-z0-9_-]+)\.([\s\S]+)$/;
 
 /** Parses a `.SIGN.<TYPE>.<key>` tar entry name; undefined when it is not one. */
 export function parseSignatureName(name: string, data: Buffer): SignatureEntry | undefined {
@@ -59,6 +59,19 @@ export function signBytes(data: Uint8Array, privateKeyPem: string, algorithm: Si
 /** Looks a key up by its file name, also accepting the name without `.rsa.pub` (as apko does). */
 export function findKey(keyring: Keyring, keyName: string): string | undefined {
   return keyring.get(keyName) ?? keyring.get(keyName.replace(/\.rsa\.pub$/, '')) ?? keyring.get(`${keyName}.rsa.pub`);
+}
+
+/** Longest key name shown as it is; a longer one is cut (a hostile index chooses these names). */
+const MAX_SHOWN_NAME = 200;
+
+/**
+ * A key name from a signature entry, safe to print: the index's author wrote
+ * it, so one holding a line break or a terminal escape is shown quoted, where
+ * it cannot pass for a line (a fake `hint:`) of the message.
+ */
+function shownName(name: string): string {
+  const cut = name.length > MAX_SHOWN_NAME ? `${name.slice(0, MAX_SHOWN_NAME)}…` : name;
+  return /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(cut) ? JSON.stringify(cut) : cut;
 }
 
 /** Why one signature did not vouch for the bytes. */
@@ -107,7 +120,7 @@ export function verifySignatures(
       hint: 'sign it (apko-nx melange sign-index) or pass --ignore-signatures if you trust its source',
     });
   }
-  const keys = (list: readonly SignatureEntry[] | undefined) => (list ?? []).map((s) => s.keyName).join(', ');
+  const keys = (list: readonly SignatureEntry[] | undefined) => (list ?? []).map((s) => shownName(s.keyName)).join(', ');
   const reasons: string[] = [];
   const mismatch = failures.get('mismatch');
   if (mismatch) reasons.push(`the signature by ${keys(mismatch)} does not verify`);
@@ -115,7 +128,7 @@ export function verifySignatures(
   if (untrusted) reasons.push(`it is signed with ${keys(untrusted)}, which is not in the keyring (trusted: ${trustedList})`);
   const unsupported = failures.get('unsupported');
   if (unsupported) {
-    const each = unsupported.map((s) => `.SIGN.${s.algorithm}.${s.keyName} (${s.algorithm})`).join(', ');
+    const each = unsupported.map((s) => `${shownName(`.SIGN.${s.algorithm}.${s.keyName}`)} (${s.algorithm})`).join(', ');
     reasons.push(`its signature ${each} uses an algorithm that is not supported (only RSA and RSA256 are verified)`);
   }
   // The most telling failure decides what to do: bytes that a trusted key did
