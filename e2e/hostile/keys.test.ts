@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -166,6 +167,21 @@ describe('hostile: keys', () => {
     const index = indexToSign('public');
     const key = join(sb.dir, sb.ws.key.publicKeyName);
     await sb.refuses(() => sb.run(['melange', 'sign-index', '--signing-key', key, '--force', index]), { names: [key, 'is a public key', `${sb.ws.key.name}.rsa)`] });
+  });
+
+  hostile('keys/melange-build-signing-key-weak', 'melange build refuses a 1024-bit signing key before any step runs or any package is written', async () => {
+    const key = sb.write('keys/weak-builder.rsa', rsaPair(1024).privatePem);
+    sb.write('melange/melange.yaml', 'package:\n  name: hello\n  version: 1.0.0\n  epoch: 0\n  description: x\n  copyright:\n    - license: MIT\npipeline:\n  - runs: echo built\n');
+    await sb.refuses(() => sb.run(['melange', 'build', 'melange/melange.yaml', '--signing-key', key, '--runner', 'host', '--out-dir', 'melange/packages']), { names: [key, '1024-bit'] });
+  });
+
+  hostile('keys/melange-index-signing-key-encrypted', 'melange index refuses a passphrase-protected signing key, naming it, and writes no index', async () => {
+    const locked = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret' }).toString();
+    const key = sb.write('keys/locked.rsa', locked);
+    const apk = readdirSync(join(sb.ws.repo, 'x86_64')).find((f) => f.endsWith('.apk'))!;
+    await sb.refuses(() => sb.run(['melange', 'index', '-o', 'melange/index/APKINDEX.tar.gz', '--signing-key', key, join(sb.ws.repo, 'x86_64', apk)]), {
+      names: [key, 'is encrypted with a passphrase', /hint: sign with an unencrypted key/],
+    });
   });
 
   hostile('keys/keygen-weak', 'melange keygen refuses a key size below 2048 bits and writes no key', async () => {
