@@ -84,6 +84,19 @@ describe('loadKeyring', () => {
     await expect(loadKeyring([`${server.origin}/private.rsa`], { http, store, offline: true })).rejects.toBeInstanceOf(OfflineError);
   });
 
+  it('refuses a device, a directory and an oversized file without reading them', async () => {
+    writeFileSync(join(tmp, 'keys', 'huge.rsa.pub'), Buffer.alloc(1024 * 1024 + 1, 0x41));
+    for (const [entry, message] of [
+      ['/dev/zero', 'keyring entry /dev/zero is not a regular file'],
+      ['keys', 'keyring entry keys is not a regular file'],
+      ['keys/huge.rsa.pub', 'keyring entry keys/huge.rsa.pub is 1048577 bytes, larger than any public key (at most 1048576)'],
+    ] as const) {
+      const err = await loadKeyring([entry], { cwd: tmp }).catch((e: unknown) => e);
+      expect(err, entry).toBeInstanceOf(FormatError);
+      expect((err as Error).message).toBe(message);
+    }
+  });
+
   it('fails with a FetchError for a missing file or URL, without showing credentials', async () => {
     await expect(loadKeyring(['keys/missing.rsa.pub'], { cwd: tmp })).rejects.toBeInstanceOf(FetchError);
     const err = await loadKeyring([`http://u:topsecret@127.0.0.1:${server.port}/missing.rsa.pub`], { http }).catch((e: unknown) => e);

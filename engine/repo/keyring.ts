@@ -5,7 +5,7 @@
  * replaces an earlier one, as a later file would in /etc/apk/keys. Remote keys
  * are cached with their ETag.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { publicKeyProblem } from '../apk/key-check';
@@ -61,8 +61,17 @@ async function loadOne(entry: string, opts: LoadKeyringOptions, http: () => Http
   const path = /^file:\/\//i.test(entry) ? fileURLToPath(entry) : resolve(opts.cwd ?? process.cwd(), entry);
   let bytes: Buffer;
   try {
+    // Checked before it is opened: a FIFO would block the open, /dev/zero would never end.
+    const st = await stat(path);
+    if (!st.isFile()) {
+      throw new FormatError(`keyring entry ${shown} is not a regular file`, { file: shown, hint: 'name the public key file itself (e.g. keys/melange.rsa.pub)' });
+    }
+    if (st.size > MAX_KEY_SIZE) {
+      throw new FormatError(`keyring entry ${shown} is ${st.size} bytes, larger than any public key (at most ${MAX_KEY_SIZE})`, { file: shown, hint: 'name the public key file itself (e.g. keys/melange.rsa.pub)' });
+    }
     bytes = await readFile(path);
   } catch (err) {
+    if (err instanceof FormatError) throw err;
     throw new FetchError(`keyring entry ${shown} could not be read: ${(err as Error).message}`, {
       url: shown,
       cause: err,
