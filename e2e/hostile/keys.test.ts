@@ -128,6 +128,11 @@ describe('hostile: keys', () => {
     refusedAsKey('pkcs1', secret.publicPem.replace(/PUBLIC KEY/g, 'RSA PUBLIC KEY'), /PKCS#1 RSA PUBLIC KEY[\s\S]*hint: convert it with/)(),
   );
 
+  hostile('keys/keyring-entry-dev-zero', 'a keyring entry naming /dev/zero is refused as not a regular file instead of being read without end', async () => {
+    sb.write('dev-zero.yaml', sb.config({ keyring: ['/dev/zero'] }));
+    await sb.refuses(() => sb.build('dev-zero.yaml'), { names: ['keyring entry /dev/zero is not a regular file'] });
+  });
+
   hostile('keys/trusted-key-copied-verbatim', 'a good keyring key reaches /etc/apk/keys byte for byte, and it is the public half only', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hostile-keys-'));
     try {
