@@ -77,4 +77,13 @@ describe('verifySignatures', () => {
     expect(err.message).toContain(JSON.stringify(`.SIGN.DSA.${name}`));
     expect(err.message).not.toContain('\u001b');
   });
+
+  it('speaks of several signatures in the plural', () => {
+    const forged = (as: string) => sig('RSA256', as, signBytes(data, bob.privateKeyPem));
+    const err = thrown(() => verifySignatures('idx', data, [forged('alice.rsa.pub'), forged('x.pub'), forged('y.pub')], ring));
+    expect(err.message).toBe('idx: no trusted key verifies the signature: the signature by alice.rsa.pub does not verify; it is signed with x.pub, y.pub, none of which is in the keyring (trusted: alice.rsa.pub)');
+    const ringOfTwo = new Map([...ring, [bob.publicKeyName, generateKeyPair('dave', 2048).publicKeyPem]]);
+    const both = thrown(() => verifySignatures('idx', data, [forged('alice.rsa.pub'), forged(bob.publicKeyName)], ringOfTwo));
+    expect(both.message).toBe('idx: no trusted key verifies the signature: the signatures by alice.rsa.pub, bob.rsa.pub do not verify');
+  });
 });

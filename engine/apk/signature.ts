@@ -123,9 +123,9 @@ export function verifySignatures(
   const keys = (list: readonly SignatureEntry[] | undefined) => (list ?? []).map((s) => shownName(s.keyName)).join(', ');
   const reasons: string[] = [];
   const mismatch = failures.get('mismatch');
-  if (mismatch) reasons.push(`the signature by ${keys(mismatch)} does not verify`);
+  if (mismatch) reasons.push(mismatch.length === 1 ? `the signature by ${keys(mismatch)} does not verify` : `the signatures by ${keys(mismatch)} do not verify`);
   const untrusted = failures.get('untrusted');
-  if (untrusted) reasons.push(`it is signed with ${keys(untrusted)}, which is not in the keyring (trusted: ${trustedList})`);
+  if (untrusted) reasons.push(`it is signed with ${keys(untrusted)}, ${untrusted.length === 1 ? 'which is not' : 'none of which is'} in the keyring (trusted: ${trustedList})`);
   const unsupported = failures.get('unsupported');
   if (unsupported) {
     const each = unsupported.map((s) => `${shownName(`.SIGN.${s.algorithm}.${s.keyName}`)} (${s.algorithm})`).join(', ');
