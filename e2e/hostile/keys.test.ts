@@ -46,6 +46,9 @@ describe('hostile: keys', () => {
     await server?.close();
   });
 
+  /** `build <config> hostile:1 <out>` as a child process the worker waits for without blocking (a long run of blocking builds starves vitest's own messages). */
+  const buildAsync = (config: string, extra: readonly string[] = []) => sb.runAsync(['build', config, 'hostile:1', sb.out, ...extra]);
+
   /** A config trusting one more key file written in the sandbox. */
   function trusting(name: string, content: string | Buffer): string {
     const key = sb.write(`keys/${name}`, content);
@@ -55,12 +58,12 @@ describe('hostile: keys', () => {
 
   hostile('keys/weak-rsa-in-keyring', 'a 512-bit RSA key in contents.keyring is refused, naming the file and its size', async () => {
     const config = trusting('weak.rsa.pub', weak.publicPem);
-    await sb.refuses(() => sb.build(config), { names: [`${sb.dir}/keys/weak.rsa.pub`, '512-bit', /at least 2048 bits/] });
+    await sb.refuses(() => buildAsync(config), { names: [`${sb.dir}/keys/weak.rsa.pub`, '512-bit', /at least 2048 bits/] });
   });
 
   hostile('keys/weak-rsa-keyring-append', 'a 1024-bit RSA key given with --keyring-append is refused like one in the config', async () => {
     const key = sb.write('keys/append-weak.rsa.pub', rsaPair(1024).publicPem);
-    await sb.refuses(() => sb.build('apko.yaml', ['--keyring-append', key]), { names: [key, '1024-bit'] });
+    await sb.refuses(() => buildAsync('apko.yaml', ['--keyring-append', key]), { names: [key, '1024-bit'] });
   });
 
   hostile('keys/weak-rsa-by-url', 'a weak key fetched by URL is refused, naming the URL, and never cached', async () => {
@@ -73,13 +76,13 @@ describe('hostile: keys', () => {
 
   hostile('keys/private-key-in-keyring', 'a private key in the keyring is refused, naming the file and asking for the .pub; no part of it is printed', async () => {
     const config = trusting('leak.rsa', secret.privatePem);
-    const r = await sb.refuses(() => sb.build(config), { names: [`${sb.dir}/keys/leak.rsa`, 'holds a private key', /hint: give the public half \(the \.pub file/] });
+    const r = await sb.refuses(() => buildAsync(config), { names: [`${sb.dir}/keys/leak.rsa`, 'holds a private key', /hint: give the public half \(the \.pub file/] });
     expect(r.stderr + r.stdout).not.toContain(secretLine);
   });
 
   hostile('keys/private-key-beside-public', 'a key file that holds a public key and a private one is refused: nothing private reaches /etc/apk/keys', async () => {
     const config = trusting('both.rsa.pub', `${secret.publicPem}${secret.privatePem}`);
-    await sb.refuses(() => sb.build(config), { names: [`${sb.dir}/keys/both.rsa.pub`, 'holds a private key'] });
+    await sb.refuses(() => buildAsync(config), { names: [`${sb.dir}/keys/both.rsa.pub`, 'holds a private key'] });
   });
 
   hostile('keys/private-key-by-url', 'a private key served as a keyring URL is refused and reaches neither the cache nor the output', async () => {
@@ -92,12 +95,12 @@ describe('hostile: keys', () => {
   });
 
   hostile('keys/private-key-in-lock-file', "a lock file whose keyring content is a private key is refused before the key can reach the image", async () => {
-    const lock = sb.run(['lock', 'apko.yaml', '--output', 'tampered.lock.json']);
+    const lock = await sb.runAsync(['lock', 'apko.yaml', '--output', 'tampered.lock.json']);
     expect(lock.code, lock.stderr).toBe(0);
     const doc = JSON.parse(readFileSync(join(sb.dir, 'tampered.lock.json'), 'utf8')) as { contents: { keyring: { content: string }[] } };
     doc.contents.keyring[0]!.content = secret.privatePem;
     writeFileSync(join(sb.dir, 'tampered.lock.json'), JSON.stringify(doc, null, 2));
-    const r = await sb.refuses(() => sb.build('apko.yaml', ['--lockfile', 'tampered.lock.json']), {
+    const r = await sb.refuses(() => buildAsync('apko.yaml', ['--lockfile', 'tampered.lock.json']), {
       names: [`${sb.ws.key.publicKeyName} (in `, 'tampered.lock.json', 'holds a private key'],
     });
     expect(r.stderr).not.toContain(secretLine);
@@ -106,14 +109,14 @@ describe('hostile: keys', () => {
   hostile('keys/private-runtime-key', 'a private key given as contents.runtime_keyring is refused, naming the runtime key', async () => {
     const indented = secret.privatePem.trimEnd().split('\n').map((l) => `        ${l}`).join('\n');
     sb.write('runtime.yaml', sb.config().replace('  packages:\n', `  runtime_keyring:\n    - name: runtime.rsa.pub\n      content: |\n${indented}\n  packages:\n`));
-    const r = await sb.refuses(() => sb.build('runtime.yaml'), { names: ['contents.runtime_keyring "runtime.rsa.pub"', 'holds a private key'] });
+    const r = await sb.refuses(() => buildAsync('runtime.yaml'), { names: ['contents.runtime_keyring "runtime.rsa.pub"', 'holds a private key'] });
     expect(r.stderr).not.toContain(secretLine);
   });
 
   /** A keyring entry `<name>.rsa.pub` holding `content` is refused, naming the file and saying what it is. */
   const refusedAsKey = (name: string, content: string | Buffer, says: RegExp) => async () => {
     const config = trusting(`${name}.rsa.pub`, content);
-    await sb.refuses(() => sb.build(config), { names: [`${sb.dir}/keys/${name}.rsa.pub`, says] });
+    await sb.refuses(() => buildAsync(config), { names: [`${sb.dir}/keys/${name}.rsa.pub`, says] });
   };
 
   hostile('keys/not-a-key-empty', 'an empty keyring file is refused, naming it', refusedAsKey('empty', '', /is empty/));
@@ -130,13 +133,13 @@ describe('hostile: keys', () => {
 
   hostile('keys/keyring-entry-dev-zero', 'a keyring entry naming /dev/zero is refused as not a regular file instead of being read without end', async () => {
     sb.write('dev-zero.yaml', sb.config({ keyring: ['/dev/zero'] }));
-    await sb.refuses(() => sb.build('dev-zero.yaml'), { names: ['keyring entry /dev/zero is not a regular file'] });
+    await sb.refuses(() => buildAsync('dev-zero.yaml'), { names: ['keyring entry /dev/zero is not a regular file'] });
   });
 
   hostile('keys/trusted-key-copied-verbatim', 'a good keyring key reaches /etc/apk/keys byte for byte, and it is the public half only', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hostile-keys-'));
     try {
-      const r = sb.run(['build', 'apko.yaml', 'hostile:keys', `${dir}/`]);
+      const r = await sb.runAsync(['build', 'apko.yaml', 'hostile:keys', `${dir}/`]);
       expect(r.code, r.stderr).toBe(0);
       const files = imageFiles(dir);
       const keys = [...files.keys()].filter((p) => p.startsWith('etc/apk/keys/'));
@@ -159,37 +162,37 @@ describe('hostile: keys', () => {
   hostile('keys/signing-key-weak', 'melange sign-index refuses a 1024-bit signing key, naming it, and leaves the index as it was', async () => {
     const index = indexToSign('weak');
     const key = sb.write('keys/weak-signer.rsa', rsaPair(1024).privatePem);
-    await sb.refuses(() => sb.run(['melange', 'sign-index', '--signing-key', key, '--force', index]), { names: [key, '1024-bit', /hint: make a new key of at least 2048 bits/] });
+    await sb.refuses(() => sb.runAsync(['melange', 'sign-index', '--signing-key', key, '--force', index]), { names: [key, '1024-bit', /hint: make a new key of at least 2048 bits/] });
   });
 
   hostile('keys/signing-key-ec', 'melange sign-index refuses an EC private key: APK signatures are RSA', async () => {
     const index = indexToSign('ec');
     const key = sb.write('keys/ec-signer.rsa', ecPrivatePem());
-    await sb.refuses(() => sb.run(['melange', 'sign-index', '--signing-key', key, '--force', index]), { names: [key, 'private key of type EC, not RSA'] });
+    await sb.refuses(() => sb.runAsync(['melange', 'sign-index', '--signing-key', key, '--force', index]), { names: [key, 'private key of type EC, not RSA'] });
   });
 
   hostile('keys/signing-key-is-public', 'melange sign-index given the .pub refuses it and names the private file to pass instead', async () => {
     const index = indexToSign('public');
     const key = join(sb.dir, sb.ws.key.publicKeyName);
-    await sb.refuses(() => sb.run(['melange', 'sign-index', '--signing-key', key, '--force', index]), { names: [key, 'is a public key', `${sb.ws.key.name}.rsa)`] });
+    await sb.refuses(() => sb.runAsync(['melange', 'sign-index', '--signing-key', key, '--force', index]), { names: [key, 'is a public key', `${sb.ws.key.name}.rsa)`] });
   });
 
   hostile('keys/melange-build-signing-key-weak', 'melange build refuses a 1024-bit signing key before any step runs or any package is written', async () => {
     const key = sb.write('keys/weak-builder.rsa', rsaPair(1024).privatePem);
     sb.write('melange/melange.yaml', 'package:\n  name: hello\n  version: 1.0.0\n  epoch: 0\n  description: x\n  copyright:\n    - license: MIT\npipeline:\n  - runs: echo built\n');
-    await sb.refuses(() => sb.run(['melange', 'build', 'melange/melange.yaml', '--signing-key', key, '--runner', 'host', '--out-dir', 'melange/packages']), { names: [key, '1024-bit'] });
+    await sb.refuses(() => sb.runAsync(['melange', 'build', 'melange/melange.yaml', '--signing-key', key, '--runner', 'host', '--out-dir', 'melange/packages']), { names: [key, '1024-bit'] });
   });
 
   hostile('keys/melange-index-signing-key-encrypted', 'melange index refuses a passphrase-protected signing key, naming it, and writes no index', async () => {
     const locked = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret' }).toString();
     const key = sb.write('keys/locked.rsa', locked);
     const apk = readdirSync(join(sb.ws.repo, 'x86_64')).find((f) => f.endsWith('.apk'))!;
-    await sb.refuses(() => sb.run(['melange', 'index', '-o', 'melange/index/APKINDEX.tar.gz', '--signing-key', key, join(sb.ws.repo, 'x86_64', apk)]), {
+    await sb.refuses(() => sb.runAsync(['melange', 'index', '-o', 'melange/index/APKINDEX.tar.gz', '--signing-key', key, join(sb.ws.repo, 'x86_64', apk)]), {
       names: [key, 'is encrypted with a passphrase', /hint: sign with an unencrypted key/],
     });
   });
 
   hostile('keys/keygen-weak', 'melange keygen refuses a key size below 2048 bits and writes no key', async () => {
-    await sb.refuses(() => sb.run(['melange', 'keygen', 'keys/tiny', '--key-size', '1024']), { names: ['--key-size 1024', /2048/] });
+    await sb.refuses(() => sb.runAsync(['melange', 'keygen', 'keys/tiny', '--key-size', '1024']), { names: ['--key-size 1024', /2048/] });
   });
 });
