@@ -14,6 +14,7 @@ describe('publicKeyProblem', () => {
   it('accepts one RSA PUBLIC KEY block of 2048 bits or more, as text or bytes', () => {
     expect(publicKeyProblem(goodPem)).toBeUndefined();
     expect(publicKeyProblem(Buffer.from(`\n${goodPem}\n`))).toBeUndefined();
+    expect(publicKeyProblem(goodPem.replace(/\n/g, '\r\n')), 'CRLF line ends').toBeUndefined();
   });
 
   it('refuses RSA keys below 2048 bits, saying how many bits they have', () => {
