@@ -8,7 +8,7 @@ import { basename, dirname } from 'node:path';
 import type { LoadedConfig } from '../config';
 import type { Digest } from '../digest';
 import { buildIndex, checkOutputWritable, writeImageOutput, writeSboms, type ImageIndex, type OutputKind } from '../oci';
-import { loadKeyring } from '../repo';
+import { checkedPublicKey, loadKeyring } from '../repo';
 import { openStore, type Store } from '../store';
 import { buildArchImage, type ArchImage, type ArchImageContext } from './arch-image';
 import type { SbomFormat } from '../sbom';
@@ -67,7 +67,10 @@ async function packagesFor(loaded: LoadedConfig, opts: NormalizedBuildRequest, i
   const lock = await readLockFor(loaded, opts.lockfile);
   io.log(`installing the packages locked in ${opts.lockfile}`);
   // The lock embeds every key's content, so a locked build needs no key download.
-  const keyring = new Map(lock.contents.keyring.filter((k) => k.content !== '').map((k) => [basename(k.url), k.content]));
+  // A lock file is input like any other: its keys pass the same check as the keyring's before they reach the image.
+  const keyring = new Map(
+    lock.contents.keyring.filter((k) => k.content !== '').map((k) => [basename(k.url), checkedPublicKey(k.content, `${basename(k.url)} (in ${opts.lockfile})`)]),
+  );
   const missing = loaded.config.contents.keyring.filter((k) => !keyring.has(basename(k)));
   if (missing.length > 0) {
     for (const [name, pem] of await loadKeyring(missing, { cwd: loaded.workDir, offline: io.offline, ...(io.store ? { store: io.store } : {}) })) keyring.set(name, pem);

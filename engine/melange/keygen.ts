@@ -1,7 +1,8 @@
 /**
  * `melange keygen`: an RSA key pair written as `<name>.rsa` (PKCS#1
  * `RSA PRIVATE KEY` PEM, mode 0600) and `<name>.rsa.pub` (PKIX `PUBLIC KEY`
- * PEM, 0644). Existing files are never overwritten unless asked: losing a
+ * PEM, 0644), at least 2048 bits (a smaller key is refused before anything is
+ * written, as every keyring would refuse it). Existing files are never overwritten unless asked: losing a
  * signing key orphans every index signed with it.
  */
 import { randomBytes } from 'node:crypto';

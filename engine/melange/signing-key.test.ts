@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +52,20 @@ describe('readSigningKey', () => {
   it('refuses a file that holds no PEM private key', () => {
     const err = failure('notes.txt');
     expect(err.message).toBe('the signing key notes.txt is not a PEM private key');
-    expect(err.hint).toContain('create it with `apko-nx melange keygen`');
+    expect(err.hint).toContain('apko-nx melange keygen');
+  });
+
+  it('refuses a weak, a non-RSA and an encrypted private key, naming the file', () => {
+    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const locked = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }).toString();
+    writeFileSync(join(dir, 'weak.rsa'), weak);
+    writeFileSync(join(dir, 'ec.rsa'), ec);
+    writeFileSync(join(dir, 'locked.rsa'), locked);
+    expect(failure('weak.rsa').message).toBe('the signing key weak.rsa is a 1024-bit RSA key; keys shorter than 2048 bits are too weak to trust');
+    expect(failure('weak.rsa').hint).toMatch(/at least 2048 bits/);
+    expect(failure('ec.rsa').message).toBe('the signing key ec.rsa holds a private key of type EC, not RSA; APK signatures are RSA only');
+    expect(failure('locked.rsa').message).toBe('the signing key locked.rsa is encrypted with a passphrase');
+    for (const f of ['weak.rsa', 'ec.rsa', 'locked.rsa']) expect(failure(f).file).toBe(f);
   });
 });

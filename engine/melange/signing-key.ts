@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { signingKeyProblem } from '../apk/key-check';
 import { ConfigError } from '../errors';
 
 /** A private key and the name its signatures carry (`melange.rsa`, or `melange.rsa.pub` once normalized). */
@@ -28,15 +29,18 @@ export function readSigningKey(path: string, opts: { readonly cwd: string }): Me
   } catch (err) {
     throw new ConfigError(`cannot read the signing key ${path}`, { file: path, cause: err, hint: CREATE_HINT });
   }
-  if (!privateKeyPem.includes('PRIVATE KEY-----')) {
-    if (privateKeyPem.includes('PUBLIC KEY-----')) {
-      const given = basename(path);
-      throw new ConfigError(`the signing key ${path} is a public key; signing needs the private half`, {
-        file: path,
-        hint: `pass the private key (${given.replace(/\.pub$/, '')}), not the public one (${given}), which goes in the images' keyring`,
-      });
-    }
-    throw new ConfigError(`the signing key ${path} is not a PEM private key`, { file: path, hint: CREATE_HINT });
+  if (!privateKeyPem.includes('PRIVATE KEY-----') && privateKeyPem.includes('PUBLIC KEY-----')) {
+    const given = basename(path);
+    throw new ConfigError(`the signing key ${path} is a public key; signing needs the private half`, {
+      file: path,
+      hint: `pass the private key (${given.replace(/\.pub$/, '')}), not the public one (${given}), which goes in the images' keyring`,
+    });
+  }
+  // The same rule as every trusted key (engine/apk/key-check.ts): what this key
+  // signs must verify against a keyring, which refuses weak and non-RSA keys.
+  const problem = signingKeyProblem(privateKeyPem);
+  if (problem !== undefined) {
+    throw new ConfigError(`the signing key ${path} ${problem.problem}`, { file: path, hint: problem.hint });
   }
   return { privateKeyPem, keyName: basename(file) };
 }

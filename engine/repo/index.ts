@@ -5,7 +5,7 @@
  */
 export { parseHttpAuth, httpAuthAuthorization, type HttpAuth } from './repository-auth';
 export { createHttpClient, DEFAULT_RETRY, type HttpClient, type HttpOptions, type HttpResult, type RetryPolicy } from './http';
-export { loadKeyring, type LoadKeyringOptions } from './keyring';
+export { checkedPublicKey, loadKeyring, type LoadKeyringOptions } from './keyring';
 export { loadRepository, type LoadedRepository, type LoadRepositoryOptions, type PackageSource } from './load';
 export { offlineMiss } from './revalidate';
 /** The one redaction rule lives in engine/redact.ts; re-exported here until engine/index.ts imports it from there. */

@@ -5,10 +5,10 @@
  * replaces an earlier one, as a later file would in /etc/apk/keys. Remote keys
  * are cached with their ETag.
  */
-import { createPublicKey } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { publicKeyProblem } from '../apk/key-check';
 import { ConfigError, FetchError, FormatError } from '../errors';
 import { keyringKey } from '../store/keys';
 import type { Store } from '../store/store';
@@ -27,19 +27,17 @@ export interface LoadKeyringOptions {
 
 const MAX_KEY_SIZE = 1024 * 1024;
 
-/** The PEM text, once it parses as a public key. */
-function checkedPem(bytes: Buffer, shown: string): string {
-  const pem = bytes.toString('utf8');
-  try {
-    createPublicKey(pem);
-  } catch (err) {
-    throw new FormatError(`keyring entry ${shown} is not a PEM public key`, {
-      file: shown,
-      cause: err,
-      hint: 'keyring entries must be RSA public keys (*.rsa.pub) in PEM form',
-    });
+/**
+ * The key's text, once it is one RSA public key fit to trust (engine/apk/key-check.ts):
+ * it is copied as it is into the image, the lock file and the cache, so
+ * anything else (a private key above all) is refused here, before any of them.
+ */
+export function checkedPublicKey(bytes: Buffer | string, shown: string): string {
+  const problem = publicKeyProblem(bytes);
+  if (problem !== undefined) {
+    throw new FormatError(`keyring entry ${shown} ${problem.problem}`, { file: shown, hint: problem.hint });
   }
-  return pem;
+  return typeof bytes === 'string' ? bytes : bytes.toString('utf8');
 }
 
 function nameOf(entry: string, path: string): string {
@@ -55,7 +53,7 @@ async function loadOne(entry: string, opts: LoadKeyringOptions, http: () => Http
   if (/^https?:\/\//i.test(entry)) {
     const name = nameOf(entry, decodeURIComponent(new URL(entry).pathname));
     const { value } = await revalidate(
-      { url: entry, key: keyringKey(entry), http: http(), maxBytes: MAX_KEY_SIZE, accept: (b) => checkedPem(b, shown), ...(opts.store ? { store: opts.store } : {}), ...(opts.offline ? { offline: true } : {}) },
+      { url: entry, key: keyringKey(entry), http: http(), maxBytes: MAX_KEY_SIZE, accept: (b) => checkedPublicKey(b, shown), ...(opts.store ? { store: opts.store } : {}), ...(opts.offline ? { offline: true } : {}) },
       'the key',
     );
     return [name, value];
@@ -63,15 +61,24 @@ async function loadOne(entry: string, opts: LoadKeyringOptions, http: () => Http
   const path = /^file:\/\//i.test(entry) ? fileURLToPath(entry) : resolve(opts.cwd ?? process.cwd(), entry);
   let bytes: Buffer;
   try {
+    // Checked before it is opened: a FIFO would block the open, /dev/zero would never end.
+    const st = await stat(path);
+    if (!st.isFile()) {
+      throw new FormatError(`keyring entry ${shown} is not a regular file`, { file: shown, hint: 'name the public key file itself (e.g. keys/melange.rsa.pub)' });
+    }
+    if (st.size > MAX_KEY_SIZE) {
+      throw new FormatError(`keyring entry ${shown} is ${st.size} bytes, larger than any public key (at most ${MAX_KEY_SIZE})`, { file: shown, hint: 'name the public key file itself (e.g. keys/melange.rsa.pub)' });
+    }
     bytes = await readFile(path);
   } catch (err) {
+    if (err instanceof FormatError) throw err;
     throw new FetchError(`keyring entry ${shown} could not be read: ${(err as Error).message}`, {
       url: shown,
       cause: err,
       hint: 'check contents.keyring (relative paths are relative to the working directory)',
     });
   }
-  return [nameOf(entry, path), checkedPem(bytes, shown)];
+  return [nameOf(entry, path), checkedPublicKey(bytes, shown)];
 }
 
 /** Loads every key, in the order given; the map is keyed by key file name. */

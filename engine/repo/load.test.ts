@@ -82,6 +82,17 @@ describe('loadRepository from a local directory', () => {
   });
 });
 
+describe('loadRepository with signatures ignored', () => {
+  it('reads an index no trusted key signed, and warns that its signatures are not verified, naming it', async () => {
+    const repo = await loadRepository({ repository: join(tmp, 'repo'), arch: 'x86_64', keyring: keyring(other), ignoreSignatures: true });
+    expect(repo.entries).toHaveLength(2);
+    expect(repo.signedBy).toBeUndefined();
+    expect(repo.warnings).toEqual([
+      `signatures of ${join(tmp, 'repo')}/x86_64/APKINDEX.tar.gz are not verified (--ignore-signatures); its packages are trusted by its checksums alone`,
+    ]);
+  });
+});
+
 describe('loadRepository over HTTP', () => {
   const indexPath = '/x86_64/APKINDEX.tar.gz';
 

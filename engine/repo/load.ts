@@ -92,6 +92,8 @@ export async function loadRepository(opts: LoadRepositoryOptions): Promise<Loade
     });
 
   const warnings: string[] = [];
+  // Opting out is the user's call, but never a silent one.
+  if (opts.ignoreSignatures === true) warnings.push(`signatures of ${indexUrl} are not verified (--ignore-signatures); its packages are trusted by its checksums alone`);
   let index: ReturnType<typeof read> | undefined;
   if (location.kind === 'local') {
     const bytes = await readLocalIndex(join(location.dir, opts.arch, 'APKINDEX.tar.gz'), indexUrl);

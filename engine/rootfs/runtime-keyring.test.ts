@@ -11,7 +11,7 @@ function keysTree(): Tree {
 }
 
 describe('installRuntimeKeyring', () => {
-  const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
   it('writes each key 0644 with the build date as mtime', () => {
@@ -23,14 +23,25 @@ describe('installRuntimeKeyring', () => {
 
   it('rejects a key that is not RSA', () => {
     expect(() => installRuntimeKeyring(keysTree(), [{ name: 'ec.pub', content: ec }], 0)).toThrow(
-      'contents.runtime_keyring "ec.pub" is an ec key; apk only verifies RSA keys',
+      'contents.runtime_keyring "ec.pub" holds a public key of type EC, not RSA; APK signatures are RSA only',
     );
   });
 
   it('rejects content that is not exactly one PUBLIC KEY block', () => {
     expect(() => installRuntimeKeyring(keysTree(), [{ name: 'two.pub', content: rsa + rsa }], 0)).toThrow(
-      'contents.runtime_keyring "two.pub" must be exactly one PEM PUBLIC KEY block, found PUBLIC KEY, PUBLIC KEY',
+      'contents.runtime_keyring "two.pub" holds 2 PEM blocks (PUBLIC KEY, PUBLIC KEY); a key file holds exactly one PUBLIC KEY',
     );
+  });
+
+  it('rejects a weak RSA key and a private key, as every trusted key is', () => {
+    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    expect(() => installRuntimeKeyring(keysTree(), [{ name: 'weak.pub', content: weak }], 0)).toThrow(
+      'contents.runtime_keyring "weak.pub" is a 1024-bit RSA key; keys shorter than 2048 bits are too weak to trust',
+    );
+    const priv = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+    const tree = keysTree();
+    expect(() => installRuntimeKeyring(tree, [{ name: 'leak.pub', content: priv }], 0)).toThrow(/"leak.pub" holds a private key/);
+    expect(tree.get('etc/apk/keys/leak.pub')).toBeUndefined();
   });
 
   it('rejects a name that is already in the keyring', () => {

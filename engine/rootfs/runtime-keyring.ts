@@ -2,31 +2,19 @@
  * `contents.runtime_keyring`: public keys trusted only inside the image,
  * written after the install to /etc/apk/keys/<name> (0644, mtime = build
  * date), in name order. Each must be a single PEM `PUBLIC KEY` holding an
- * RSA key, and none may replace a key already there (apko `pkg/build/build_implementation.go`, the runtime keyring step).
+ * RSA key of at least 2048 bits, and none may replace a key already there (apko `pkg/build/build_implementation.go`, the runtime keyring step).
  */
-import { createPublicKey } from 'node:crypto';
+import { publicKeyProblem } from '../apk/key-check';
 import { ConfigError } from '../errors';
 import type { RuntimeKey } from './options';
 import { assertKeyName } from './apk-files';
 import type { Tree } from './tree';
 import { compareBytes } from '../order';
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
-
+/** The same rule as every trusted key (engine/apk/key-check.ts): one PEM PUBLIC KEY, RSA, at least 2048 bits, nothing private. */
 function assertRsaPublicKey(key: RuntimeKey): void {
-  const blocks = [...key.content.matchAll(PEM_BLOCK)];
-  const where = `contents.runtime_keyring "${key.name}"`;
-  const hint = 'paste the key as written by "openssl rsa -pubout": one -----BEGIN PUBLIC KEY----- block';
-  if (blocks.length !== 1 || blocks[0]![1] !== 'PUBLIC KEY') {
-    throw new ConfigError(`${where} must be exactly one PEM PUBLIC KEY block, found ${blocks.map((b) => b[1]).join(', ') || 'none'}`, { hint });
-  }
-  let type: string | undefined;
-  try {
-    type = createPublicKey(blocks[0]![0]).asymmetricKeyType;
-  } catch (cause) {
-    throw new ConfigError(`${where} is not a readable public key`, { hint, cause });
-  }
-  if (type !== 'rsa') throw new ConfigError(`${where} is an ${type} key; apk only verifies RSA keys`, { hint });
+  const problem = publicKeyProblem(key.content);
+  if (problem !== undefined) throw new ConfigError(`contents.runtime_keyring "${key.name}" ${problem.problem}`, { path: `contents.runtime_keyring`, hint: problem.hint });
 }
 
 /** Writes the runtime keys; a name already in /etc/apk/keys is a ConfigError. */
