@@ -12,13 +12,13 @@ import { basename, dirname, join } from 'node:path';
 /** Bytes to write: one buffer, or chunks produced as they are written (a stream). */
 export type FileBytes = Uint8Array | string | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 
-/** A temp name beside `path`; randomness is fine here because it never reaches an output. */
-function tempSibling(path: string, kind: string): string {
+/** A temp name beside `path` (`.<name>.<kind>-<pid>-<hex>`); randomness is fine here because it never reaches an output. */
+export function tempSibling(path: string, kind: 'tmp' | 'old'): string {
   return join(dirname(path), `.${basename(path)}.${kind}-${process.pid}-${randomBytes(6).toString('hex')}`);
 }
 
 /** Flushes a directory's entries to disk; some platforms cannot open a directory, which is not an error. */
-async function syncDir(dir: string): Promise<void> {
+export async function syncDir(dir: string): Promise<void> {
   let handle: FileHandle | undefined;
   try {
     handle = await fsp.open(dir, constants.O_RDONLY);
