@@ -130,6 +130,10 @@ function swapped(target: string, tmp: string, isDir: boolean): Staged {
 
 /** Stages `bytes` for the file `target` (written and fsynced under a temporary sibling name). */
 export async function stageFile(target: string, bytes: FileBytes): Promise<Staged> {
+  // A directory where the file goes may hold anything; it is never set aside or removed to make room.
+  if ((await fsp.lstat(target).catch(() => undefined))?.isDirectory()) {
+    throw Object.assign(new Error(`EISDIR: ${target} is a directory`), { code: 'EISDIR', path: target });
+  }
   await sweepStale(target);
   const tmp = tempSibling(target, 'tmp');
   try {

@@ -13,8 +13,10 @@
  * do. cacache's own writes are a temp file renamed into place and a hashed
  * index line, so a write that fails midway leaves no entry at all.
  */
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
 import * as cacache from 'cacache';
-import { cacheAdvice, faultReason } from '../fs/fault';
+import { cacheAdvice, errnoCode, faultReason } from '../fs/fault';
 
 /** Small string facts kept with an entry, such as the HTTP ETag. */
 export type StoreMetadata = Readonly<Record<string, string>>;
@@ -81,10 +83,26 @@ class CacacheStore implements Store {
     private readonly opts: StoreOptions,
   ) {}
 
-  private unavailable(op: StoreProblem['op'], error: unknown): void {
+  /**
+   * The real reason a write failed: cacache reports a temp directory it could
+   * not create as a missing one (ENOENT), so the directory itself is asked.
+   */
+  private async whyNotWritable(error: unknown): Promise<unknown> {
+    if (errnoCode(error) !== 'ENOENT') return error;
+    try {
+      await mkdir(this.dir, { recursive: true });
+      await access(this.dir, constants.W_OK);
+      return error;
+    } catch (probe) {
+      return probe;
+    }
+  }
+
+  private async unavailable(op: StoreProblem['op'], failure: unknown): Promise<void> {
     if (op === 'write') this.writable = false;
     if (this.reported.has(op)) return;
     this.reported.add(op);
+    const error = op === 'write' ? await this.whyNotWritable(failure) : failure;
     const message =
       op === 'write'
         ? `the cache ${this.dir} cannot be written (${faultReason(error)}); going on without storing what this run fetches and builds`
@@ -96,7 +114,7 @@ class CacacheStore implements Store {
     try {
       return await this.read(key);
     } catch (err) {
-      this.unavailable('read', err);
+      await this.unavailable('read', err);
       return undefined;
     }
   }
@@ -130,7 +148,7 @@ class CacacheStore implements Store {
     try {
       await cacache.put(this.dir, key, Buffer.from(data.buffer, data.byteOffset, data.byteLength), { metadata: { ...metadata } });
     } catch (err) {
-      this.unavailable('write', err);
+      await this.unavailable('write', err);
     }
   }
 
@@ -139,7 +157,7 @@ class CacacheStore implements Store {
     try {
       await cacache.rm.entry(this.dir, key);
     } catch (err) {
-      this.unavailable('write', err);
+      await this.unavailable('write', err);
     }
   }
 }
