@@ -174,6 +174,8 @@ export interface HoldingServer {
   readonly origin: string;
   /** Resolves when the first held request has arrived. */
   readonly held: Promise<string>;
+  /** Serves held paths from now on. */
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -182,9 +184,10 @@ export async function holdingServer(root: string, hold: string): Promise<Holding
   let arrived!: (path: string) => void;
   const held = new Promise<string>((r) => (arrived = r));
   const open = new Set<import('node:net').Socket>();
+  let holding = true;
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    if (path.endsWith(hold)) {
+    if (holding && path.endsWith(hold)) {
       arrived(path);
       return;
     }
@@ -202,6 +205,9 @@ export async function holdingServer(root: string, hold: string): Promise<Holding
   return {
     origin: `http://127.0.0.1:${port}`,
     held,
+    release: () => {
+      holding = false;
+    },
     close: () =>
       new Promise<void>((r) => {
         for (const s of open) s.destroy();
