@@ -119,6 +119,11 @@ describe.runIf(root)('hostile: file-system faults', () => {
     await sb.refuses(() => sb.runAsync(['build', 'apko.yaml', 'hostile:1', target]), { names: [target, `${sb.dir}/not-a-dir2 is a file`] });
   });
 
+  hostile('files/output-tarball-dir-missing', 'a tarball path in a directory that does not exist is refused before any work, naming it; no directory is made', async () => {
+    const target = join(sb.dir, 'no-such-dir', 'image.tar');
+    await sb.refuses(() => sb.runAsync(['build', 'apko.yaml', 'hostile:1', target]), { names: [target, /does not exist/] });
+  });
+
   hostile('files/sbom-path-is-a-file', 'an --sbom-path that is a regular file is refused before any work, naming it', async () => {
     const file = sb.write('sbom-file', 'x');
     await sb.refuses(() => build(big, ['--sbom-path', file]), { names: [file, /is a file/] });
@@ -245,6 +250,15 @@ describe.runIf(root)('hostile: file-system faults', () => {
         await cacache.put(cache, ofKind[i]!.key, from.data, { metadata: from.metadata });
       }
     }
+    await buildsCleanThrough(cache);
+  });
+
+  hostile('files/cache-index-garbage', "every index bucket of the cache overwritten with garbage: the cache's entries read as misses and the build gives the clean digest", async () => {
+    const cache = cacheCopy('buckets');
+    const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
+    const buckets = walk(join(cache, 'index-v5'));
+    expect(buckets.length).toBeGreaterThan(0);
+    for (const b of buckets) writeFileSync(b, `${'\u0000garbage\t{"key":'.repeat(7)}\n`);
     await buildsCleanThrough(cache);
   });
 

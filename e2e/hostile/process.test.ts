@@ -202,4 +202,20 @@ describe('hostile: process faults', () => {
       await validateLayout(out);
     }
   }, 240_000);
+
+  hostile('process/two-builds-one-tarball', 'two builds of different images into one tarball at once: the tarball is exactly one of the two clean tarballs', async () => {
+    const cleanTar = async (config: string) => {
+      const tar = join(fresh('tar'), 'image.tar');
+      expect((await sb.runAsync(['build', config, 'hostile:1', tar])).code).toBe(0);
+      return readFileSync(tar);
+    };
+    const wanted = [await cleanTar('apko.yaml'), await cleanTar(big)];
+    const dir = fresh('tar-race');
+    const tar = join(dir, 'image.tar');
+    const runs = await Promise.all([sb.runAsync(['build', 'apko.yaml', 'hostile:1', tar]), sb.runAsync(['build', big, 'hostile:1', tar])]);
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    const got = readFileSync(tar);
+    expect(wanted.some((w) => w.equals(got)), 'the tarball is one of the clean tarballs').toBe(true);
+    expect(temporaries(dir)).toEqual([]);
+  }, 180_000);
 });

@@ -49,7 +49,13 @@ export async function checkOutputWritable(path: string, kind: OutputKind): Promi
     await mkdir(dir, { recursive: true }).catch((err: unknown) => {
       throw fail(faultReason(err), err);
     });
-  } else if (!(await stat(dir)).isDirectory()) throw fail(`${dir} is not a directory`);
+  } else {
+    // A tarball goes into a directory that exists: a typo in its path should not create directories.
+    const st = await stat(dir).catch((err: unknown) => {
+      throw fail(faultReason(err), err);
+    });
+    if (!st.isDirectory()) throw fail(`${dir} is not a directory`);
+  }
 }
 
 /** Fails early, before any work, when SBOMs cannot be written into `dir` (which need not exist yet). */
