@@ -123,7 +123,7 @@ function swapped(target: string, tmp: string, isDir: boolean): Staged {
       for (const old of olds) await fsp.rm(old, { recursive: true, force: true });
     },
     async discard() {
-      await fsp.rm(tmp, { recursive: true, force: true });
+      await fsp.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     },
   };
 }
@@ -139,7 +139,7 @@ export async function stageFile(target: string, bytes: FileBytes): Promise<Stage
   try {
     await writeFileSynced(tmp, bytes);
   } catch (err) {
-    await fsp.rm(tmp, { force: true });
+    await fsp.rm(tmp, { force: true }).catch(() => undefined);
     throw err;
   }
   return swapped(target, tmp, false);
@@ -154,7 +154,7 @@ export async function stageDir(target: string, build: (tmpDir: string) => Promis
     await build(tmp);
     await syncDir(tmp);
   } catch (err) {
-    await fsp.rm(tmp, { recursive: true, force: true });
+    await fsp.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     throw err;
   }
   return swapped(target, tmp, true);

@@ -74,9 +74,10 @@ export function isFsFault(err: unknown): boolean {
  * layout directory, the tarball, an SBOM file). `what` says what was being
  * written ("the image", "the SBOM"); `where` how to write it elsewhere.
  */
-export function outputFault(err: unknown, path: string, what: string, where = 'choose another output path'): OutputError {
+export function outputFault(err: unknown, path: string, what?: string, where = 'choose another output path'): OutputError {
   const code = errnoCode(err);
-  return new OutputError(`${faultReason(err)} writing ${what} to ${path}`, { file: path, cause: err, hint: advice(code, where) });
+  const subject = what === undefined ? path : `${what} to ${path}`;
+  return new OutputError(`cannot write ${subject}: ${faultReason(err)}`, { file: path, cause: err, hint: advice(code, where) });
 }
 
 /** The hint for a cache directory that cannot be used. */
