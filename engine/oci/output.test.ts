@@ -56,6 +56,11 @@ describe('the early checks', () => {
     await expect(checkSbomDirWritable(join(root, 'f'))).rejects.toThrow(OutputError);
   });
 
+  it('accept a new layout directory under a writable one without creating it', async () => {
+    await checkOutputWritable(join(root, 'a', 'b', 'out'), 'layout');
+    expect(readdirSync(root)).toEqual([]);
+  });
+
   it('refuse a tarball in a directory that does not exist, creating nothing', async () => {
     await expect(checkOutputWritable(join(root, 'missing', 'image.tar'), 'docker-archive')).rejects.toThrow('a directory on the path does not exist');
     expect(readdirSync(root)).toEqual([]);

@@ -38,18 +38,14 @@ async function checkDir(dir: string, fail: (reason: string, err?: unknown) => Ou
   });
 }
 
-/** Fails early, before any work, when the output cannot be written; a layout's directory is created. */
+/** Fails early, before any work, when the output cannot be written; creates nothing (a failed build leaves no empty output behind). */
 export async function checkOutputWritable(path: string, kind: OutputKind): Promise<void> {
   const dir = kind === 'layout' ? path : dirname(path);
   const hint = kind === 'layout' ? 'choose a directory you can create and write' : 'choose a path in an existing, writable directory';
   const fail = (reason: string, err?: unknown) =>
     new OutputError(`cannot write the image to ${path}: ${dir} is not a writable directory (${reason})`, { file: path, cause: err, hint });
   await checkDir(dir, fail);
-  if (kind === 'layout') {
-    await mkdir(dir, { recursive: true }).catch((err: unknown) => {
-      throw fail(faultReason(err), err);
-    });
-  } else {
+  if (kind === 'docker-archive') {
     // A tarball goes into a directory that exists: a typo in its path should not create directories.
     const st = await stat(dir).catch((err: unknown) => {
       throw fail(faultReason(err), err);
