@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { commitTogether, stageDir, stageDirInside, stageFile, sweepStale, type Staged } from './commit';
+import { commitTogether, stageDir, stageFile, sweepStale, type Staged } from './commit';
+import { stageDirInside } from './replace-inside';
 
 let root: string;
 beforeEach(() => {
