@@ -5,6 +5,11 @@
  * keys, the build date and the SBOM formats asked for. A hit re-emits the
  * stored index, manifests, configs, layers and SBOMs without installing,
  * tarring or compressing anything.
+ *
+ * A record is used only when it is the one stored for its key (it carries
+ * the key) and every blob it names hashes to its digest; anything else (a
+ * record copied from another key, a blob altered or cut short, a record
+ * that is not JSON) is a miss, and the image is built again.
  */
 import { createHash } from 'node:crypto';
 import type { Arch, LoadedConfig } from '../config';
@@ -30,6 +35,8 @@ export interface SbomDoc {
 
 /** What the store keeps for an image, besides the blobs themselves. */
 interface ImageRecord {
+  /** The key the record was stored under; a record under another key is not this image. */
+  readonly key?: string;
   readonly index: { readonly mediaType: string; readonly digest: string };
   readonly images: ReadonlyArray<{
     readonly arch: string;
@@ -63,16 +70,34 @@ export function imageInputsDigest(
   return createHash('sha256').update(JSON.stringify(inputs)).digest('hex');
 }
 
-async function blob(store: Store, mediaType: string, digest: string): Promise<JsonBlob | undefined> {
+/** The stored bytes of the blob `digest`, when they hash to it. */
+async function blobBytes(store: Store, digest: string): Promise<Buffer | undefined> {
   const e = await store.get(blobKey(digest));
-  return e ? { mediaType, digest: parseDigest(digest), size: e.data.length, bytes: e.data } : undefined;
+  if (e === undefined) return undefined;
+  return `sha256:${createHash('sha256').update(e.data).digest('hex')}` === digest ? e.data : undefined;
+}
+
+async function blob(store: Store, mediaType: string, digest: string): Promise<JsonBlob | undefined> {
+  const bytes = await blobBytes(store, digest);
+  return bytes ? { mediaType, digest: parseDigest(digest), size: bytes.length, bytes } : undefined;
+}
+
+/** The record stored under `key`, or undefined when the entry is not one (not JSON, or stored for another key). */
+function parseRecord(data: Buffer, key: string): ImageRecord | undefined {
+  try {
+    const record = JSON.parse(data.toString('utf8')) as ImageRecord;
+    return record.key === key && Array.isArray(record.images) && Array.isArray(record.sboms) ? record : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The stored image for `key`, or undefined when any part of it is missing. */
 export async function loadImage(store: Store, key: string, archs: readonly Arch[]): Promise<{ index: ImageIndex; sboms: readonly SbomDoc[]; packages: number[] } | undefined> {
   const entry = await store.get(imageKey(key));
   if (!entry) return undefined;
-  const record = JSON.parse(entry.data.toString('utf8')) as ImageRecord;
+  const record = parseRecord(entry.data, key);
+  if (record === undefined) return undefined;
   const images: Image[] = [];
   for (const img of record.images) {
     const manifest = await blob(store, img.manifest.mediaType, img.manifest.digest);
@@ -80,9 +105,9 @@ export async function loadImage(store: Store, key: string, archs: readonly Arch[
     if (!manifest || !config || !archs.some((a) => a.apk === img.arch)) return undefined;
     const layers = [];
     for (const l of img.layers) {
-      const data = await store.get(blobKey(l.digest));
+      const data = await blobBytes(store, l.digest);
       if (!data) return undefined;
-      layers.push(new BufferLayer({ digest: parseDigest(l.digest), diffId: parseDigest(l.diffId), size: data.data.length }, [data.data]));
+      layers.push(new BufferLayer({ digest: parseDigest(l.digest), diffId: parseDigest(l.diffId), size: data.length }, [data]));
     }
     images.push({ platform: platformForArch(img.arch), manifest, config, layers });
   }
@@ -111,6 +136,7 @@ export async function saveImage(
   }
   await store.put(blobKey(b.index.manifest.digest), b.index.manifest.bytes);
   const record: ImageRecord = {
+    key,
     index: { mediaType: b.index.manifest.mediaType, digest: b.index.manifest.digest },
     images: b.index.images.map((img) => ({
       arch: b.facts.get(img.manifest.digest)!.arch,

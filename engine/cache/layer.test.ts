@@ -1,7 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { NO_NAMES, OriginLayering } from '../layer';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as cacache from 'cacache';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NO_NAMES, OriginLayering, SingleLayer } from '../layer';
 import { INSTALLED_DB, Tree, type RootfsFacts } from '../rootfs';
-import { layerContentDigest } from './layer';
+import { openStore } from '../store';
+import { layerContentDigest, layersWithCache } from './layer';
 
 function tree(): Tree {
   const t = new Tree();
@@ -19,5 +24,41 @@ describe('layerContentDigest', () => {
     const keyOf = (stanza: string) => layerContentDigest(new OriginLayering(1).plan(tree(), facts(stanza)).layers[0]!, NO_NAMES);
     expect(keyOf('P:a\nV:1-r0\n\n')).toBe(keyOf('P:a\nV:1-r0\n\n'));
     expect(keyOf('P:a\nV:1-r0\n\n')).not.toBe(keyOf('P:a\nV:1-r1\n\n'));
+  });
+});
+
+describe('layersWithCache', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'layer-cache-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const other = (): Tree => {
+    const t = tree();
+    t.writeFile('usr/bin/b', 'b', { owner: 'a' });
+    return t;
+  };
+  const build = (t: Tree) => layersWithCache(t, { strategy: new SingleLayer(), facts: facts('P:a\n\n'), store: openStore(dir) });
+
+  it('reuses a stored layer with the same entries', async () => {
+    const first = await build(tree());
+    const second = await build(tree());
+    expect(second.statuses).toEqual(['reused']);
+    expect(second.layers[0]!.digest).toBe(first.layers[0]!.digest);
+  });
+
+  it("builds again, with the right bytes, when the entry under a layer's key was stored for another layer", async () => {
+    const mine = await build(tree());
+    const theirs = await build(other());
+    const entries = Object.values(await cacache.ls(dir)).filter((e) => e.key.startsWith('layer:'));
+    const mineKey = entries.find((e) => e.metadata.digest === mine.layers[0]!.digest)!.key;
+    const stolen = await cacache.get(dir, entries.find((e) => e.key !== mineKey)!.key);
+    await cacache.put(dir, mineKey, stolen.data, { metadata: stolen.metadata });
+    const again = await build(tree());
+    expect(again.statuses).toEqual(['built']);
+    expect(again.layers[0]!.digest).toBe(mine.layers[0]!.digest);
+    expect(theirs.layers[0]!.digest).not.toBe(mine.layers[0]!.digest);
+    expect((await build(tree())).statuses, 'the repaired entry is reused').toEqual(['reused']);
   });
 });

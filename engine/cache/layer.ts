@@ -4,8 +4,15 @@
  * the owner names written into its headers, so that is what its key covers;
  * a hit skips tarring and compressing. The build report says, per layer,
  * whether it was built or reused.
+ *
+ * A hit is used only when it is the layer its key names: the entry records
+ * the content digest it was stored for, and its bytes must hash to the
+ * recorded digest and, uncompressed, to the recorded diff ID. An entry that
+ * fails (another key's bytes copied in, a truncated or altered file the
+ * store's own check missed) is removed and the layer built again.
  */
 import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { parseDigest } from '../digest';
 import { BufferLayer, buildLayer, checkedPlan, ownerNamesFromTree, type Layer, type LayerEntry, type LayeringStrategy, type OwnerNames } from '../layer';
 import type { RootfsFacts, Tree } from '../rootfs';
@@ -38,6 +45,19 @@ export function layerContentDigest(entries: readonly LayerEntry[], names: OwnerN
   return h.digest('hex');
 }
 
+const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+/** True when a stored layer is exactly the one stored for `contentDigest`. */
+function trustworthy(hit: { data: Buffer; metadata: Readonly<Record<string, string>> }, contentDigest: string): boolean {
+  const m = hit.metadata;
+  if (m.entries !== contentDigest || !m.digest || !m.diffId || sha256(hit.data) !== m.digest) return false;
+  try {
+    return sha256(gunzipSync(hit.data)) === m.diffId;
+  } catch {
+    return false;
+  }
+}
+
 async function collect(layer: Layer): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of layer.open()) chunks.push(c as Buffer);
@@ -58,15 +78,17 @@ export async function layersWithCache(
   const layers: Layer[] = [];
   const statuses: LayerStatus[] = [];
   for (const entries of lists) {
-    const key = layerKey(layerContentDigest(entries, names));
+    const contentDigest = layerContentDigest(entries, names);
+    const key = layerKey(contentDigest);
     const hit = opts.store ? await opts.store.get(key) : undefined;
-    if (hit?.metadata.digest && hit.metadata.diffId) {
-      layers.push(new BufferLayer({ digest: parseDigest(hit.metadata.digest), diffId: parseDigest(hit.metadata.diffId), size: hit.data.length }, [hit.data]));
+    if (hit !== undefined && trustworthy(hit, contentDigest)) {
+      layers.push(new BufferLayer({ digest: parseDigest(hit.metadata.digest!), diffId: parseDigest(hit.metadata.diffId!), size: hit.data.length }, [hit.data]));
       statuses.push('reused');
       continue;
     }
+    if (hit !== undefined) await opts.store!.remove(key);
     const layer = await buildLayer(entries, { names });
-    if (opts.store) await opts.store.put(key, await collect(layer), { digest: layer.digest, diffId: layer.diffId });
+    if (opts.store) await opts.store.put(key, await collect(layer), { digest: layer.digest, diffId: layer.diffId, entries: contentDigest });
     layers.push(layer);
     statuses.push('built');
   }

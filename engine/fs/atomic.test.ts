@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OutputError } from '../errors';
 import { replaceDirAtomic, writeFileAtomic } from './atomic';
 
 let root: string;
@@ -78,5 +79,16 @@ describe('replaceDirAtomic', () => {
     const out = join(root, 'a', 'b', 'out');
     await replaceDirAtomic(out, async () => {});
     expect(readdirSync(join(root, 'a', 'b'))).toEqual(['out']);
+  });
+});
+
+describe('writeFileAtomic failures', () => {
+  it('names the path asked for, with the reason and a hint, when the file system refuses', async () => {
+    writeFileSync(join(root, 'file'), 'x');
+    const path = join(root, 'file', 'apko.lock.json');
+    const err = await writeFileAtomic(path, 'x').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OutputError);
+    expect(err).toMatchObject({ file: path, message: `cannot write ${path}: a component of the path is a file, not a directory` });
+    expect((err as OutputError).hint).toMatch(/\S/);
   });
 });

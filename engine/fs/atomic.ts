@@ -8,17 +8,18 @@ import { randomBytes } from 'node:crypto';
 import { constants, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { isFsFault, outputFault } from './fault';
 
 /** Bytes to write: one buffer, or chunks produced as they are written (a stream). */
 export type FileBytes = Uint8Array | string | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 
-/** A temp name beside `path`; randomness is fine here because it never reaches an output. */
-function tempSibling(path: string, kind: string): string {
+/** A temp name beside `path` (`.<name>.<kind>-<pid>-<hex>`); randomness is fine here because it never reaches an output. */
+export function tempSibling(path: string, kind: 'tmp' | 'old'): string {
   return join(dirname(path), `.${basename(path)}.${kind}-${process.pid}-${randomBytes(6).toString('hex')}`);
 }
 
 /** Flushes a directory's entries to disk; some platforms cannot open a directory, which is not an error. */
-async function syncDir(dir: string): Promise<void> {
+export async function syncDir(dir: string): Promise<void> {
   let handle: FileHandle | undefined;
   try {
     handle = await fsp.open(dir, constants.O_RDONLY);
@@ -52,7 +53,12 @@ export async function writeFileSynced(path: string, bytes: FileBytes): Promise<n
   return written;
 }
 
-/** Replaces the file at `path` with `bytes` atomically; returns the number of bytes written. */
+/**
+ * Replaces the file at `path` with `bytes` atomically; returns the number of
+ * bytes written. A file-system failure (a full disk, a read-only mount, a
+ * file where a directory should be) is an OutputError naming `path`, not the
+ * temporary; a failure of the bytes' own source passes through unchanged.
+ */
 export async function writeFileAtomic(path: string, bytes: FileBytes): Promise<number> {
   const tmp = tempSibling(path, 'tmp');
   try {
@@ -60,8 +66,10 @@ export async function writeFileAtomic(path: string, bytes: FileBytes): Promise<n
     await fsp.rename(tmp, path);
     await syncDir(dirname(path));
     return written;
+  } catch (err) {
+    throw isFsFault(err) ? outputFault(err, path) : err;
   } finally {
-    await fsp.rm(tmp, { force: true });
+    await fsp.rm(tmp, { force: true }).catch(() => undefined);
   }
 }
 
@@ -94,7 +102,7 @@ export async function replaceDirAtomic(finalDir: string, build: (tmpDir: string)
     }
     await syncDir(dirname(finalDir));
   } finally {
-    await fsp.rm(tmp, { recursive: true, force: true });
+    await fsp.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     await fsp.rm(old, { recursive: true, force: true });
   }
 }

@@ -7,9 +7,9 @@
 import { basename, dirname } from 'node:path';
 import type { LoadedConfig } from '../config';
 import type { Digest } from '../digest';
-import { buildIndex, checkOutputWritable, writeImageOutput, writeSboms, type ImageIndex, type OutputKind } from '../oci';
+import { buildIndex, checkOutputWritable, checkSbomDirWritable, writeBuildOutputs, type ImageIndex, type OutputKind } from '../oci';
 import { checkedPublicKey, loadKeyring } from '../repo';
-import { openStore, type Store } from '../store';
+import { openStore, type Store, type StoreOptions } from '../store';
 import { buildArchImage, type ArchImage, type ArchImageContext } from './arch-image';
 import type { SbomFormat } from '../sbom';
 import { imageInputsDigest, loadImage, saveImage, type SbomDoc } from '../cache/image';
@@ -107,12 +107,14 @@ async function assemble(
 export async function buildImageFromConfig(opts: NormalizedBuildRequest): Promise<BuildResult> {
   const log = opts.log;
   if (opts.output !== undefined) await checkOutputWritable(opts.output.path, opts.output.kind);
+  const sbomDir = sbomDirFor(opts);
+  if (sbomDir !== undefined) await checkSbomDirWritable(sbomDir);
   const loaded = await loadForBuild(opts);
   const warnings = [...loaded.warnings];
   for (const w of loaded.warnings) log(`warning: ${w}`);
   log(`building ${opts.tag} for ${loaded.archs.map((a) => a.apk).join(', ')}`);
   if (opts.verbose) log(`cache: ${opts.cacheDir}`);
-  const store = openStore(opts.cacheDir);
+  const store = openStore(opts.cacheDir, storeReporting(log, warnings));
   const { keyring, archs } = await packagesFor(loaded, opts, { store, offline: opts.offline, log });
   const buildDate = buildDateFor(loaded, archs);
   const annotations = { ...loaded.config.annotations, ...vcsAnnotations(loaded.config.vcsUrl) };
@@ -145,17 +147,13 @@ export async function buildImageFromConfig(opts: NormalizedBuildRequest): Promis
     ({ index, sbomDocs, report, packages } = built);
     if (reusable) await saveImage(store, key, { index, sboms: sbomDocs, facts: new Map(index.images.map((img) => [img.manifest.digest, { arch: platformArch(loaded, img.platform), packages: packages.get(img.manifest.digest)! }])) });
   }
-  let output: BuildResult['output'];
-  const sboms: string[] = [];
-  if (opts.output !== undefined) {
-    await writeImageOutput(opts.output.path, opts.output.kind, index, opts.tag);
-    output = opts.output;
-    log(`wrote ${opts.output.kind === 'layout' ? 'OCI layout' : 'image tarball'} ${opts.output.path}`);
-  }
-  if (opts.sbom && (opts.sbomPath !== undefined || opts.output !== undefined)) {
-    const dir = opts.sbomPath ?? dirname(opts.output!.path);
-    sboms.push(...(await writeSboms(dir, sbomDocs.map((d) => [d.name, d.text] as const))));
-  }
+  // The image and its SBOMs are committed together or not at all (engine/oci/output.ts).
+  const sboms = await writeBuildOutputs({
+    ...(opts.output !== undefined ? { image: { ...opts.output, index, tag: opts.tag } } : {}),
+    ...(sbomDir !== undefined ? { sboms: { dir: sbomDir, docs: sbomDocs.map((d) => [d.name, d.text] as const) } } : {}),
+  });
+  const output: BuildResult['output'] = opts.output;
+  if (opts.output !== undefined) log(`wrote ${opts.output.kind === 'layout' ? 'OCI layout' : 'image tarball'} ${opts.output.path}`);
   return {
     indexDigest: index.manifest.digest,
     images: index.images.map((img) => ({ arch: platformArch(loaded, img.platform), digest: img.manifest.digest, packages: packages.get(img.manifest.digest) ?? 0, layers: img.layers.length })),
@@ -167,6 +165,23 @@ export async function buildImageFromConfig(opts: NormalizedBuildRequest): Promis
     index,
     report,
   };
+}
+
+/** A cache that cannot be used, or an entry found corrupt, is a warning: the build goes on without it (engine/store/store.ts). */
+function storeReporting(log: (line: string) => void, warnings: string[]): StoreOptions {
+  return {
+    onUnavailable: (p) => {
+      warnings.push(p.message);
+      log(`warning: ${p.message}\n  hint: ${p.hint}`);
+    },
+    onCorrupt: (key) => log(`warning: the cache entry ${key} was corrupt; it was removed and is made again`),
+  };
+}
+
+/** Where the SBOMs go: --sbom-path, else beside the output (as apko); none without either or with SBOMs off. */
+function sbomDirFor(opts: NormalizedBuildRequest): string | undefined {
+  if (!opts.sbom) return undefined;
+  return opts.sbomPath ?? (opts.output !== undefined ? dirname(opts.output.path) : undefined);
 }
 
 /** The apk arch of an image's platform, among the config's archs. */

@@ -12,7 +12,7 @@
  * added too. The file is written atomically and streamed, layers included.
  */
 import { splitTag } from '../reference';
-import { writeFileAtomic } from '../fs/atomic';
+import { commitTogether, stageFile, type Staged } from '../fs/commit';
 import { END_OF_ARCHIVE, encodeHeader, padding } from '../tar/write';
 import { blobPath, indexBlobs } from './blobs';
 import type { ImageIndex } from './image-index';
@@ -71,8 +71,13 @@ async function* archiveChunks(index: ImageIndex, ref: string): AsyncGenerator<Bu
   yield END_OF_ARCHIVE;
 }
 
+/** Stages the tarball of `index` for `file` (nothing visible until committed, see engine/fs/commit.ts). */
+export async function stageDockerArchive(file: string, index: ImageIndex, opts: DockerArchiveOptions): Promise<Staged> {
+  splitTag(opts.tag);
+  return stageFile(file, archiveChunks(index, opts.tag));
+}
+
 /** Writes `index` as a docker-loadable (and OCI) tarball at `file`, replacing it atomically. */
 export async function writeDockerArchive(file: string, index: ImageIndex, opts: DockerArchiveOptions): Promise<void> {
-  splitTag(opts.tag);
-  await writeFileAtomic(file, archiveChunks(index, opts.tag));
+  await commitTogether([() => stageDockerArchive(file, index, opts)]);
 }

@@ -17,4 +17,4 @@ export { writeDockerArchive, dockerManifest, repoTags, splitTag, type DockerArch
 export { validateLayout, type LayoutSummary } from './validate';
 export { blobPath, indexBlobs, type BlobSource } from './blobs';
 export { verifyChunks, type BlobFacts } from './verify';
-export { checkOutputWritable, writeImageOutput, writeSboms, type OutputKind } from './output';
+export { checkOutputWritable, checkSbomDirWritable, writeBuildOutputs, writeImageOutput, writeSboms, type BuildOutputs, type OutputKind } from './output';

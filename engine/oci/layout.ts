@@ -5,12 +5,17 @@
  * `skopeo copy --all oci:<dir>:<tag>` finds it. (apko instead writes the image
  * index itself as index.json, which has no name to select.) The directory is
  * replaced as a whole and atomically: a failure leaves the previous layout.
+ * A directory that cannot be swapped whole (a mount point, or one whose
+ * parent is read-only) is replaced from inside, `index.json` last, so a
+ * reader still sees the previous image or the new one (engine/fs/commit.ts).
  */
 import { promises as fsp } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Digest } from '../digest';
 import { OutputError } from '../errors';
-import { replaceDirAtomic, writeFileSynced } from '../fs/atomic';
+import { writeFileSynced } from '../fs/atomic';
+import { commitTogether, stageDir, type Staged } from '../fs/commit';
+import { INSIDE_STAGE_PREFIX, mustReplaceInside, stageDirInside } from '../fs/replace-inside';
 import { blobPath, indexBlobs } from './blobs';
 import type { ImageIndex } from './image-index';
 import { encodeJson } from '../json';
@@ -46,7 +51,8 @@ async function checkReplaceable(dir: string): Promise<void> {
   if (!stat.isDirectory()) {
     throw new OutputError(`${dir} exists and is not a directory`, { file: dir, hint: 'choose a new or layout directory for the image' });
   }
-  const names = await fsp.readdir(dir);
+  // A stage or temporary this writer family left behind is not the user's content.
+  const names = (await fsp.readdir(dir)).filter((n) => !n.startsWith(INSIDE_STAGE_PREFIX));
   if (names.length > 0 && !names.includes('oci-layout')) {
     throw new OutputError(`${dir} is not empty and is not an OCI layout; refusing to replace it`, {
       file: dir,
@@ -55,17 +61,27 @@ async function checkReplaceable(dir: string): Promise<void> {
   }
 }
 
+/** Writes the layout's files into the empty directory `dir`. */
+async function fillLayout(dir: string, index: ImageIndex, tag: string | undefined): Promise<void> {
+  await fsp.mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
+  for (const blob of indexBlobs(index)) {
+    const path = blobPath(blob.digest);
+    await writeFileSynced(join(dir, path), verifyChunks(blob.open(), blob, path));
+  }
+  await writeFileSynced(join(dir, 'oci-layout'), OCI_LAYOUT_BYTES);
+  await writeFileSynced(join(dir, 'index.json'), layoutIndex(index, tag).bytes);
+}
+
+/** Stages the layout of `index` for `dir` (nothing visible until committed, see engine/fs/commit.ts). */
+export async function stageLayout(dir: string, index: ImageIndex, opts: LayoutOptions = {}): Promise<Staged> {
+  await checkReplaceable(dir);
+  if (await mustReplaceInside(dir)) return stageDirInside(dir, (tree) => fillLayout(tree, index, opts.tag), { last: ['index.json'] });
+  await fsp.mkdir(dirname(dir), { recursive: true });
+  return stageDir(dir, (tmp) => fillLayout(tmp, index, opts.tag));
+}
+
 /** Writes `index` and all its blobs as an OCI layout at `dir`, replacing any previous layout; returns the index digest. */
 export async function writeLayout(dir: string, index: ImageIndex, opts: LayoutOptions = {}): Promise<Digest> {
-  await checkReplaceable(dir);
-  await replaceDirAtomic(dir, async (tmp) => {
-    await fsp.mkdir(join(tmp, 'blobs', 'sha256'), { recursive: true });
-    for (const blob of indexBlobs(index)) {
-      const path = blobPath(blob.digest);
-      await writeFileSynced(join(tmp, path), verifyChunks(blob.open(), blob, path));
-    }
-    await writeFileSynced(join(tmp, 'oci-layout'), OCI_LAYOUT_BYTES);
-    await writeFileSynced(join(tmp, 'index.json'), layoutIndex(index, opts.tag).bytes);
-  });
+  await commitTogether([() => stageLayout(dir, index, opts)]);
   return index.manifest.digest;
 }

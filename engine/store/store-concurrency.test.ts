@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ts from 'typescript';
@@ -52,11 +52,15 @@ let work: string;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'apko-store-conc-'));
-  const source = await readFile(join(__dirname, 'store.ts'), 'utf8');
-  const { outputText } = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-  });
-  await writeFile(join(work, 'store.js'), outputText);
+  // The store and the engine modules it imports, at the same relative paths.
+  for (const file of ['store/store.ts', 'fs/fault.ts', 'errors.ts']) {
+    const source = await readFile(join(__dirname, '..', file), 'utf8');
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    });
+    await mkdir(join(work, 'engine', file, '..'), { recursive: true });
+    await writeFile(join(work, 'engine', file.replace(/\.ts$/, '.js')), outputText);
+  }
   await writeFile(join(work, 'child.js'), CHILD);
 });
 
@@ -66,7 +70,7 @@ afterAll(async () => {
 
 function runChild(dir: string, id: number): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [join(work, 'child.js'), join(work, 'store.js'), dir, String(id)], {
+    const child = spawn(process.execPath, [join(work, 'child.js'), join(work, 'engine', 'store', 'store.js'), dir, String(id)], {
       env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') },
     });
     let out = '';

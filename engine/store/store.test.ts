@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore } from './store';
+import { openStore, type StoreProblem } from './store';
 
 let dir: string;
 
@@ -75,5 +75,31 @@ describe('openStore', () => {
     await store.put('k', Buffer.from('x'));
     await store.remove('k');
     expect(await store.get('k')).toBeUndefined();
+  });
+
+  it('reads a cache path that is a file as misses and does not write it, reporting each once with the path and a hint', async () => {
+    const file = join(dir, 'not-a-dir');
+    await writeFile(file, 'x');
+    const problems: StoreProblem[] = [];
+    const store = openStore(file, { onUnavailable: (p) => problems.push(p) });
+    expect(await store.get('a')).toBeUndefined();
+    expect(await store.get('b')).toBeUndefined();
+    await store.put('a', Buffer.from('x'));
+    await store.put('b', Buffer.from('y'));
+    expect(problems.map((p) => p.op)).toEqual(['read', 'write']);
+    for (const p of problems) {
+      expect(p.message).toContain(`the cache ${file} cannot be`);
+      expect(p.hint).toMatch(/--cache-dir/);
+    }
+  });
+
+  it('stops writing after a write fails, so no record is stored without the entries it names', async () => {
+    const file = join(dir, 'not-a-dir');
+    await writeFile(file, 'x');
+    const store = openStore(join(file, 'cache'));
+    await store.put('blob', Buffer.from('x'));
+    await rm(file);
+    await store.put('record', Buffer.from('names blob'));
+    expect(await store.get('record')).toBeUndefined();
   });
 });

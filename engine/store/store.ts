@@ -4,8 +4,19 @@
  * sharing one directory never see a half-written entry; reads re-hash the
  * content. A corrupt entry is removed and reported as a miss: callers refetch,
  * they never receive bytes that fail their integrity check.
+ *
+ * A cache is an accelerator, never a reason for a build to fail: a cache
+ * directory that cannot be read (a file in its place, permission denied, an
+ * I/O error) reads as a miss, and one that cannot be written (a full disk, a
+ * read-only mount) stops being written for the rest of the run. Each is
+ * reported once, through `onUnavailable`, naming the directory and what to
+ * do. cacache's own writes are a temp file renamed into place and a hashed
+ * index line, so a write that fails midway leaves no entry at all.
  */
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
 import * as cacache from 'cacache';
+import { cacheAdvice, errnoCode, faultReason } from '../fs/fault';
 
 /** Small string facts kept with an entry, such as the HTTP ETag. */
 export type StoreMetadata = Readonly<Record<string, string>>;
@@ -30,10 +41,23 @@ export interface Store {
   remove(key: string): Promise<void>;
 }
 
+/** A cache directory that could not be used for reading or writing. */
+export interface StoreProblem {
+  readonly op: 'read' | 'write';
+  readonly dir: string;
+  /** A full sentence naming the directory and the reason. */
+  readonly message: string;
+  /** What to do about it. */
+  readonly hint: string;
+  readonly error: unknown;
+}
+
 /** How the store reports what it repaired. */
 export interface StoreOptions {
   /** Called when a corrupt entry was found and removed. */
   onCorrupt?: (key: string, error: Error) => void;
+  /** Called once per kind of operation when the cache directory cannot be read or written; the run goes on without it. */
+  onUnavailable?: (problem: StoreProblem) => void;
 }
 
 const CORRUPT = new Set(['EINTEGRITY', 'EBADSIZE']);
@@ -51,12 +75,51 @@ function stringsOnly(value: unknown): StoreMetadata {
 }
 
 class CacacheStore implements Store {
+  private readonly reported = new Set<StoreProblem['op']>();
+  private writable = true;
+
   constructor(
     readonly dir: string,
     private readonly opts: StoreOptions,
   ) {}
 
+  /**
+   * The real reason a write failed: cacache reports a temp directory it could
+   * not create as a missing one (ENOENT), so the directory itself is asked.
+   */
+  private async whyNotWritable(error: unknown): Promise<unknown> {
+    if (errnoCode(error) !== 'ENOENT') return error;
+    try {
+      await mkdir(this.dir, { recursive: true });
+      await access(this.dir, constants.W_OK);
+      return error;
+    } catch (probe) {
+      return probe;
+    }
+  }
+
+  private async unavailable(op: StoreProblem['op'], failure: unknown): Promise<void> {
+    if (op === 'write') this.writable = false;
+    if (this.reported.has(op)) return;
+    this.reported.add(op);
+    const error = op === 'write' ? await this.whyNotWritable(failure) : failure;
+    const message =
+      op === 'write'
+        ? `the cache ${this.dir} cannot be written (${faultReason(error)}); going on without storing what this run fetches and builds`
+        : `the cache ${this.dir} cannot be read (${faultReason(error)}); going on without it`;
+    this.opts.onUnavailable?.({ op, dir: this.dir, message, hint: cacheAdvice(error), error });
+  }
+
   async get(key: string): Promise<StoreEntry | undefined> {
+    try {
+      return await this.read(key);
+    } catch (err) {
+      await this.unavailable('read', err);
+      return undefined;
+    }
+  }
+
+  private async read(key: string): Promise<StoreEntry | undefined> {
     let info: cacache.CacheObject | null;
     try {
       info = await cacache.get.info(this.dir, key);
@@ -81,11 +144,21 @@ class CacacheStore implements Store {
   }
 
   async put(key: string, data: Uint8Array, metadata: StoreMetadata = {}): Promise<void> {
-    await cacache.put(this.dir, key, Buffer.from(data.buffer, data.byteOffset, data.byteLength), { metadata: { ...metadata } });
+    if (!this.writable) return;
+    try {
+      await cacache.put(this.dir, key, Buffer.from(data.buffer, data.byteOffset, data.byteLength), { metadata: { ...metadata } });
+    } catch (err) {
+      await this.unavailable('write', err);
+    }
   }
 
   async remove(key: string): Promise<void> {
-    await cacache.rm.entry(this.dir, key);
+    if (!this.writable) return;
+    try {
+      await cacache.rm.entry(this.dir, key);
+    } catch (err) {
+      await this.unavailable('write', err);
+    }
   }
 }
 
