@@ -9,6 +9,7 @@ import type { LoadedConfig } from '../config';
 import type { Digest } from '../digest';
 import { buildIndex, checkOutputWritable, writeImageOutput, writeSboms, type ImageIndex, type OutputKind } from '../oci';
 import { loadKeyring } from '../repo';
+import { createHttpClient } from '../repo';
 import { openStore, type Store } from '../store';
 import { buildArchImage, type ArchImage, type ArchImageContext } from './arch-image';
 import type { SbomFormat } from '../sbom';
@@ -70,7 +71,7 @@ async function packagesFor(loaded: LoadedConfig, opts: NormalizedBuildRequest, i
   const keyring = new Map(lock.contents.keyring.filter((k) => k.content !== '').map((k) => [basename(k.url), k.content]));
   const missing = loaded.config.contents.keyring.filter((k) => !keyring.has(basename(k)));
   if (missing.length > 0) {
-    for (const [name, pem] of await loadKeyring(missing, { cwd: loaded.workDir, offline: io.offline, ...(io.store ? { store: io.store } : {}) })) keyring.set(name, pem);
+    for (const [name, pem] of await loadKeyring(missing, { cwd: loaded.workDir, offline: io.offline, ...(io.store ? { store: io.store } : {}), ...(io.http ? { http: io.http } : {}) })) keyring.set(name, pem);
   }
   return { keyring, archs: await lockedPackages(loaded, lock, io) };
 }
@@ -110,7 +111,7 @@ export async function buildImageFromConfig(opts: NormalizedBuildRequest): Promis
   log(`building ${opts.tag} for ${loaded.archs.map((a) => a.apk).join(', ')}`);
   if (opts.verbose) log(`cache: ${opts.cacheDir}`);
   const store = openStore(opts.cacheDir);
-  const { keyring, archs } = await packagesFor(loaded, opts, { store, offline: opts.offline, log });
+  const { keyring, archs } = await packagesFor(loaded, opts, { store, offline: opts.offline, log, http: createHttpClient(opts.fetch) });
   const buildDate = buildDateFor(loaded, archs);
   const annotations = { ...loaded.config.annotations, ...vcsAnnotations(loaded.config.vcsUrl) };
   const key = imageInputsDigest(loaded, { tag: opts.tag, archs, keyring, buildDate, sbomFormats: opts.sbomFormats.map((f) => f.name) });

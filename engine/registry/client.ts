@@ -9,6 +9,7 @@
  * query (upload URLs carry opaque state); credentials never reach a message.
  */
 import type { Dispatcher } from 'undici';
+import { FETCH_DEFAULTS } from '../defaults';
 import { RegistryError } from '../errors';
 import { createTransport, type HttpMethod, type RequestBody } from '../net/http';
 import { DEFAULT_RETRY, type RetryPolicy } from '../net/retry';
@@ -29,8 +30,10 @@ export interface RegistryClientOptions {
   readonly credentials?: CredentialSource;
   readonly retry?: Partial<RetryPolicy>;
   readonly dispatcher?: Dispatcher;
-  /** Headers and body inactivity timeout per try, ms (default 60 s). */
+  /** The stall timeout: longest wait for headers or the next body bytes, per try, ms (default FETCH_DEFAULTS.stallMs). */
   readonly timeoutMs?: number;
+  /** The deadline of one request, every try and redirect included, ms (default FETCH_DEFAULTS.deadlineMs). */
+  readonly deadlineMs?: number;
   readonly userAgent?: string;
 }
 
@@ -111,7 +114,9 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
   const transport = createTransport({
     error: RegistryError,
     exhaustedHint: 'the registry or the network is failing; try again later',
-    timeoutMs: opts.timeoutMs ?? 60_000,
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
+    deadlineHint: `the registry is stalling or too slow; try again later, or raise the deadline with --fetch-timeout (or ${FETCH_DEFAULTS.deadlineEnv}) if it is only slow`,
     retry,
     userAgent,
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
