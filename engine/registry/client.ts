@@ -96,11 +96,29 @@ export function responseError(res: RegistryResponse, action: string): RegistryEr
       ? `the registry denied access; check that your credentials may push there (${NO_CREDENTIALS_HINT})`
       : res.status === 404
         ? 'check the registry host and repository name'
-        : undefined;
+        : res.status >= 500
+          ? 'the registry is failing; try again later'
+          : `the registry refused the request${detail ? '; its error above says why' : ''}: check the repository name and that the registry accepts OCI images`;
   return new RegistryError(`${action} failed: ${res.shown} answered HTTP ${res.status}${detail ? ` (${detail})` : ''}`, {
     url: res.shown,
     status: res.status,
-    ...(hint ? { hint } : {}),
+    hint,
+  });
+}
+
+/**
+ * A failure of one step of a push, said with the step (`pushing blob
+ * sha256:… to host/repo`): the request loop's own errors name only the URL,
+ * which for an upload is an opaque session. Errors that name the step
+ * already, and errors that are not the registry's, pass as they are.
+ */
+export function inStep(err: unknown, action: string, subject: string): unknown {
+  if (!(err instanceof RegistryError) || err.message.includes(subject)) return err;
+  return new RegistryError(`${action} failed: ${err.message}`, {
+    url: err.url,
+    ...(err.status !== undefined ? { status: err.status } : {}),
+    cause: err,
+    hint: err.hint ?? 'the registry or the network is failing; try again later',
   });
 }
 
