@@ -126,15 +126,18 @@ export async function fetchVerified(ref: PackageRef, opts: FetchPackageOptions =
 }
 
 /**
- * Reads fetched package bytes with `read`; a format refusal that says
- * nothing about what to do (a data member cut short or altered on the way)
- * is said again naming where the bytes came from.
+ * Reads fetched package bytes with `read`. The `C:` check before they were
+ * stored covers the control section only, so bytes whose data a server cut
+ * short or altered can be in the store: any refusal evicts them (the next
+ * build fetches them again), and one that says nothing about what to do is
+ * said again naming where the bytes came from.
  */
-export function readFetched<T>(shown: string, read: () => T): T {
+export async function readFetched<T>(shown: string, read: () => T, stored?: { store: Store; checksum: string }): Promise<T> {
   try {
     return read();
   } catch (err) {
-    if (!(err instanceof ApkoError) || err.hint !== undefined || !(err instanceof FormatError)) throw err;
+    await stored?.store.remove(apkKey(stored.checksum));
+    if (!(err instanceof FormatError) || err.hint !== undefined) throw err;
     throw new FormatError(err.message.includes(shown) ? err.message : `${shown}: ${err.message}`, {
       file: shown,
       cause: err,
