@@ -9,6 +9,7 @@
 import type { Dispatcher } from 'undici';
 import { FetchError } from '../errors';
 import { createTransport } from '../net/http';
+import { fetchLimitsFrom } from '../net/limits';
 import type { RetryPolicy } from '../net/retry';
 import { redactRequestUrl } from '../redact';
 import { httpAuthAuthorization, parseHttpAuth } from './repository-auth';
@@ -61,11 +62,13 @@ function refusal(status: number, shown: string): FetchError {
 /** Makes a client with the given timeouts, retries and credentials source. */
 export function createHttpClient(opts: HttpOptions = {}): HttpClient {
   const env = opts.env ?? process.env;
+  // Callers without a normalized request (the melange build root) still get the user's limits from the environment.
+  const limits = opts.deadlineMs === undefined || (opts.timeoutMs ?? opts.stallMs) === undefined ? fetchLimitsFrom({}, env) : undefined;
   const transport = createTransport({
     error: FetchError,
     exhaustedHint: 'the server or the network is failing; try again later, or use --offline with a filled cache',
-    ...((opts.timeoutMs ?? opts.stallMs) !== undefined ? { timeoutMs: opts.timeoutMs ?? opts.stallMs } : {}),
-    ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
+    timeoutMs: opts.timeoutMs ?? opts.stallMs ?? limits!.stallMs,
+    deadlineMs: opts.deadlineMs ?? limits!.deadlineMs,
     ...(opts.retry !== undefined ? { retry: opts.retry } : {}),
     ...(opts.dispatcher !== undefined ? { dispatcher: opts.dispatcher } : {}),
     ...(opts.maxRedirects !== undefined ? { maxRedirects: opts.maxRedirects } : {}),
