@@ -22,6 +22,7 @@ import { FETCH_DEFAULTS } from '../defaults';
 import { LimitError, type ApkoErrorOptions, type HttpError } from '../errors';
 import { redactRequestUrl, redactText } from '../redact';
 import { formatDuration } from './duration';
+import { redirectTarget } from './redirect';
 import { DEFAULT_RETRY, REDIRECTS, retrying, Transient, transientCode, type RetryPolicy } from './retry';
 
 /** The methods the engine sends. */
@@ -201,25 +202,7 @@ export function createTransport(opts: TransportOptions): HttpTransport {
           const first = redactRequestUrl(req.url);
           throw new opts.error(`${req.method} ${first} redirected more than ${maxRedirects} times`, { url: first, status: res.statusCode, hint: 'the server redirects in a loop; check the URL' });
         }
-        let next: URL;
-        try {
-          next = new URL(location, current);
-        } catch (err) {
-          throw new opts.error(`${req.method} ${shown} redirected to "${redactText(location)}", which is not a URL`, { url: shown, status: res.statusCode, cause: err, hint: 'the server is misconfigured; check the URL' });
-        }
-        if (target.protocol === 'https:' && next.protocol !== 'https:') {
-          // A downgrade would send the request (and what it reveals) in the clear; Go's clients follow it, we do not.
-          throw new opts.error(`${req.method} ${shown} redirected from https to ${redactRequestUrl(next.toString())}, which is not https`, {
-            url: shown,
-            status: res.statusCode,
-            hint: 'the server downgrades to plain http; fix its redirect, or use the http URL explicitly if you accept that',
-          });
-        }
-        if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-          throw new opts.error(`${req.method} ${shown} redirected to ${redactRequestUrl(next.toString())}, which is not http or https`, { url: shown, status: res.statusCode, hint: 'the server is misconfigured; check the URL' });
-        }
-        next.username = ''; // credentials in a Location were not given by the user
-        next.password = '';
+        const next = redirectTarget(location, target, { method: req.method, shown, status: res.statusCode, error: opts.error });
         current = next.toString();
         continue;
       }
