@@ -19,6 +19,8 @@ export const RESOLVE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   offline: { type: 'boolean', description: 'no network: use the cache and local files only' },
   'include-paths': { type: 'list', value: 'DIR', description: 'extra directories to look for included configs in' },
   verbose: { type: 'boolean', description: 'print more progress, including the cache location' },
+  'fetch-timeout': { type: 'string', value: 'DURATION', description: 'deadline of one download or registry request, retries included (default: $APKO_NX_FETCH_TIMEOUT, else 5m)' },
+  'stall-timeout': { type: 'string', value: 'DURATION', description: 'give up a try when a server sends nothing for this long (default: $APKO_NX_STALL_TIMEOUT, else 30s)' },
 };
 
 /** Flags that change the image but not the package set. */
@@ -51,6 +53,8 @@ export function resolveRequestFrom(p: ParsedArgs, base: Pick<ResolveRequest, 'co
     packageAppend: list(p, 'package-append'),
     includePaths: list(p, 'include-paths'),
     ...(str(p, 'cache-dir') !== undefined ? { cacheDir: str(p, 'cache-dir') } : {}),
+    ...(str(p, 'fetch-timeout') !== undefined ? { fetchTimeout: str(p, 'fetch-timeout') } : {}),
+    ...(str(p, 'stall-timeout') !== undefined ? { stallTimeout: str(p, 'stall-timeout') } : {}),
     ...given(p, 'offline', 'offline'),
     ...given(p, 'verbose', 'verbose'),
   };

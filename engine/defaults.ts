@@ -14,6 +14,19 @@ export const BUILD_DEFAULTS = Object.freeze({
   vcs: false,
 });
 
+/**
+ * Limits of every HTTP request to a repository or a registry (engine/net/http.ts),
+ * overridden by --fetch-timeout / --stall-timeout or the environment variables named here.
+ */
+export const FETCH_DEFAULTS = Object.freeze({
+  /** One request's deadline, every try, redirect and backoff included: a server that trickles bytes cannot hold a build longer. */
+  deadlineMs: 5 * 60_000,
+  /** Longest wait for the headers or for the next body bytes before a try is given up (and retried). */
+  stallMs: 30_000,
+  deadlineEnv: 'APKO_NX_FETCH_TIMEOUT',
+  stallEnv: 'APKO_NX_STALL_TIMEOUT',
+});
+
 /** Defaults of the Nx plugin and the generators (workspace-relative paths). */
 export const WORKSPACE_DEFAULTS = Object.freeze({
   imageTargetName: 'image',

@@ -13,7 +13,7 @@ import { parseLockFile, type LockedPackage, type LockFile } from '../lock';
 import { redactUrl, withoutCredentials } from '../redact';
 import type { PackageSource } from '../repo';
 import { resolveMultiArch } from '../resolve';
-import { FETCH_CONCURRENCY, fetchVerified, type PackageRef } from './package';
+import { FETCH_CONCURRENCY, fetchVerified, readFetched, type PackageRef } from './package';
 import type { ArchPackages, PackageIO } from './types';
 
 const REMOTE = /^https?:\/\//i;
@@ -79,7 +79,7 @@ export async function lockedPackages(loaded: LoadedConfig, lock: LockFile, io: P
   for (const [arch, items] of byArch) {
     const entries = [];
     for (const { p, bytes } of items) {
-      const pkg = readApkBytes(bytes, { subject: p.url, expectedChecksum: p.checksum });
+      const pkg = await readFetched(redactUrl(p.url), () => readApkBytes(bytes, { subject: p.url, expectedChecksum: p.checksum }), io.store ? { store: io.store, checksum: p.checksum } : undefined);
       const dataHex = sriHex(p.data.checksum);
       if (pkg.hashes.dataSha256 !== dataHex) {
         throw new ChecksumError(`${p.name}-${p.version}: the data section does not match the lock file`, { subject: p.url, algorithm: 'sha256', expected: dataHex, actual: pkg.hashes.dataSha256 });

@@ -10,7 +10,8 @@ import { apkKey } from '../store/keys';
 import { openStore } from '../store/store';
 import { createHttpClient, type HttpClient } from '../repo/http';
 import { loadRepository, type LoadedRepository } from '../repo/load';
-import { fetchPackageBytes, packageChecksumOf } from './package';
+import { fetchPackageBytes, packageChecksumOf, readFetched } from './package';
+import { FormatError } from '../errors';
 import { makePackage, writeRepository, type TestPackage } from '../repo/testdata/repo-fixture';
 import { startServer, type TestServer } from '../repo/testdata/server';
 
@@ -117,5 +118,32 @@ describe('fetchPackageBytes', () => {
     expect(err).toBeInstanceOf(OfflineError);
     expect((err as OfflineError).message).toBe(`the package hello-1.0-r0 (${server.origin}${path(signed)}) is not in the cache, and --offline forbids fetching it`);
     expect(server.seen).toEqual([]);
+  });
+});
+
+describe('readFetched', () => {
+  const Q1A = `Q1${Buffer.alloc(20, 1).toString('base64')}`;
+  const Q1B = `Q1${Buffer.alloc(20, 2).toString('base64')}`;
+  it('evicts stored bytes that fail to read and says where they came from and what to do', async () => {
+    const store = openStore(mkdtempSync(join(tmpdir(), 'apko-readfetched-')));
+    await store.put(apkKey(Q1A), Buffer.from('damaged'));
+    const err = await readFetched(
+      'http://repo/x86_64/hello-1.0-r0.apk',
+      () => {
+        throw new FormatError('hello-1.0-r0: corrupt gzip member at byte 600: unexpected end of file');
+      },
+      { store, checksum: Q1A },
+    ).catch((e: unknown) => e as FormatError);
+    expect(err).toBeInstanceOf(FormatError);
+    expect(err.message).toBe('http://repo/x86_64/hello-1.0-r0.apk: hello-1.0-r0: corrupt gzip member at byte 600: unexpected end of file');
+    expect(err.hint).toMatch(/the package is damaged/);
+    expect(await store.get(apkKey(Q1A))).toBeUndefined();
+  });
+
+  it('returns what the reader returns, keeping the stored bytes', async () => {
+    const store = openStore(mkdtempSync(join(tmpdir(), 'apko-readfetched-')));
+    await store.put(apkKey(Q1B), Buffer.from('good'));
+    expect(await readFetched('u', () => 42, { store, checksum: Q1B })).toBe(42);
+    expect((await store.get(apkKey(Q1B)))?.data.toString()).toBe('good');
   });
 });

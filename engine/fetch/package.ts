@@ -11,7 +11,7 @@ import { readMember } from '../apk/gzip-members';
 import { readSignaturePart } from '../apk/index-read';
 import type { IndexEntry } from '../apk/types';
 import { apkChecksumOf } from '../digest';
-import { ChecksumError, FetchError, OfflineError } from '../errors';
+import { ApkoError, ChecksumError, FetchError, FormatError, OfflineError } from '../errors';
 import { createHttpClient, type HttpClient, type LoadedRepository, type PackageSource } from '../repo';
 import { apkKey, type Store } from '../store';
 
@@ -55,7 +55,21 @@ export function packageChecksumOf(bytes: Buffer, subject: string): string {
 /** Throws a ChecksumError unless the package's control member matches `ref.checksum`. */
 export function verifyPackageChecksum(bytes: Buffer, ref: Pick<PackageRef, 'name' | 'version' | 'checksum' | 'shown'>): void {
   const subject = `${ref.name}-${ref.version} (${ref.shown})`;
-  const actual = packageChecksumOf(bytes, subject);
+  let actual: string;
+  try {
+    actual = packageChecksumOf(bytes, subject);
+  } catch (err) {
+    // Bytes that are not a package at all (cut short, compressed again on the wire, another file) fail the check too, naming where they came from.
+    if (!(err instanceof ApkoError) || err.hint !== undefined) throw err;
+    throw new ChecksumError(`${subject}: the ${bytes.length} bytes are not an APK package (${err.message})`, {
+      subject,
+      algorithm: 'sha1',
+      expected: ref.checksum,
+      actual: 'unreadable',
+      cause: err,
+      hint: 'the repository served a different file than its index describes (or a proxy altered it); retry, or rebuild the repository index',
+    });
+  }
   if (actual !== ref.checksum) {
     throw new ChecksumError(`${subject}: the control section's checksum is ${actual}, but the index says ${ref.checksum}`, {
       subject,
@@ -109,6 +123,27 @@ export async function fetchVerified(ref: PackageRef, opts: FetchPackageOptions =
   verifyPackageChecksum(res.body, ref);
   await opts.store?.put(key, res.body);
   return res.body;
+}
+
+/**
+ * Reads fetched package bytes with `read`. The `C:` check before they were
+ * stored covers the control section only, so bytes whose data a server cut
+ * short or altered can be in the store: any refusal evicts them (the next
+ * build fetches them again), and one that says nothing about what to do is
+ * said again naming where the bytes came from.
+ */
+export async function readFetched<T>(shown: string, read: () => T, stored?: { store: Store; checksum: string }): Promise<T> {
+  try {
+    return read();
+  } catch (err) {
+    await stored?.store.remove(apkKey(stored.checksum));
+    if (!(err instanceof FormatError) || err.hint !== undefined) throw err;
+    throw new FormatError(err.message.includes(shown) ? err.message : `${shown}: ${err.message}`, {
+      file: shown,
+      cause: err,
+      hint: 'the package is damaged: the repository (or a proxy) served other bytes than it was built with; retry, or rebuild the repository',
+    });
+  }
 }
 
 /** The verified bytes of `entry` from `repo`. */

@@ -5,7 +5,7 @@
 import pLimit from 'p-limit';
 import { readApkBytes } from '../apk/package-read';
 import type { LoadedConfig } from '../config';
-import { FETCH_CONCURRENCY, fetchPackageBytes } from './package';
+import { FETCH_CONCURRENCY, fetchPackageBytes, readFetched } from './package';
 import type { ArchPackages, PackageIO } from './types';
 import { repositoryOf, resolveWorld } from './world';
 
@@ -24,7 +24,8 @@ export async function resolvePackages(loaded: LoadedConfig, io: PackageIO): Prom
           const repo = repositoryOf(world, arch.apk, p.repository);
           const url = repo.packageUrl(p);
           const bytes = await fetchPackageBytes(repo, p, { offline: io.offline, ...(io.store ? { store: io.store } : {}), ...(io.http ? { http: io.http } : {}) });
-          return { url, pkg: readApkBytes(bytes, { subject: url, expectedChecksum: p.checksum }) };
+          const pkg = await readFetched(url, () => readApkBytes(bytes, { subject: url, expectedChecksum: p.checksum }), io.store ? { store: io.store, checksum: p.checksum } : undefined);
+          return { url, pkg };
         }),
       ),
     );

@@ -8,7 +8,7 @@ import { basename, dirname } from 'node:path';
 import type { LoadedConfig } from '../config';
 import type { Digest } from '../digest';
 import { buildIndex, checkOutputWritable, checkSbomDirWritable, writeBuildOutputs, type ImageIndex, type OutputKind } from '../oci';
-import { checkedPublicKey, loadKeyring } from '../repo';
+import { checkedPublicKey, createHttpClient, loadKeyring } from '../repo';
 import { openStore, type Store, type StoreOptions } from '../store';
 import { buildArchImage, type ArchImage, type ArchImageContext } from './arch-image';
 import type { SbomFormat } from '../sbom';
@@ -73,7 +73,7 @@ async function packagesFor(loaded: LoadedConfig, opts: NormalizedBuildRequest, i
   );
   const missing = loaded.config.contents.keyring.filter((k) => !keyring.has(basename(k)));
   if (missing.length > 0) {
-    for (const [name, pem] of await loadKeyring(missing, { cwd: loaded.workDir, offline: io.offline, ...(io.store ? { store: io.store } : {}) })) keyring.set(name, pem);
+    for (const [name, pem] of await loadKeyring(missing, { cwd: loaded.workDir, offline: io.offline, ...(io.store ? { store: io.store } : {}), ...(io.http ? { http: io.http } : {}) })) keyring.set(name, pem);
   }
   return { keyring, archs: await lockedPackages(loaded, lock, io) };
 }
@@ -115,7 +115,7 @@ export async function buildImageFromConfig(opts: NormalizedBuildRequest): Promis
   log(`building ${opts.tag} for ${loaded.archs.map((a) => a.apk).join(', ')}`);
   if (opts.verbose) log(`cache: ${opts.cacheDir}`);
   const store = openStore(opts.cacheDir, storeReporting(log, warnings));
-  const { keyring, archs } = await packagesFor(loaded, opts, { store, offline: opts.offline, log });
+  const { keyring, archs } = await packagesFor(loaded, opts, { store, offline: opts.offline, log, http: createHttpClient(opts.fetch) });
   const buildDate = buildDateFor(loaded, archs);
   const annotations = { ...loaded.config.annotations, ...vcsAnnotations(loaded.config.vcsUrl) };
   const key = imageInputsDigest(loaded, { tag: opts.tag, archs, keyring, buildDate, sbomFormats: opts.sbomFormats.map((f) => f.name) });

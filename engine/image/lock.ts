@@ -9,6 +9,7 @@ import type { LoadedConfig } from '../config';
 import { writeFileAtomic } from '../fs/atomic';
 import { formatLockFile, lockedPackage, makeLockFile, type LockedRepository, type LockFile } from '../lock';
 import { withoutCredentials } from '../redact';
+import { createHttpClient } from '../repo';
 import { openStore } from '../store';
 import { loadForBuild } from './load-config';
 import type { NormalizedLockRequest, NormalizedResolveRequest } from './request';
@@ -28,7 +29,7 @@ function lockedRepos(entries: readonly string[], loaded: LoadedConfig): LockedRe
 /** Builds the lock file value for a config. */
 export async function lockConfig(opts: NormalizedResolveRequest): Promise<{ loaded: LoadedConfig; lock: LockFile }> {
   const loaded = await loadForBuild(opts);
-  const { keyring, archs } = await resolvePackages(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log });
+  const { keyring, archs } = await resolvePackages(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log, http: createHttpClient(opts.fetch) });
   const c = loaded.config.contents;
   const keys = c.keyring.map((entry) => {
     const name = entry.replace(/^[a-z]+:\/\//i, '');

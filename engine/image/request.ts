@@ -13,6 +13,7 @@ import type { LayeringStrategy } from '../layer';
 import { sbomFormat, type SbomFormat } from '../sbom';
 import { defaultCacheDir } from '../store';
 import { BUILD_DEFAULTS } from '../defaults';
+import { fetchLimitsFrom, type DurationInput, type FetchLimits } from '../net/limits';
 
 /** What every verb that reads an apko.yaml takes: the config, its overrides and the I/O. */
 export interface ResolveRequest extends ConfigOverrides {
@@ -29,6 +30,10 @@ export interface ResolveRequest extends ConfigOverrides {
   readonly verbose?: boolean;
   /** Derive `vcs-url` from git when the config has none (apko's --vcs; off by default here, see engine/git.ts). */
   readonly vcs?: boolean;
+  /** Deadline of one HTTP request to a repository or registry (`30s`, `5m`, or ms); default $APKO_NX_FETCH_TIMEOUT, else 5m. */
+  readonly fetchTimeout?: DurationInput;
+  /** Longest wait for a server's headers or next bytes (`30s`, or ms); default $APKO_NX_STALL_TIMEOUT, else 30s. */
+  readonly stallTimeout?: DurationInput;
 }
 
 /** An image output: an OCI layout directory or a docker-loadable tarball. */
@@ -85,6 +90,8 @@ export interface NormalizedResolveRequest {
   readonly log: (line: string) => void;
   readonly verbose: boolean;
   readonly vcs: boolean;
+  /** How long each HTTP request may take (engine/net/limits.ts). */
+  readonly fetch: FetchLimits;
 }
 
 /** A complete build request. */
@@ -149,6 +156,7 @@ export function normalizeResolveRequest(o: ResolveRequest, cwd: string = o.cwd ?
     log: o.log ?? (() => undefined),
     verbose: o.verbose ?? BUILD_DEFAULTS.verbose,
     vcs: o.vcs ?? BUILD_DEFAULTS.vcs,
+    fetch: fetchLimitsFrom(o, env),
   });
 }
 

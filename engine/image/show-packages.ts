@@ -4,6 +4,7 @@
  */
 import type { LoadedConfig } from '../config';
 import type { Resolution } from '../resolve';
+import { createHttpClient } from '../repo';
 import { openStore } from '../store';
 import { loadForBuild } from './load-config';
 import type { NormalizedResolveRequest } from './request';
@@ -26,7 +27,7 @@ export async function resolveImagePackages(
   opts: NormalizedResolveRequest,
 ): Promise<{ loaded: LoadedConfig; resolutions: readonly Resolution[]; lines: ReadonlyArray<readonly PackageLine[]> }> {
   const loaded = await loadForBuild(opts);
-  const world = await resolveWorld(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log });
+  const world = await resolveWorld(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log, http: createHttpClient(opts.fetch) });
   const lines = world.resolutions.map((r) =>
     r.packages.map((p) => ({
       name: p.name,

@@ -177,3 +177,96 @@ describe('createTransport: redirects, caps and retries', () => {
     expect(a.seen).toHaveLength(1);
   });
 });
+
+describe('createTransport: the stall timeout and the deadline', () => {
+  const quick = (over: { timeoutMs?: number; deadlineMs?: number; attempts?: number } = {}) =>
+    createTransport({
+      error: FetchError,
+      exhaustedHint: 'try again later',
+      retry: { attempts: over.attempts ?? 3, baseDelayMs: 1, maxDelayMs: 2 },
+      timeoutMs: over.timeoutMs ?? 5_000,
+      deadlineMs: over.deadlineMs ?? 10_000,
+    });
+
+  it('ends a body that trickles a byte at a time at the deadline, naming the URL without its password', async () => {
+    a.handler = (_req, res) => {
+      res.writeHead(200, { 'content-length': '1000000' });
+      const tick = setInterval(() => (res.destroyed ? clearInterval(tick) : res.write('x')), 20);
+      res.on('close', () => clearInterval(tick));
+    };
+    const started = Date.now();
+    const err = await failure(quick({ deadlineMs: 400 }).send({ method: 'GET', url: `http://robot:hunter2@${a.origin.slice(7)}/trickle` }));
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(err).toBeInstanceOf(FetchError);
+    expect(err.message).toBe(`GET http://robot:xxxxx@${a.origin.slice(7)}/trickle did not finish within 400ms (the fetch deadline), while reading the body after 1 attempt`);
+    expect(err.hint).toMatch(/--fetch-timeout/);
+    expect(`${err.message}${err.url}`).not.toMatch(/hunter2/);
+  });
+
+  it('retries a server that sends headers and then nothing, each try ended by the stall timeout', async () => {
+    a.handler = (_req, res) => void res.writeHead(200, { 'content-length': '10' }).flushHeaders();
+    const err = await failure(quick({ timeoutMs: 100, attempts: 2 }).send({ method: 'GET', url: `${a.origin}/stall` }));
+    expect(err.message).toBe(`GET ${a.origin}/stall failed after 2 attempts: no body bytes for 100ms while reading the body (the stall timeout)`);
+    expect(a.seen).toHaveLength(2);
+  });
+
+  it('stops retrying at the deadline: no try starts after it', async () => {
+    a.handler = (_req, res) => res.writeHead(503).end('busy');
+    const t = createTransport({ error: FetchError, exhaustedHint: 'later', retry: { attempts: 50, baseDelayMs: 100, maxDelayMs: 100 }, deadlineMs: 300 });
+    const err = await failure(t.send({ method: 'GET', url: `${a.origin}/busy` }));
+    expect(err.message).toMatch(new RegExp(`^GET ${a.origin}/busy did not finish within 300ms \\(the fetch deadline\\), while waiting to retry after \\d attempts; before that: the server answered HTTP 503$`));
+    expect(a.seen.length).toBeLessThan(10);
+  });
+
+  it('ends headers that never complete (slowloris) at the deadline', async () => {
+    const { createServer: netServer } = await import('node:net');
+    const sockets: import('node:net').Socket[] = [];
+    const slow = netServer((sock) => {
+      sockets.push(sock);
+      sock.on('error', () => undefined);
+      sock.write('HTTP/1.1 200 OK\r\n');
+      const tick = setInterval(() => sock.write('X-Slow: a\r\n'), 20);
+      sock.on('close', () => clearInterval(tick));
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/slow`;
+    try {
+      const err = await failure(quick({ deadlineMs: 400 }).send({ method: 'GET', url }));
+      expect(err.message).toMatch(new RegExp(`^GET ${url} did not finish within 400ms \\(the fetch deadline\\)`));
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => slow.close(() => r()));
+    }
+  });
+});
+
+describe('createTransport: https', () => {
+  it('refuses a redirect from https to plain http, and sends nothing there', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { createServer: httpsServer } = await import('node:https');
+    const { Agent } = await import('undici');
+    const dir = mkdtempSync(join(tmpdir(), 'apko-tls-'));
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
+    expect(made.status).toBe(0);
+    const cert = readFileSync(join(dir, 'cert.pem'));
+    const tls = httpsServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (_req, res) => res.writeHead(301, { location: `${b.origin}/plain` }).end());
+    await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
+    const origin = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
+    const dispatcher = new Agent({ connect: { ca: cert } });
+    try {
+      const t = createTransport({ error: FetchError, exhaustedHint: 'later', retry: { attempts: 1 }, dispatcher });
+      const err = await failure(t.send({ method: 'GET', url: `https://robot:hunter2@${origin.slice(8)}/APKINDEX.tar.gz` }));
+      expect(err).toBeInstanceOf(FetchError);
+      expect(err.message).toBe(`GET https://robot:xxxxx@${origin.slice(8)}/APKINDEX.tar.gz redirected from https to ${b.origin}/plain, which is not https`);
+      expect(err.hint).toMatch(/downgrades/);
+      expect(b.seen).toEqual([]);
+    } finally {
+      tls.closeAllConnections();
+      await new Promise<void>((r) => tls.close(() => r()));
+      await dispatcher.close();
+    }
+  });
+});

@@ -8,13 +8,21 @@
  * retried (net/retry.ts); every other answer is returned, for the caller to
  * judge. Credentials go only to the origin they were given for: URL userinfo
  * (sent as Basic auth, never as userinfo on the wire) and an Authorization
- * header are both left behind on a redirect to another origin. Failures are
- * the caller's HttpError subclass, naming the request by redactRequestUrl.
+ * header are both left behind on a redirect to another origin; a redirect
+ * from https to plain http is refused. Two clocks bound a request: the stall
+ * timeout (each wait for headers or for the next body bytes, per try) and the
+ * deadline (the whole request: every try, redirect and backoff), so neither a
+ * server that stops answering nor one that trickles a byte at a time can hold
+ * a build. Failures are the caller's HttpError subclass, naming the request by
+ * redactRequestUrl, with a hint.
  */
 import { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
+import { FETCH_DEFAULTS } from '../defaults';
 import { LimitError, type ApkoErrorOptions, type HttpError } from '../errors';
 import { redactRequestUrl, redactText } from '../redact';
+import { formatDuration } from './duration';
+import { redirectTarget } from './redirect';
 import { DEFAULT_RETRY, REDIRECTS, retrying, Transient, transientCode, type RetryPolicy } from './retry';
 
 /** The methods the engine sends. */
@@ -56,8 +64,12 @@ export interface TransportOptions {
   readonly error: HttpErrorClass;
   /** What a user can do when the tries run out. */
   readonly exhaustedHint: string;
-  /** Headers and body inactivity timeout per try, ms (default 60 s). */
+  /** The stall timeout: longest wait for the headers or the next body bytes, per try, ms (default FETCH_DEFAULTS.stallMs). */
   readonly timeoutMs?: number;
+  /** The deadline of one request, every try, redirect and backoff included, ms (default FETCH_DEFAULTS.deadlineMs). */
+  readonly deadlineMs?: number;
+  /** What a user can do when the deadline passes (default: raise --fetch-timeout, or try again later). */
+  readonly deadlineHint?: string;
   readonly retry?: Partial<RetryPolicy>;
   /** An undici dispatcher (default: the global one). */
   readonly dispatcher?: Dispatcher;
@@ -94,14 +106,32 @@ function ownCredentials(req: HttpRequest): { origin: string; authorization?: str
   return { origin: u.origin, url: u.toString(), ...(authorization !== undefined ? { authorization } : {}) };
 }
 
-/** A Transient for what deserves another try, else undefined. */
-function transient(err: unknown, what: string): Transient | undefined {
+/** The default deadline hint: the flag and the variable that raise it. */
+export const DEADLINE_HINT = `the server is stalling or too slow; try again later or use another mirror, or raise the deadline with --fetch-timeout (or ${FETCH_DEFAULTS.deadlineEnv}) if it is only slow`;
+
+/** The request's deadline passed; carries what the last try was doing. */
+class DeadlinePassed extends Error {}
+
+/** A Transient for what deserves another try, else undefined; timeouts are said in words, with the stall timeout. */
+function transient(err: unknown, what: string, stallMs: number): Transient | undefined {
   const code = transientCode(err);
-  return code === undefined ? undefined : new Transient(`${code}${what}: ${redactText((err as Error).message)}`, undefined, { cause: err });
+  if (code === undefined) return undefined;
+  const stall = formatDuration(stallMs);
+  const message =
+    code === 'UND_ERR_HEADERS_TIMEOUT'
+      ? `no complete answer headers within ${stall} (the stall timeout)`
+      : code === 'UND_ERR_BODY_TIMEOUT'
+        ? `no body bytes for ${stall}${what} (the stall timeout)`
+        : `${code}${what}: ${redactText((err as Error).message)}`;
+  return new Transient(message, undefined, { cause: err });
 }
 
 function tooLarge(shown: string, maxBytes: number): LimitError {
-  return new LimitError(`${shown} is larger than ${maxBytes} bytes`, { subject: shown, limit: maxBytes, hint: 'raise the size limit only if you trust this source' });
+  return new LimitError(`${shown} is larger than ${maxBytes} bytes`, {
+    subject: shown,
+    limit: maxBytes,
+    hint: 'the server sent more than this file can be; check the URL, and raise the size limit only if you trust this source',
+  });
 }
 
 /** Stops reading a body; undici reports the abort as an error nobody needs. */
@@ -130,12 +160,13 @@ async function readBody(body: Dispatcher.ResponseData['body'], expected: number 
 /** Makes a transport for one client. */
 export function createTransport(opts: TransportOptions): HttpTransport {
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...opts.retry };
-  const timeout = opts.timeoutMs ?? 60_000;
+  const timeout = opts.timeoutMs ?? FETCH_DEFAULTS.stallMs;
+  const deadlineMs = opts.deadlineMs ?? FETCH_DEFAULTS.deadlineMs;
   const maxRedirects = opts.maxRedirects ?? MAX_REDIRECTS;
   const userAgent = opts.userAgent ?? 'apko-nx';
 
   /** One try, following redirects; throws Transient for what deserves a retry. */
-  async function once(req: HttpRequest, own: ReturnType<typeof ownCredentials>): Promise<HttpResponse> {
+  async function once(req: HttpRequest, own: ReturnType<typeof ownCredentials>, signal: AbortSignal): Promise<HttpResponse> {
     const maxBytes = req.maxBytes ?? DEFAULT_MAX_BODY;
     const rest = Object.fromEntries(Object.entries(req.headers ?? {}).filter(([k]) => k.toLowerCase() !== 'authorization'));
     let current = own.url;
@@ -154,10 +185,15 @@ export function createTransport(opts: TransportOptions): HttpTransport {
           ...(req.body !== undefined ? { body: Buffer.isBuffer(req.body) ? req.body : Readable.from(req.body(), { objectMode: false }) } : {}),
           headersTimeout: timeout,
           bodyTimeout: timeout,
+          signal,
           ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
         });
       } catch (err) {
-        throw transient(err, '') ?? new opts.error(`${req.method} ${shown} failed: ${redactText((err as Error).message)}`, { url: shown, cause: err });
+        if (signal.aborted) throw new DeadlinePassed('waiting for the answer headers', { cause: err });
+        throw (
+          transient(err, '', timeout) ??
+          new opts.error(`${req.method} ${shown} failed: ${redactText((err as Error).message)}`, { url: shown, cause: err, hint: 'check the URL, and that the server is reachable' })
+        );
       }
       const location = res.headers.location;
       if ((req.method === 'GET' || req.method === 'HEAD') && REDIRECTS.has(res.statusCode) && typeof location === 'string') {
@@ -166,9 +202,7 @@ export function createTransport(opts: TransportOptions): HttpTransport {
           const first = redactRequestUrl(req.url);
           throw new opts.error(`${req.method} ${first} redirected more than ${maxRedirects} times`, { url: first, status: res.statusCode, hint: 'the server redirects in a loop; check the URL' });
         }
-        const next = new URL(location, current);
-        next.username = ''; // credentials in a Location were not given by the user
-        next.password = '';
+        const next = redirectTarget(location, target, { method: req.method, shown, status: res.statusCode, error: opts.error });
         current = next.toString();
         continue;
       }
@@ -189,8 +223,11 @@ export function createTransport(opts: TransportOptions): HttpTransport {
         body = await readBody(res.body, expected, maxBytes, shown);
       } catch (err) {
         if (err instanceof Transient || err instanceof LimitError) throw err;
-        throw transient(err, ' while reading the body') ??
-          new opts.error(`${req.method} ${shown} failed while reading the body: ${redactText((err as Error).message)}`, { url: shown, cause: err });
+        if (signal.aborted) throw new DeadlinePassed('reading the body', { cause: err });
+        throw (
+          transient(err, ' while reading the body', timeout) ??
+          new opts.error(`${req.method} ${shown} failed while reading the body: ${redactText((err as Error).message)}`, { url: shown, cause: err, hint: 'check the URL, and that the server is reachable' })
+        );
       }
       return { status: res.statusCode, headers: res.headers, body, url: current, shown };
     }
@@ -205,19 +242,46 @@ export function createTransport(opts: TransportOptions): HttpTransport {
         const shown = redactRequestUrl(req.url);
         throw new opts.error(`${req.method} ${shown}: not a valid URL`, { url: shown, cause: err, hint: 'check the host and path' });
       }
-      return retrying(
-        retry,
-        () => once(req, own),
-        (last) => {
-          const shown = redactRequestUrl(req.url);
-          return new opts.error(`${req.method} ${shown} failed after ${retry.attempts} attempts: ${last?.message ?? 'no attempt was made'}`, {
-            url: shown,
-            ...(last?.status !== undefined ? { status: last.status } : {}),
-            cause: last,
-            hint: opts.exhaustedHint,
-          });
-        },
-      );
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), deadlineMs);
+      let tries = 0;
+      let last: Transient | undefined;
+      try {
+        return await retrying(
+          retry,
+          async () => {
+            tries++;
+            try {
+              return await once(req, own, controller.signal);
+            } catch (err) {
+              if (err instanceof Transient) last = err;
+              throw err;
+            }
+          },
+          (final) => {
+            const shown = redactRequestUrl(req.url);
+            return new opts.error(`${req.method} ${shown} failed after ${retry.attempts} attempts: ${final?.message ?? 'no attempt was made'}`, {
+              url: shown,
+              ...(final?.status !== undefined ? { status: final.status } : {}),
+              cause: final,
+              hint: opts.exhaustedHint,
+            });
+          },
+          controller.signal,
+        );
+      } catch (err) {
+        if (!controller.signal.aborted || err instanceof LimitError || (err instanceof Error && 'url' in err && !(err instanceof DeadlinePassed))) throw err;
+        const shown = redactRequestUrl(req.url);
+        const doing = err instanceof DeadlinePassed ? `while ${err.message}` : 'while waiting to retry';
+        const before = last !== undefined ? `; before that: ${last.message}` : '';
+        throw new opts.error(`${req.method} ${shown} did not finish within ${formatDuration(deadlineMs)} (the fetch deadline), ${doing} after ${tries} attempt${tries === 1 ? '' : 's'}${before}`, {
+          url: shown,
+          cause: err,
+          hint: opts.deadlineHint ?? DEADLINE_HINT,
+        });
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }

@@ -50,13 +50,21 @@ export function transientCode(err: unknown): string | undefined {
 /**
  * Runs `attempt` until it succeeds, throws something other than Transient,
  * or the tries run out; then throws what `exhausted` makes of the last failure.
+ * When `signal` aborts during a backoff, the wait rejects with its abort error:
+ * no try starts after the caller's deadline.
  */
-export async function retrying<T>(policy: RetryPolicy, attempt: () => Promise<T>, exhausted: (last: Transient | undefined) => Error): Promise<T> {
+export async function retrying<T>(
+  policy: RetryPolicy,
+  attempt: () => Promise<T>,
+  exhausted: (last: Transient | undefined) => Error,
+  signal?: AbortSignal,
+): Promise<T> {
   let last: Transient | undefined;
   for (let i = 0; i < policy.attempts; i++) {
     if (i > 0) {
       const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (i - 1));
-      await delay(backoff / 2 + Math.random() * (backoff / 2)); // jitter spreads parallel builds' retries
+      // Jitter spreads parallel builds' retries; an aborted signal (the request's deadline) ends the wait and the retries.
+      await delay(backoff / 2 + Math.random() * (backoff / 2), undefined, signal ? { signal } : undefined);
     }
     try {
       return await attempt();

@@ -77,7 +77,8 @@ export async function publishImage(opts: NormalizedPublishRequest): Promise<Publ
     targets,
     attachments,
     created: built.buildDate,
-    clientFor: (registry) => createRegistryClient({ registry, insecure: opts.insecure, credentials, userAgent }),
+    clientFor: (registry) =>
+      createRegistryClient({ registry, insecure: opts.insecure, credentials, userAgent, deadlineMs: opts.fetch.deadlineMs, timeoutMs: opts.fetch.stallMs }),
     mountCandidates: (registry) => known.get(registry) ?? [],
     log: opts.log,
   });

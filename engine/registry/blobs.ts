@@ -13,7 +13,7 @@ import type { Digest } from '../digest';
 import { RegistryError } from '../errors';
 import type { BlobSource } from '../oci/blobs';
 import { verifyChunks } from '../oci/verify';
-import { headerValue, repositoryScope, responseError, type RegistryClient, type RegistryResponse } from './client';
+import { headerValue, inStep, repositoryScope, responseError, type RegistryClient, type RegistryResponse } from './client';
 
 /** What pushing a blob took. */
 export type BlobOutcome = 'existing' | 'mounted' | 'uploaded';
@@ -79,7 +79,11 @@ function checkCommitted(res: RegistryResponse, blob: BlobSource, repository: str
   if (res.status !== 201) throw responseError(res, `uploading blob ${blob.digest} to ${client.registry}/${repository}`);
   const got = headerValue(res, 'docker-content-digest');
   if (got !== undefined && got !== blob.digest) {
-    throw new RegistryError(`${client.registry}/${repository} stored blob ${blob.digest} as ${got}`, { url: res.shown, status: res.status });
+    throw new RegistryError(`${client.registry}/${repository} stored blob ${blob.digest} as ${got}`, {
+      url: res.shown,
+      status: res.status,
+      hint: 'the registry (or a proxy in front of it) altered the blob; check what sits between you and the registry',
+    });
   }
 }
 
@@ -169,8 +173,16 @@ export async function uploadBlob(
   }
 }
 
-/** Puts `blob` into `repository` the cheapest way: already there, mounted, or uploaded. */
+/** Puts `blob` into `repository` the cheapest way: already there, mounted, or uploaded; a failure names the blob. */
 export async function pushBlob(client: RegistryClient, repository: string, blob: BlobSource, opts: BlobPushOptions = {}): Promise<BlobOutcome> {
+  try {
+    return await pushBlobOnce(client, repository, blob, opts);
+  } catch (err) {
+    throw inStep(err, `pushing blob ${blob.digest} to ${client.registry}/${repository}`, blob.digest);
+  }
+}
+
+async function pushBlobOnce(client: RegistryClient, repository: string, blob: BlobSource, opts: BlobPushOptions): Promise<BlobOutcome> {
   if (await blobExists(client, repository, blob.digest)) return 'existing';
   let location: string | undefined;
   for (const from of opts.mountFrom ?? []) {

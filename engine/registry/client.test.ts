@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryError } from '../errors';
 import type { Credential } from './authn';
-import { createRegistryClient, responseError } from './client';
+import { createRegistryClient, inStep, responseError } from './client';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -175,5 +175,48 @@ describe('responseError', () => {
     );
     expect(err.message).toBe('pushing manifest b failed: http://r/v2/a/manifests/b answered HTTP 400 (MANIFEST_INVALID: manifest invalid)');
     expect(err.status).toBe(400);
+  });
+});
+
+describe('responseError: what to do', () => {
+  const answer = (status: number, body = '') => responseError({ status, headers: {}, shown: 'http://r/v2/a/blobs/uploads/x', body: Buffer.from(body) }, 'uploading blob sha256:ab');
+  it('says what to do for every status: refusals, missing repositories, failing registries', () => {
+    expect(answer(400, '{"errors":[{"code":"BLOB_UPLOAD_INVALID","message":"bad"}]}').hint).toBe(
+      'the registry refused the request; its error above says why: check the repository name and that the registry accepts OCI images',
+    );
+    expect(answer(404).hint).toBe('check the registry host and repository name');
+    expect(answer(503).hint).toBe('the registry is failing; try again later');
+    expect(answer(403).hint).toMatch(/docker login/);
+  });
+});
+
+describe('inStep', () => {
+  it("names the push step a request loop's error belonged to, keeping its URL, status and hint", () => {
+    const loop = new RegistryError('PUT http://r/v2/a/blobs/uploads/x failed after 5 attempts: the server answered HTTP 500', { url: 'http://r/v2/a/blobs/uploads/x', status: 500, hint: 'later' });
+    const err = inStep(loop, 'pushing blob sha256:ab to r/a', 'sha256:ab') as RegistryError;
+    expect(err.message).toBe('pushing blob sha256:ab to r/a failed: PUT http://r/v2/a/blobs/uploads/x failed after 5 attempts: the server answered HTTP 500');
+    expect([err.url, err.status, err.hint, err.cause]).toEqual(['http://r/v2/a/blobs/uploads/x', 500, 'later', loop]);
+  });
+
+  it('leaves an error that names the subject, or is not a registry error, as it is', () => {
+    const named = new RegistryError('pushing blob sha256:ab failed', { url: 'u' });
+    const other = new Error('boom');
+    expect(inStep(named, 'pushing blob sha256:ab', 'sha256:ab')).toBe(named);
+    expect(inStep(other, 'pushing blob sha256:ab', 'sha256:ab')).toBe(other);
+  });
+});
+
+describe('createRegistryClient: the deadline', () => {
+  it('gives up a registry that accepts a request and never answers at the deadline, saying which flag raises it', async () => {
+    reg.handler = (req, res) => {
+      if (req.url === '/v2/') res.writeHead(200).end('{}');
+      // Anything else: never answered.
+    };
+    const c = createRegistryClient({ registry: reg.host, retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 }, deadlineMs: 300 });
+    const err = (await c.send({ method: 'PUT', url: '/v2/acme/app/manifests/v1', body: Buffer.from('{}'), scopes: PUSH }).catch((e: unknown) => e)) as RegistryError;
+    expect(err).toBeInstanceOf(RegistryError);
+    expect(err.message).toBe(`PUT http://${reg.host}/v2/acme/app/manifests/v1 did not finish within 300ms (the fetch deadline), while waiting for the answer headers after 1 attempt`);
+    expect(err.hint).toMatch(/--fetch-timeout/);
+    reg.handler = (_req, res) => res.writeHead(200).end('{}');
   });
 });

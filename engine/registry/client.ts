@@ -9,6 +9,7 @@
  * query (upload URLs carry opaque state); credentials never reach a message.
  */
 import type { Dispatcher } from 'undici';
+import { FETCH_DEFAULTS } from '../defaults';
 import { RegistryError } from '../errors';
 import { createTransport, type HttpMethod, type RequestBody } from '../net/http';
 import { DEFAULT_RETRY, type RetryPolicy } from '../net/retry';
@@ -29,8 +30,10 @@ export interface RegistryClientOptions {
   readonly credentials?: CredentialSource;
   readonly retry?: Partial<RetryPolicy>;
   readonly dispatcher?: Dispatcher;
-  /** Headers and body inactivity timeout per try, ms (default 60 s). */
+  /** The stall timeout: longest wait for headers or the next body bytes, per try, ms (default FETCH_DEFAULTS.stallMs). */
   readonly timeoutMs?: number;
+  /** The deadline of one request, every try and redirect included, ms (default FETCH_DEFAULTS.deadlineMs). */
+  readonly deadlineMs?: number;
   readonly userAgent?: string;
 }
 
@@ -93,11 +96,29 @@ export function responseError(res: RegistryResponse, action: string): RegistryEr
       ? `the registry denied access; check that your credentials may push there (${NO_CREDENTIALS_HINT})`
       : res.status === 404
         ? 'check the registry host and repository name'
-        : undefined;
+        : res.status >= 500
+          ? 'the registry is failing; try again later'
+          : `the registry refused the request${detail ? '; its error above says why' : ''}: check the repository name and that the registry accepts OCI images`;
   return new RegistryError(`${action} failed: ${res.shown} answered HTTP ${res.status}${detail ? ` (${detail})` : ''}`, {
     url: res.shown,
     status: res.status,
-    ...(hint ? { hint } : {}),
+    hint,
+  });
+}
+
+/**
+ * A failure of one step of a push, said with the step (`pushing blob
+ * sha256:… to host/repo`): the request loop's own errors name only the URL,
+ * which for an upload is an opaque session. Errors that name the step
+ * already, and errors that are not the registry's, pass as they are.
+ */
+export function inStep(err: unknown, action: string, subject: string): unknown {
+  if (!(err instanceof RegistryError) || err.message.includes(subject)) return err;
+  return new RegistryError(`${action} failed: ${err.message}`, {
+    url: err.url,
+    ...(err.status !== undefined ? { status: err.status } : {}),
+    cause: err,
+    hint: err.hint ?? 'the registry or the network is failing; try again later',
   });
 }
 
@@ -111,7 +132,9 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
   const transport = createTransport({
     error: RegistryError,
     exhaustedHint: 'the registry or the network is failing; try again later',
-    timeoutMs: opts.timeoutMs ?? 60_000,
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
+    deadlineHint: `the registry is stalling or too slow; try again later, or raise the deadline with --fetch-timeout (or ${FETCH_DEFAULTS.deadlineEnv}) if it is only slow`,
     retry,
     userAgent,
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),

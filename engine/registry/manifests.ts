@@ -7,17 +7,22 @@
 import { sha256Digest, type Digest } from '../digest';
 import { RegistryError } from '../errors';
 import type { JsonBlob } from '../oci/media';
-import { headerValue, repositoryScope, responseError, type RegistryClient, type RegistryResponse } from './client';
+import { headerValue, inStep, repositoryScope, responseError, type RegistryClient, type RegistryResponse } from './client';
 
 /** PUTs `manifest` to `repository` under `reference` (its digest, or a tag); returns the registry's answer. */
 export async function putManifest(client: RegistryClient, repository: string, reference: string, manifest: JsonBlob): Promise<RegistryResponse> {
-  const res = await client.send({
-    method: 'PUT',
-    url: `/v2/${repository}/manifests/${reference}`,
-    headers: { 'content-type': manifest.mediaType, 'content-length': String(manifest.bytes.length) },
-    body: manifest.bytes,
-    scopes: [repositoryScope(repository)],
-  });
+  let res: RegistryResponse;
+  try {
+    res = await client.send({
+      method: 'PUT',
+      url: `/v2/${repository}/manifests/${reference}`,
+      headers: { 'content-type': manifest.mediaType, 'content-length': String(manifest.bytes.length) },
+      body: manifest.bytes,
+      scopes: [repositoryScope(repository)],
+    });
+  } catch (err) {
+    throw inStep(err, `pushing manifest ${manifest.digest} to ${client.registry}/${repository}:${reference}`, manifest.digest);
+  }
   if (res.status !== 201 && res.status !== 200) {
     throw responseError(res, `pushing manifest ${manifest.digest} to ${client.registry}/${repository}:${reference}`);
   }

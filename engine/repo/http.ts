@@ -9,16 +9,21 @@
 import type { Dispatcher } from 'undici';
 import { FetchError } from '../errors';
 import { createTransport } from '../net/http';
+import { fetchLimitsFrom } from '../net/limits';
 import type { RetryPolicy } from '../net/retry';
 import { redactRequestUrl } from '../redact';
 import { httpAuthAuthorization, parseHttpAuth } from './repository-auth';
 
 export { DEFAULT_RETRY, type RetryPolicy } from '../net/retry';
 
-/** Client settings; tests inject small values. */
+/** Client settings; tests inject small values. A run's FetchLimits (engine/net/limits.ts) are HttpOptions. */
 export interface HttpOptions {
-  /** Headers and body inactivity timeout per try, ms (default 60 s). */
+  /** The stall timeout: longest wait for headers or the next body bytes, per try, ms (default FETCH_DEFAULTS.stallMs). */
   timeoutMs?: number;
+  /** The same as timeoutMs, as FetchLimits name it (timeoutMs wins when both are given). */
+  stallMs?: number;
+  /** The deadline of one GET, every try and redirect included, ms (default FETCH_DEFAULTS.deadlineMs). */
+  deadlineMs?: number;
   retry?: Partial<RetryPolicy>;
   /** Where `HTTP_AUTH` is read from (default: process.env). */
   env?: Readonly<Record<string, string | undefined>>;
@@ -51,16 +56,19 @@ function refusal(status: number, shown: string): FetchError {
   if (status === 404) {
     return new FetchError(`${shown} does not exist (HTTP 404)`, { url: shown, status, hint: 'check the repository URL and architecture' });
   }
-  return new FetchError(`${shown} answered HTTP ${status}`, { url: shown, status });
+  return new FetchError(`${shown} answered HTTP ${status}`, { url: shown, status, hint: 'check the repository URL; the server did not serve the file' });
 }
 
 /** Makes a client with the given timeouts, retries and credentials source. */
 export function createHttpClient(opts: HttpOptions = {}): HttpClient {
   const env = opts.env ?? process.env;
+  // Callers without a normalized request (the melange build root) still get the user's limits from the environment.
+  const limits = opts.deadlineMs === undefined || (opts.timeoutMs ?? opts.stallMs) === undefined ? fetchLimitsFrom({}, env) : undefined;
   const transport = createTransport({
     error: FetchError,
     exhaustedHint: 'the server or the network is failing; try again later, or use --offline with a filled cache',
-    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    timeoutMs: opts.timeoutMs ?? opts.stallMs ?? limits!.stallMs,
+    deadlineMs: opts.deadlineMs ?? limits!.deadlineMs,
     ...(opts.retry !== undefined ? { retry: opts.retry } : {}),
     ...(opts.dispatcher !== undefined ? { dispatcher: opts.dispatcher } : {}),
     ...(opts.maxRedirects !== undefined ? { maxRedirects: opts.maxRedirects } : {}),

@@ -4,7 +4,7 @@
  * it), and `--offline` uses it without asking. Fresh bytes are stored only
  * after the caller accepted them, so a bad download never poisons the cache.
  */
-import { OfflineError } from '../errors';
+import { ApkoError, FormatError, LimitError, OfflineError } from '../errors';
 import type { Store } from '../store/store';
 import type { HttpClient } from './http';
 import { redactUrl } from '../redact';
@@ -38,6 +38,25 @@ export function offlineMiss(url: string, what: string): OfflineError {
   });
 }
 
+/**
+ * Fresh bytes the caller refuses for their format (cut short, compressed
+ * again on the wire, another file under the name) came from the server as
+ * they are: the refusal says so, naming the URL, unless it says what to do already.
+ */
+function acceptServed<T>(req: RevalidateRequest<T>, bytes: Buffer, what: string): T {
+  try {
+    return req.accept(bytes);
+  } catch (err) {
+    if (!(err instanceof FormatError || err instanceof LimitError) || (err as ApkoError).hint !== undefined) throw err;
+    const shown = redactUrl(req.url);
+    throw new FormatError(err.message.includes(shown) ? err.message : `${what} ${shown}: ${err.message}`, {
+      file: shown,
+      cause: err,
+      hint: `the server sent ${bytes.length} bytes that are not a valid ${what.replace(/^the /, '')}; a proxy or the server may have altered them (compressed again, cut short): fetch the URL by hand to check, or use another mirror`,
+    });
+  }
+}
+
 /** Fetches, revalidates or (offline) reads from the cache. */
 export async function revalidate<T>(req: RevalidateRequest<T>, what: string): Promise<Revalidated<T>> {
   const cached = req.store ? await req.store.get(req.key) : undefined;
@@ -51,7 +70,7 @@ export async function revalidate<T>(req: RevalidateRequest<T>, what: string): Pr
     ...(req.maxBytes !== undefined ? { maxBytes: req.maxBytes } : {}),
   });
   if (res.status === 304) return { value: req.accept(cached!.data), source: 'cache' };
-  const value = req.accept(res.body);
+  const value = acceptServed(req, res.body, what);
   await req.store?.put(req.key, res.body, res.etag !== undefined ? { etag: res.etag } : {});
   return { value, source: 'network' };
 }
