@@ -110,7 +110,7 @@ export async function buildImageFromConfig(opts: NormalizedBuildRequest): Promis
   log(`building ${opts.tag} for ${loaded.archs.map((a) => a.apk).join(', ')}`);
   if (opts.verbose) log(`cache: ${opts.cacheDir}`);
   const store = openStore(opts.cacheDir);
-  const { keyring, archs } = await packagesFor(loaded, opts, { store, offline: opts.offline, log });
+  const { keyring, archs } = await packagesFor(loaded, opts, { store, offline: opts.offline, log, limits: opts.limits, allowUnverifiedData: opts.allowUnverifiedData });
   const buildDate = buildDateFor(loaded, archs);
   const annotations = { ...loaded.config.annotations, ...vcsAnnotations(loaded.config.vcsUrl) };
   const key = imageInputsDigest(loaded, { tag: opts.tag, archs, keyring, buildDate, sbomFormats: opts.sbomFormats.map((f) => f.name) });

@@ -13,6 +13,7 @@ import type { LayeringStrategy } from '../layer';
 import { sbomFormat, type SbomFormat } from '../sbom';
 import { defaultCacheDir } from '../store';
 import { BUILD_DEFAULTS } from '../defaults';
+import { normalizePackageLimits, type PackageLimits, type PackageLimitsInput } from '../fetch/limits';
 
 /** What every verb that reads an apko.yaml takes: the config, its overrides and the I/O. */
 export interface ResolveRequest extends ConfigOverrides {
@@ -29,6 +30,10 @@ export interface ResolveRequest extends ConfigOverrides {
   readonly verbose?: boolean;
   /** Derive `vcs-url` from git when the config has none (apko's --vcs; off by default here, see engine/git.ts). */
   readonly vcs?: boolean;
+  /** Size limits in bytes (apko's `--max-apk…` flags; 0 for the default, -1 for none); defaults in engine/defaults.ts. */
+  readonly limits?: PackageLimitsInput;
+  /** Install packages whose data no datahash vouches for, naming each in a warning (`--allow-unverified-data`; default false). */
+  readonly allowUnverifiedData?: boolean;
 }
 
 /** An image output: an OCI layout directory or a docker-loadable tarball. */
@@ -85,6 +90,8 @@ export interface NormalizedResolveRequest {
   readonly log: (line: string) => void;
   readonly verbose: boolean;
   readonly vcs: boolean;
+  readonly limits: PackageLimits;
+  readonly allowUnverifiedData: boolean;
 }
 
 /** A complete build request. */
@@ -148,6 +155,8 @@ export function normalizeResolveRequest(o: ResolveRequest, cwd: string = o.cwd ?
     log: o.log ?? (() => undefined),
     verbose: o.verbose ?? BUILD_DEFAULTS.verbose,
     vcs: o.vcs ?? BUILD_DEFAULTS.vcs,
+    limits: normalizePackageLimits(o.limits),
+    allowUnverifiedData: o.allowUnverifiedData ?? false,
   });
 }
 
