@@ -69,7 +69,7 @@ function readSection(buf: Buffer, pos: number, section: string, limit: number, l
   if (pos >= buf.length) throw new FormatError(`${subject}: the package ends before its ${section} section`, { file: subject, hint: HINT_CORRUPT });
   let member: GzipMember;
   try {
-    member = readMember(buf, pos, { maxMemberSize: limit, subject });
+    member = readMember(buf, pos, { maxMemberSize: limit, subject, limitHint: limitHint(limitName, 'its source') });
   } catch (err) {
     if (!(err instanceof LimitError)) throw err;
     throw new LimitError(`${subject}: the ${section} section inflates to more than ${limit} bytes`, {

@@ -112,7 +112,6 @@ export async function fetchVerified(ref: PackageRef, opts: FetchPackageOptions =
     throw new LimitError(`the package ${ref.name}-${ref.version} (${ref.shown}) is larger than ${maxBytes} bytes`, {
       subject: ref.shown,
       limit: maxBytes,
-      cause: err,
       hint: `raise the limit with ${PACKAGE_LIMIT_FLAGS.maxHttpResponseSize}=<bytes> only if you trust its repository`,
     });
   });

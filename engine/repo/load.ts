@@ -115,7 +115,6 @@ export async function loadRepository(opts: LoadRepositoryOptions): Promise<Loade
           throw new LimitError(`the repository index ${indexUrl} is larger than ${maxBytes} bytes`, {
             subject: indexUrl,
             limit: maxBytes,
-            cause: err,
             hint: `raise the limit with ${flag}=<bytes> only if you trust this repository`,
           });
         }),
