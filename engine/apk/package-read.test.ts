@@ -248,6 +248,17 @@ describe('readApkBytes: what vouches for the data', () => {
     expect(err).toBeInstanceOf(ChecksumError);
   });
 
+  it('takes a digest from elsewhere (a lock file) as vouching for the data, checked before inflating', () => {
+    const vouched = (sha256: string) => ({ sha256, by: 'the lock file', hint: 'lock again' });
+    const pkg = readApkBytes(rawPackage([pkginfoText(undefined)], data), { vouchedData: vouched(sha256Hex(data)) });
+    expect(pkg.dataEntries.map((e) => e.name)).toEqual(['a']);
+    const bomb = gzipMember(Buffer.alloc(64 * 1024 * 1024));
+    const err = caught(() => readApkBytes(rawPackage([pkginfoText(undefined)], bomb), { subject: 'p', vouchedData: vouched(sha256Hex(data)), maxDataSize: 2 ** 32 }));
+    expect(err).toBeInstanceOf(ChecksumError);
+    expect(err.message).toBe('evil-1-r0: the data section does not match the lock file');
+    expect(err).toMatchObject({ subject: 'p', expected: sha256Hex(data), actual: sha256Hex(bomb), hint: 'lock again' });
+  });
+
   it('refuses a datahash that is not a hex sha256', () => {
     const err = caught(() => readApkBytes(rawPackage([pkginfoText('zz')], data)));
     expect(err).toBeInstanceOf(FormatError);

@@ -44,6 +44,11 @@ export interface ReadApkOptions {
    * The caller names each such package in a warning.
    */
   allowUnverifiedData?: boolean;
+  /**
+   * A digest of the data section from elsewhere (a lock file), checked
+   * before the data is inflated; it vouches for the data as a datahash does.
+   */
+  vouchedData?: { readonly sha256: string; readonly by: string; readonly hint: string };
 }
 
 /** A gzip member with the tar entries it holds. */
@@ -150,7 +155,7 @@ export function readApkBytes(buf: Buffer, opts: ReadApkOptions = {}): ApkPackage
   // From here on the package is named by its .PKGINFO, and by the file or URL it came from when the caller gave one.
   const pkg = opts.subject === undefined ? `${pkginfo.pkgname}-${pkginfo.pkgver}` : `${pkginfo.pkgname}-${pkginfo.pkgver} (${subject})`;
   // As apk-tools: the index's C: vouches for the control section, whose datahash vouches for the data.
-  if (pkginfo.datahash === undefined && opts.allowUnverifiedData !== true) {
+  if (pkginfo.datahash === undefined && opts.allowUnverifiedData !== true && opts.vouchedData === undefined) {
     throw new UnverifiedDataError(`${pkg}: .PKGINFO has no datahash, so nothing vouches for the package's data section`, {
       subject,
       hint: 'rebuild the package with abuild or melange (both write datahash), or pass --allow-unverified-data to install it anyway',
@@ -170,6 +175,15 @@ export function readApkBytes(buf: Buffer, opts: ReadApkOptions = {}): ApkPackage
       expected: pkginfo.datahash,
       actual: dataSha256,
       hint: `${HINT_CORRUPT} (its data section was altered, or bytes were added after it)`,
+    });
+  }
+  if (opts.vouchedData !== undefined && opts.vouchedData.sha256.toLowerCase() !== dataSha256) {
+    throw new ChecksumError(`${pkginfo.pkgname}-${pkginfo.pkgver}: the data section does not match ${opts.vouchedData.by}`, {
+      subject,
+      algorithm: 'sha256',
+      expected: opts.vouchedData.sha256,
+      actual: dataSha256,
+      hint: opts.vouchedData.hint,
     });
   }
   const data = readSection(buf, control.member.end, 'data', opts.maxDataSize ?? DEFAULT_MAX_DATA_SIZE, 'maxApkDataSize', pkg);

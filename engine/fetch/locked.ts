@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import { readApkBytes, toIndexEntry } from '../apk/package-read';
 import { buildRepositories, resolveLocation, type LoadedConfig } from '../config';
-import { ChecksumError, ConfigError } from '../errors';
+import { ConfigError } from '../errors';
 import { parseLockFile, type LockedPackage, type LockFile } from '../lock';
 import { redactUrl, withoutCredentials } from '../redact';
 import type { PackageSource } from '../repo';
@@ -88,24 +88,18 @@ export async function lockedPackages(loaded: LoadedConfig, lock: LockFile, io: P
   for (const [arch, items] of byArch) {
     const entries = [];
     for (const { p, bytes } of items) {
-      // The lock's own data digest vouches for the data section (checked below), so a package without datahash needs no opt-out here.
+      // The lock's own data digest vouches for the data section, checked before the data is inflated.
       const pkg = readApkBytes(bytes, {
         subject: p.url,
         expectedChecksum: p.checksum,
         maxControlSize: limits.maxApkControlSize,
         maxDataSize: limits.maxApkDataSize,
-        allowUnverifiedData: true,
-      });
-      const dataHex = sriHex(p.data.checksum);
-      if (pkg.hashes.dataSha256 !== dataHex) {
-        throw new ChecksumError(`${p.name}-${p.version}: the data section does not match the lock file`, {
-          subject: p.url,
-          algorithm: 'sha256',
-          expected: dataHex,
-          actual: pkg.hashes.dataSha256,
+        vouchedData: {
+          sha256: sriHex(p.data.checksum),
+          by: 'the lock file',
           hint: 'the package changed since the lock file was written; re-run apko-nx lock if the new package is trusted',
-        });
-      }
+        },
+      });
       checkPackageIdentity(pkg, { name: p.name, version: p.version, arch: p.architecture, buildArch: arch }, redactUrl(p.url), 'the lock file');
       verified.set(`${arch}/${p.name}`, pkg);
       entries.push({ ...toIndexEntry(pkg), arch: pkg.pkginfo.arch });
