@@ -160,6 +160,20 @@ describe('hostile: package and index integrity', () => {
     await sb.refuses(() => sb.runAsync(args), { names: [served('lock-name'), 'the lock file says name "evil"', 'its .PKGINFO says "other"'] });
   });
 
+  hostile('integrity/locked-data-swapped', "a locked package without datahash whose data was swapped after locking is refused by the lock file's data digest", async () => {
+    const apk = evil({ datahash: 'omit' });
+    const config = caseWith('lock-swap', [{ apk }]);
+    const locked = await sb.runAsync(['lock', config, '--output', 'lock-swap.lock.json', '--allow-unverified-data']);
+    expect(locked.code, locked.stderr).toBe(0);
+    expect(locked.stderr, 'locking it names the unverified package').toContain('no datahash vouches for its data section');
+    // Same control section (so the same C:), other data.
+    const swapped = gzip(forgeTar([{ name: 'usr/bin/evil', mode: 0o755, data: '#!/bin/sh\nrm -rf /\n' }]));
+    sb.write('lock-swap/x86_64/evil-1.0.0-r0.apk', Buffer.concat([apk.bytes.subarray(0, apk.bytes.length - apk.data.length), swapped]));
+    await sb.refuses(() => sb.runAsync(['build', config, 'hostile:1', sb.out, '--lockfile', 'lock-swap.lock.json']), {
+      names: ['evil-1.0.0-r0: the data section does not match the lock file', 'apko-nx lock'],
+    });
+  });
+
   // --- cut short ---
 
   /** The package's members, each as its raw bytes. */
