@@ -4,6 +4,7 @@
  * `lock` and `publish` accept the same spellings.
  */
 import type { BuildRequest, ResolveRequest } from '../engine';
+import { PACKAGE_LIMIT_DEFAULTS } from '../engine/workspace';
 import { bool, list, str, UsageError, type FlagSpec, type ParsedArgs } from './args';
 
 /** Flags that change what gets resolved. */
@@ -21,7 +22,23 @@ export const RESOLVE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   verbose: { type: 'boolean', description: 'print more progress, including the cache location' },
   'fetch-timeout': { type: 'string', value: 'DURATION', description: 'deadline of one download or registry request, retries included (default: $APKO_NX_FETCH_TIMEOUT, else 5m)' },
   'stall-timeout': { type: 'string', value: 'DURATION', description: 'give up a try when a server sends nothing for this long (default: $APKO_NX_STALL_TIMEOUT, else 30s)' },
+  'allow-unverified-data': { type: 'boolean', description: 'install packages whose .PKGINFO has no datahash (nothing vouches for their data); each is named in a warning' },
+  'max-apkindex-decompressed-size': { type: 'string', value: 'BYTES', description: `largest an APKINDEX may inflate to (0 = default ${PACKAGE_LIMIT_DEFAULTS.maxApkIndexDecompressedSize}, -1 = no limit)` },
+  'max-apk-control-size': { type: 'string', value: 'BYTES', description: `largest a package's signature or control section may inflate to (0 = default ${PACKAGE_LIMIT_DEFAULTS.maxApkControlSize}, -1 = no limit)` },
+  'max-apk-data-size': { type: 'string', value: 'BYTES', description: `largest a package's data section may inflate to (0 = default ${PACKAGE_LIMIT_DEFAULTS.maxApkDataSize}, -1 = no limit)` },
+  'max-http-response-size': { type: 'string', value: 'BYTES', description: `largest HTTP response (index or package) accepted (0 = default ${PACKAGE_LIMIT_DEFAULTS.maxHttpResponseSize}, -1 = no limit)` },
 };
+
+/** The size-limit flags, as the request's limits (left out when not given, so the engine's defaults apply). */
+function limitsFrom(p: ParsedArgs): Pick<ResolveRequest, 'limits'> {
+  const limits = {
+    ...(str(p, 'max-apkindex-decompressed-size') !== undefined ? { maxApkIndexDecompressedSize: str(p, 'max-apkindex-decompressed-size')! } : {}),
+    ...(str(p, 'max-apk-control-size') !== undefined ? { maxApkControlSize: str(p, 'max-apk-control-size')! } : {}),
+    ...(str(p, 'max-apk-data-size') !== undefined ? { maxApkDataSize: str(p, 'max-apk-data-size')! } : {}),
+    ...(str(p, 'max-http-response-size') !== undefined ? { maxHttpResponseSize: str(p, 'max-http-response-size')! } : {}),
+  };
+  return Object.keys(limits).length > 0 ? { limits } : {};
+}
 
 /** Flags that change the image but not the package set. */
 export const IMAGE_FLAGS: Readonly<Record<string, FlagSpec>> = {
@@ -57,6 +74,8 @@ export function resolveRequestFrom(p: ParsedArgs, base: Pick<ResolveRequest, 'co
     ...(str(p, 'stall-timeout') !== undefined ? { stallTimeout: str(p, 'stall-timeout') } : {}),
     ...given(p, 'offline', 'offline'),
     ...given(p, 'verbose', 'verbose'),
+    ...given(p, 'allow-unverified-data', 'allowUnverifiedData'),
+    ...limitsFrom(p),
   };
 }
 

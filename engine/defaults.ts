@@ -70,3 +70,26 @@ export function defaultLockPath(configPath: string): string {
 export function defaultImageTag(project: string): string {
   return `${project}:latest`;
 }
+
+/**
+ * Size limits on what packages and indexes may inflate to, in bytes: apko's
+ * `--max-apkindex-decompressed-size`, `--max-apk-control-size`,
+ * `--max-apk-data-size` and `--max-http-response-size`. The index and
+ * control defaults are apko's. apko streams a package's data to disk and
+ * allows 16 GiB; this engine holds a package's data in memory, so its
+ * default is 1 GiB, and an HTTP response is held whole, so 2 GiB.
+ */
+export const PACKAGE_LIMIT_DEFAULTS = Object.freeze({
+  maxApkIndexDecompressedSize: 300 * 1024 * 1024,
+  maxApkControlSize: 10 * 1024 * 1024,
+  maxApkDataSize: 1024 * 1024 * 1024,
+  maxHttpResponseSize: 2 * 1024 * 1024 * 1024,
+});
+
+/** The flag that sets each package limit, for help and for the hints of the errors that hit it. */
+export const PACKAGE_LIMIT_FLAGS = Object.freeze({
+  maxApkIndexDecompressedSize: '--max-apkindex-decompressed-size',
+  maxApkControlSize: '--max-apk-control-size',
+  maxApkDataSize: '--max-apk-data-size',
+  maxHttpResponseSize: '--max-http-response-size',
+} as const);

@@ -190,3 +190,12 @@ export class PipelineError extends ApkoError {
     this.exitCode = opts.exitCode;
   }
 }
+
+/** Package content that no signed or indexed digest covers (a data section without a datahash); refused unless the user opts out. */
+export class UnverifiedDataError extends ApkoError {
+  readonly subject: string;
+  constructor(message: string, opts: ApkoErrorOptions & { subject: string }) {
+    super('EUNVERIFIED', message, opts);
+    this.subject = opts.subject;
+  }
+}

@@ -25,7 +25,20 @@ export interface GzipLimits {
   readonly maxMemberSize?: number;
   /** Name used in error messages. */
   readonly subject?: string;
+  /** The hint of a limit breach (default: a generic one); readers name the flag that raises their limit. */
+  readonly limitHint?: string;
 }
+
+/** What to do about bytes that are not whole gzip: they were cut short or altered on the way. */
+export const HINT_CORRUPT_GZIP = 'the file is truncated or corrupt; fetch it again, or rebuild it from a trusted source';
+
+/**
+ * Inflated output is collected in pieces this large (zlib's default is
+ * 16 KiB): fewer pieces for large packages, and the running total is still
+ * checked against the limit after every piece, so a bomb is stopped within
+ * one piece of its limit.
+ */
+const INFLATE_CHUNK = 1024 * 1024;
 
 const FTEXT_FHCRC = 0x02;
 const FEXTRA = 0x04;
@@ -35,23 +48,23 @@ const FCOMMENT = 0x10;
 /** Length of the gzip header that starts at `pos`, per RFC 1952. */
 function headerLength(buf: Buffer, pos: number, subject: string): number {
   if (buf.length - pos < 10 || buf[pos] !== 0x1f || buf[pos + 1] !== 0x8b || buf[pos + 2] !== 8) {
-    throw new FormatError(`${subject}: no gzip member at byte ${pos}`, { file: subject });
+    throw new FormatError(`${subject}: no gzip member at byte ${pos}`, { file: subject, hint: HINT_CORRUPT_GZIP });
   }
   const flags = buf[pos + 3]!;
   let p = pos + 10;
   if (flags & FEXTRA) {
-    if (p + 2 > buf.length) throw new FormatError(`${subject}: truncated gzip header at byte ${pos}`, { file: subject });
+    if (p + 2 > buf.length) throw new FormatError(`${subject}: truncated gzip header at byte ${pos}`, { file: subject, hint: HINT_CORRUPT_GZIP });
     p += 2 + buf.readUInt16LE(p);
   }
   for (const flag of [FNAME, FCOMMENT]) {
     if (flags & flag) {
       const nul = buf.indexOf(0, p);
-      if (nul < 0) throw new FormatError(`${subject}: truncated gzip header at byte ${pos}`, { file: subject });
+      if (nul < 0) throw new FormatError(`${subject}: truncated gzip header at byte ${pos}`, { file: subject, hint: HINT_CORRUPT_GZIP });
       p = nul + 1;
     }
   }
   if (flags & FTEXT_FHCRC) p += 2;
-  if (p > buf.length) throw new FormatError(`${subject}: truncated gzip header at byte ${pos}`, { file: subject });
+  if (p > buf.length) throw new FormatError(`${subject}: truncated gzip header at byte ${pos}`, { file: subject, hint: HINT_CORRUPT_GZIP });
   return p - pos;
 }
 
@@ -63,28 +76,30 @@ export function readMember(buf: Buffer, pos: number, limits: GzipLimits = {}): G
   try {
     result = zlib.inflateRawSync(buf.subarray(pos + hlen), {
       info: true,
+      chunkSize: INFLATE_CHUNK,
       ...(limits.maxMemberSize !== undefined ? { maxOutputLength: Math.max(1, limits.maxMemberSize) } : {}),
     }) as unknown as { buffer: Buffer; engine: zlib.InflateRaw };
   } catch (err) {
     if (err instanceof RangeError && limits.maxMemberSize !== undefined) {
       throw new LimitError(
         `${subject}: a gzip member inflates to more than ${limits.maxMemberSize} bytes`,
-        { subject, limit: limits.maxMemberSize, cause: err, hint: 'raise the size limit only if you trust this source' },
+        { subject, limit: limits.maxMemberSize, cause: err, hint: limits.limitHint ?? 'it may be a decompression bomb; raise the size limit only if you trust this source' },
       );
     }
     throw new FormatError(`${subject}: corrupt gzip member at byte ${pos}: ${(err as Error).message}`, {
       file: subject,
       cause: err,
+      hint: HINT_CORRUPT_GZIP,
     });
   }
   const deflateLen = result.engine.bytesWritten;
   const end = pos + hlen + deflateLen + 8;
-  if (end > buf.length) throw new FormatError(`${subject}: gzip member at byte ${pos} is truncated`, { file: subject });
+  if (end > buf.length) throw new FormatError(`${subject}: gzip member at byte ${pos} is truncated`, { file: subject, hint: HINT_CORRUPT_GZIP });
   const content = result.buffer;
   const crc = buf.readUInt32LE(end - 8);
   const isize = buf.readUInt32LE(end - 4);
   if (zlib.crc32(content) !== crc || (content.length >>> 0) !== isize) {
-    throw new FormatError(`${subject}: gzip member at byte ${pos} fails its CRC or length check`, { file: subject });
+    throw new FormatError(`${subject}: gzip member at byte ${pos} fails its CRC or length check`, { file: subject, hint: HINT_CORRUPT_GZIP });
   }
   return { start: pos, end, raw: buf.subarray(pos, end), content };
 }
@@ -98,7 +113,7 @@ export function splitMembers(buf: Buffer, limits: GzipLimits = {}): GzipMember[]
     members.push(m);
     pos = m.end;
   }
-  if (members.length === 0) throw new FormatError(`${limits.subject ?? 'gzip data'}: empty input`);
+  if (members.length === 0) throw new FormatError(`${limits.subject ?? 'gzip data'}: empty input`, { hint: HINT_CORRUPT_GZIP });
   return members;
 }
 

@@ -3,6 +3,7 @@ import { FormatError, LimitError, SignatureError } from '../errors';
 import { writeTar } from '../tar/write';
 import { gzipMember, splitMembers } from './gzip-members';
 import { readApkIndex } from './index-read';
+import { formatIndexText } from './index-text';
 import { writeApkIndex } from './index-write';
 import { generateKeyPair, type KeyPair } from './keys';
 import { signBytes, signatureName } from './signature';
@@ -156,6 +157,25 @@ describe('readApkIndex', () => {
     const err = thrown(() => readApkIndex(writeApkIndex(big), { ignoreSignatures: true, maxSize: 4096, subject: 'big' }));
     expect(err).toBeInstanceOf(LimitError);
     expect((err as LimitError).limit).toBe(4096);
+    expect((err as LimitError).hint).toContain('--max-apkindex-decompressed-size');
+  });
+
+  it('refuses an index listing one package twice with different checksums, and accepts the same entry twice', () => {
+    // The writer refuses to list a package twice, so the index text is written by hand.
+    const rawIndex = (entries: IndexEntry[]) => gzipMember(writeTar([{ name: 'APKINDEX', type: 'file', mode: 0o644, data: Buffer.from(formatIndexText(entries)) }]));
+    const twice = [entry('a', '1.0-r0'), entry('a', '1.0-r0', { checksum: 'Q1BBBBBBBBBBBBBBBBBBBBBBBBBBBBB=' })];
+    const err = thrown(() => readApkIndex(rawIndex(twice), { ignoreSignatures: true, subject: 'r/APKINDEX.tar.gz' }));
+    expect(err).toBeInstanceOf(FormatError);
+    expect(err.message).toBe('r/APKINDEX.tar.gz lists a-1.0-r0 twice, with the checksums Q1AAAAAAAAAAAAAAAAAAAAAAAAAAAAA= and Q1BBBBBBBBBBBBBBBBBBBBBBBBBBBBB=');
+    expect((err as FormatError).hint).toMatch(/\S/);
+    expect(readApkIndex(rawIndex([entry('a', '1.0-r0'), entry('a', '1.0-r0')]), { ignoreSignatures: true }).entries).toHaveLength(2);
+  });
+
+  it('says what to do about an index cut short', () => {
+    const bytes = writeApkIndex(ENTRIES);
+    const err = thrown(() => readApkIndex(bytes.subarray(0, bytes.length - 30), { ignoreSignatures: true, subject: 'cut' }));
+    expect(err).toBeInstanceOf(FormatError);
+    expect((err as FormatError).hint).toMatch(/\S/);
   });
 
   it('refuses a gzip without an APKINDEX entry and bytes that are not gzip', () => {

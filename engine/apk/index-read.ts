@@ -6,9 +6,11 @@
  * file, and are checked before that part is inflated, so a tampered index is
  * a SignatureError, never a parse of untrusted bytes.
  */
-import { FormatError, LimitError } from '../errors';
+import { PACKAGE_LIMIT_DEFAULTS } from '../defaults';
+import { ApkoError, FormatError, LimitError } from '../errors';
 import { readTar } from '../tar/read';
 import { readMember, type GzipMember } from './gzip-members';
+import { limitHint } from './limit-hint';
 import { parseIndexText } from './index-text';
 import { parseSignatureName, verifySignatures, type Keyring, type SignatureEntry } from './signature';
 import type { IndexEntry } from './types';
@@ -31,12 +33,14 @@ export interface ReadApkIndexOptions {
   ignoreSignatures?: boolean;
   /** Names the index in errors: its (redacted) URL or path. */
   subject?: string;
-  /** Largest total inflated size accepted; default 300 MiB. */
+  /** Largest total inflated size accepted; default 300 MiB (`--max-apkindex-decompressed-size`). */
   maxSize?: number;
 }
 
-/** Default bound on an index's inflated size: Alpine's largest is ~25 MiB. */
-export const DEFAULT_MAX_INDEX_SIZE = 300 * 1024 * 1024;
+/** Default bound on an index's inflated size (apko's; Alpine's largest index is ~25 MiB). */
+export const DEFAULT_MAX_INDEX_SIZE = PACKAGE_LIMIT_DEFAULTS.maxApkIndexDecompressedSize;
+
+const INDEX_LIMIT_HINT = limitHint('maxApkIndexDecompressedSize', 'this repository');
 
 /** The signature part of an index or package and where the signed bytes start. */
 export interface SignaturePart {
@@ -48,11 +52,21 @@ export interface SignaturePart {
   readonly firstContent?: GzipMember;
 }
 
+/** The tar entries of an index member; a malformed archive is a FormatError that says what to do. */
+function tarOf(content: Buffer, subject: string): ReturnType<typeof readTar> {
+  try {
+    return readTar(content, subject);
+  } catch (err) {
+    if (!(err instanceof ApkoError) || err.hint !== undefined) throw err;
+    throw new FormatError(err.message, { file: subject, cause: err, hint: 'the index is truncated or corrupt; fetch it again, or rebuild it from a trusted source' });
+  }
+}
+
 /** Reads the first member and reports whether it is a signature member. */
-export function readSignaturePart(bytes: Buffer, opts: { subject?: string; maxSize?: number } = {}): SignaturePart {
+export function readSignaturePart(bytes: Buffer, opts: { subject?: string; maxSize?: number; limitHint?: string } = {}): SignaturePart {
   const subject = opts.subject ?? 'APKINDEX.tar.gz';
-  const first = readMember(bytes, 0, { subject, maxMemberSize: opts.maxSize ?? DEFAULT_MAX_INDEX_SIZE });
-  const entries = readTar(first.content, subject);
+  const first = readMember(bytes, 0, { subject, maxMemberSize: opts.maxSize ?? DEFAULT_MAX_INDEX_SIZE, limitHint: opts.limitHint ?? INDEX_LIMIT_HINT });
+  const entries = tarOf(first.content, subject);
   const signatures: SignatureEntry[] = [];
   for (const e of entries) {
     const sig = parseSignatureName(e.name, e.data);
@@ -67,7 +81,7 @@ export function readSignaturePart(bytes: Buffer, opts: { subject?: string; maxSi
 export function readApkIndex(bytes: Buffer, opts: ReadApkIndexOptions = {}): ApkIndex {
   const subject = opts.subject ?? 'APKINDEX.tar.gz';
   const maxSize = opts.maxSize ?? DEFAULT_MAX_INDEX_SIZE;
-  const part = readSignaturePart(bytes, { subject, maxSize });
+  const part = readSignaturePart(bytes, { subject, maxSize, limitHint: INDEX_LIMIT_HINT });
   let signedBy: string | undefined;
   if (opts.ignoreSignatures !== true) {
     signedBy = verifySignatures(subject, bytes.subarray(part.signedStart), part.signatures, opts.keyring ?? new Map()).keyName;
@@ -80,16 +94,16 @@ export function readApkIndex(bytes: Buffer, opts: ReadApkIndexOptions = {}): Apk
     const member =
       part.firstContent !== undefined && pos === 0
         ? part.firstContent
-        : readMember(bytes, pos, { subject, maxMemberSize: Math.max(1, maxSize - inflated) });
+        : readMember(bytes, pos, { subject, maxMemberSize: Math.max(1, maxSize - inflated), limitHint: INDEX_LIMIT_HINT });
     inflated += member.content.length;
     if (inflated > maxSize) {
       throw new LimitError(`${subject}: the index inflates to more than ${maxSize} bytes`, {
         subject,
         limit: maxSize,
-        hint: 'raise the size limit only if you trust this repository',
+        hint: INDEX_LIMIT_HINT,
       });
     }
-    for (const e of readTar(member.content, subject)) {
+    for (const e of tarOf(member.content, subject)) {
       if (e.name === 'APKINDEX') text = e.data;
       else if (e.name === 'DESCRIPTION') description = e.data.toString('utf8');
     }
@@ -101,7 +115,29 @@ export function readApkIndex(bytes: Buffer, opts: ReadApkIndexOptions = {}): Apk
       hint: 'point the repository at a directory containing <arch>/APKINDEX.tar.gz',
     });
   }
-  const index: ApkIndex = { entries: parseIndexText(text.toString('utf8'), subject), description };
+  const entries = parseIndexText(text.toString('utf8'), subject);
+  refuseConflictingDuplicates(entries, subject);
+  const index: ApkIndex = { entries, description };
   if (signedBy !== undefined) index.signedBy = signedBy;
   return index;
+}
+
+/**
+ * One package (name, version, arch) listed twice with different `C:`
+ * checksums: which file the index vouches for would depend on which entry a
+ * reader takes, so the index is refused. The same entry twice is harmless.
+ */
+function refuseConflictingDuplicates(entries: readonly IndexEntry[], subject: string): void {
+  const seen = new Map<string, string>();
+  for (const e of entries) {
+    const key = `${e.name}\0${e.version}\0${e.arch}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, e.checksum);
+    else if (first !== e.checksum) {
+      throw new FormatError(`${subject} lists ${e.name}-${e.version} twice, with the checksums ${first} and ${e.checksum}`, {
+        file: subject,
+        hint: 'the index is corrupt or was tampered with; rebuild it (apko-nx melange index) or ask the repository maintainer',
+      });
+    }
+  }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apkChecksumOf, q1FromSha1Hex, sha1Hex, sha256Hex } from '../digest';
-import { ChecksumError, FetchError, FormatError, LimitError, SignatureError, UnsafePathError } from '../errors';
+import { ChecksumError, FetchError, FormatError, LimitError, SignatureError, UnsafePathError, UnverifiedDataError } from '../errors';
 import { readTar } from '../tar/read';
 import { APK_SHA1_PAX } from '../tar/types';
 import { writeTar } from '../tar/write';
@@ -11,7 +11,8 @@ import { gzipMember, splitMembers } from './gzip-members';
 import { generateKeyPair, type KeyPair } from './keys';
 import { readApk, readApkBytes, toIndexEntry } from './package-read';
 import { writeApk } from './package-write';
-import { assemble, samplePackage } from './testdata/sample-package';
+import { formatPkgInfo } from './pkginfo';
+import { assemble, minimalPkgInfo, samplePackage } from './testdata/sample-package';
 
 let key: KeyPair;
 let other: KeyPair;
@@ -110,7 +111,8 @@ describe('readApkBytes', () => {
     const bytes = Buffer.from(signed);
     const at = m.start + Math.floor((m.end - m.start) / 2);
     bytes[at] = bytes[at]! ^ 0xff;
-    expect(caught(() => readApkBytes(bytes))).toBeInstanceOf(FormatError);
+    // The data member is vouched for by datahash, which is checked before it is inflated.
+    expect(caught(() => readApkBytes(bytes))).toBeInstanceOf(i === 2 ? ChecksumError : FormatError);
   });
 
   it('rejects an altered signature with a SignatureError, and ignores it when not verifying', () => {
@@ -196,14 +198,101 @@ describe('readApkBytes', () => {
   });
 
   it.each([
-    ['trailing bytes', () => Buffer.concat([signed, Buffer.from('junk')]), 'hello-1.2.3-r4: 4 unexpected bytes follow the data section'],
-    ['no data section', () => splitMembers(signed)[1]!.raw, 'hello-1.2.3-r4: the package ends before its data section'],
+    ['no data section', () => Buffer.concat(splitMembers(signed).slice(0, 2).map((m) => m.raw)), 'hello-1.2.3-r4 (p): the package ends before its data section'],
     ['no control section', () => splitMembers(signed)[0]!.raw, 'p: the package ends before its control section'],
     ['no .PKGINFO', () => Buffer.concat([gzipMember(writeTar([{ name: 'x', type: 'file', mode: 0o644 }], { end: false })), gzipMember(writeTar([]))]), 'p: the control section has no .PKGINFO'],
   ])('rejects a package with %s, naming it by .PKGINFO once known', (_what, make, message) => {
     const err = caught(() => readApkBytes(make(), { subject: 'p' }));
     expect(err).toBeInstanceOf(FormatError);
     expect(err.message).toBe(message);
+  });
+});
+
+/** A package of raw parts: the control member holds the given control entries, the data member is given whole. */
+function rawPackage(pkginfos: readonly string[], data: Buffer): Buffer {
+  const control = gzipMember(writeTar(pkginfos.map((text) => ({ name: '.PKGINFO', type: 'file' as const, mode: 0o644, data: Buffer.from(text) })), { end: false }));
+  return Buffer.concat([control, data]);
+}
+
+const pkginfoText = (datahash: string | undefined) => formatPkgInfo({ ...minimalPkgInfo(''), datahash });
+
+describe('readApkBytes: what vouches for the data', () => {
+  const data = gzipMember(writeTar([{ name: 'a', type: 'file', mode: 0o644, data: Buffer.from('a') }]));
+
+  it('refuses a package without datahash, naming it and the opt-out', () => {
+    const err = caught(() => readApkBytes(rawPackage([pkginfoText(undefined)], data), { subject: 'evil.apk' }));
+    expect(err).toBeInstanceOf(UnverifiedDataError);
+    expect(err).toMatchObject({ code: 'EUNVERIFIED', subject: 'evil.apk' });
+    expect(err.message).toBe("evil-1-r0 (evil.apk): .PKGINFO has no datahash, so nothing vouches for the package's data section");
+    expect((err as UnverifiedDataError).hint).toContain('--allow-unverified-data');
+  });
+
+  it('reads a package without datahash when the caller opts out', () => {
+    const pkg = readApkBytes(rawPackage([pkginfoText(undefined)], data), { allowUnverifiedData: true });
+    expect(pkg.dataEntries.map((e) => e.name)).toEqual(['a']);
+    expect(pkg.hashes.dataSha256).toBe(sha256Hex(data));
+  });
+
+  it('refuses bytes appended after the data section by datahash, and by their count when opted out of datahash', () => {
+    const good = rawPackage([pkginfoText(sha256Hex(data))], data);
+    expect(caught(() => readApkBytes(Buffer.concat([good, Buffer.from('junk')])))).toBeInstanceOf(ChecksumError);
+    const err = caught(() => readApkBytes(Buffer.concat([rawPackage([pkginfoText(undefined)], data), Buffer.from('junk')]), { allowUnverifiedData: true }));
+    expect(err).toBeInstanceOf(FormatError);
+    expect(err.message).toBe('evil-1-r0: 4 unexpected bytes follow the data section');
+  });
+
+  it('never inflates a data section its datahash does not vouch for', () => {
+    // 64 MiB of zeros under a wrong datahash, with no data limit: refused by the digest, not by inflating.
+    const bomb = gzipMember(Buffer.alloc(64 * 1024 * 1024));
+    const err = caught(() => readApkBytes(rawPackage([pkginfoText('0'.repeat(64))], bomb), { maxDataSize: 2 ** 32 }));
+    expect(err).toBeInstanceOf(ChecksumError);
+  });
+
+  it('takes a digest from elsewhere (a lock file) as vouching for the data, checked before inflating', () => {
+    const vouched = (sha256: string) => ({ sha256, by: 'the lock file', hint: 'lock again' });
+    const pkg = readApkBytes(rawPackage([pkginfoText(undefined)], data), { vouchedData: vouched(sha256Hex(data)) });
+    expect(pkg.dataEntries.map((e) => e.name)).toEqual(['a']);
+    const bomb = gzipMember(Buffer.alloc(64 * 1024 * 1024));
+    const err = caught(() => readApkBytes(rawPackage([pkginfoText(undefined)], bomb), { subject: 'p', vouchedData: vouched(sha256Hex(data)), maxDataSize: 2 ** 32 }));
+    expect(err).toBeInstanceOf(ChecksumError);
+    expect(err.message).toBe('evil-1-r0: the data section does not match the lock file');
+    expect(err).toMatchObject({ subject: 'p', expected: sha256Hex(data), actual: sha256Hex(bomb), hint: 'lock again' });
+  });
+
+  it('refuses a datahash that is not a hex sha256', () => {
+    const err = caught(() => readApkBytes(rawPackage([pkginfoText('zz')], data)));
+    expect(err).toBeInstanceOf(FormatError);
+    expect(err.message).toBe('evil-1-r0: .PKGINFO datahash "zz" is not a hex sha256');
+  });
+
+  it('refuses a control section with two .PKGINFO entries', () => {
+    const err = caught(() => readApkBytes(rawPackage([pkginfoText(sha256Hex(data)), pkginfoText(undefined)], data), { subject: 'twice.apk' }));
+    expect(err).toBeInstanceOf(FormatError);
+    expect(err.message).toBe('twice.apk: the control section holds 2 .PKGINFO entries; a package has one');
+  });
+
+  it.each([
+    ['a data member cut short', (b: Buffer) => b.subarray(0, b.length - 20)],
+    ['a control member cut short', (b: Buffer) => b.subarray(0, 30)],
+  ])('refuses %s with a hint', (_what, cut) => {
+    const err = caught(() => readApkBytes(cut(rawPackage([pkginfoText(undefined)], data)), { allowUnverifiedData: true, subject: 'cut.apk' }));
+    expect(err).toBeInstanceOf(FormatError);
+    expect(err.message).toContain('cut.apk');
+    expect((err as FormatError).hint).toMatch(/\S/);
+  });
+
+  it('refuses a tar entry that declares more bytes than the section holds, with a hint', () => {
+    const tar = writeTar([{ name: 'a', type: 'file', mode: 0o644, data: Buffer.from('abc') }]);
+    tar.write('77777777777\0', 124, 'ascii');
+    let sum = 0;
+    tar.write('        ', 148, 'ascii');
+    for (let i = 0; i < 512; i++) sum += tar[i]!;
+    tar.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+    const lying = gzipMember(tar);
+    const err = caught(() => readApkBytes(rawPackage([pkginfoText(sha256Hex(lying))], lying), { subject: 'big.apk' }));
+    expect(err).toBeInstanceOf(FormatError);
+    expect(err.message).toContain('evil-1-r0 (big.apk)');
+    expect((err as FormatError).hint).toMatch(/\S/);
   });
 });
 

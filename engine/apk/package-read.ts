@@ -5,21 +5,25 @@
  * a sha1 per file; the package signature is checked only when asked.
  * Everything is held in memory, so hostile input is capped by size limits.
  */
-import { constants as bufferConstants } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
+import { PACKAGE_LIMIT_DEFAULTS } from '../defaults';
 import { apkChecksumOf, sha1Hex, sha256Hex } from '../digest';
-import { ChecksumError, FetchError, FormatError, LimitError } from '../errors';
+import { ApkoError, ChecksumError, FetchError, FormatError, LimitError, UnverifiedDataError } from '../errors';
 import { readTar } from '../tar/read';
 import { APK_SHA1_PAX, type TarEntry } from '../tar/types';
 import { readMember, type GzipMember } from './gzip-members';
+import { limitHint, type LimitName } from './limit-hint';
 import type { ApkPackage } from './package';
 import { parsePkgInfo } from './pkginfo';
 import { assertSafeTarNames } from './safe-path';
 import { parseSignatureName, verifySignatures, type Keyring, type SignatureEntry } from './signature';
 import type { IndexEntry } from './types';
 
-/** Default cap on the inflated signature and control sections (apk-tools' own limit is of this order). */
-export const DEFAULT_MAX_CONTROL_SIZE = 10 * 1024 * 1024;
+/** Default cap on the inflated signature and control sections (apko's `--max-apk-control-size`). */
+export const DEFAULT_MAX_CONTROL_SIZE = PACKAGE_LIMIT_DEFAULTS.maxApkControlSize;
+
+/** Default cap on the inflated data section (`--max-apk-data-size`, engine/defaults.ts). */
+export const DEFAULT_MAX_DATA_SIZE = PACKAGE_LIMIT_DEFAULTS.maxApkDataSize;
 
 /** Options of `readApk` / `readApkBytes`. */
 export interface ReadApkOptions {
@@ -32,8 +36,19 @@ export interface ReadApkOptions {
   expectedChecksum?: string;
   /** Largest inflated signature or control section; default 10 MiB. */
   maxControlSize?: number;
-  /** Largest inflated data section; default the largest Buffer Node can make. */
+  /** Largest inflated data section; default 1 GiB. */
   maxDataSize?: number;
+  /**
+   * Accept a package whose `.PKGINFO` has no datahash, so that nothing
+   * vouches for its data section (`--allow-unverified-data`; default false).
+   * The caller names each such package in a warning.
+   */
+  allowUnverifiedData?: boolean;
+  /**
+   * A digest of the data section from elsewhere (a lock file), checked
+   * before the data is inflated; it vouches for the data as a datahash does.
+   */
+  vouchedData?: { readonly sha256: string; readonly by: string; readonly hint: string };
 }
 
 /** A gzip member with the tar entries it holds. */
@@ -44,22 +59,32 @@ export interface TarSection {
 
 const HINT_CORRUPT = 'the package is corrupt or was altered; fetch it again from a trusted repository';
 
+/** Restates a reader's error without a hint (a truncated tar entry, a malformed header) in terms of the package, with what to do. */
+function withHint<T>(subject: string, section: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (!(err instanceof ApkoError) || err.hint !== undefined) throw err;
+    throw new FormatError(`${err.message} (in the ${section} section)`, { file: subject, cause: err, hint: HINT_CORRUPT });
+  }
+}
+
 /** Inflates one member under a limit, restating a limit breach in terms of the package section. */
-function readSection(buf: Buffer, pos: number, section: string, limit: number, subject: string): TarSection {
-  if (pos >= buf.length) throw new FormatError(`${subject}: the package ends before its ${section} section`, { file: subject });
+function readSection(buf: Buffer, pos: number, section: string, limit: number, limitName: LimitName, subject: string): TarSection {
+  if (pos >= buf.length) throw new FormatError(`${subject}: the package ends before its ${section} section`, { file: subject, hint: HINT_CORRUPT });
   let member: GzipMember;
   try {
-    member = readMember(buf, pos, { maxMemberSize: limit, subject });
+    member = readMember(buf, pos, { maxMemberSize: limit, subject, limitHint: limitHint(limitName, 'its source') });
   } catch (err) {
     if (!(err instanceof LimitError)) throw err;
     throw new LimitError(`${subject}: the ${section} section inflates to more than ${limit} bytes`, {
       subject,
       limit,
       cause: err,
-      hint: 'the package may be a decompression bomb; raise the limit only if you trust its source',
+      hint: limitHint(limitName, 'its source'),
     });
   }
-  const entries = readTar(member.content, `${subject} ${section} section`);
+  const entries = withHint(subject, section, () => readTar(member.content, `${subject} ${section} section`));
   assertSafeTarNames(member.content, subject);
   return { member, entries };
 }
@@ -73,10 +98,10 @@ export function readLeadingSections(
   subject: string,
   maxControlSize = DEFAULT_MAX_CONTROL_SIZE,
 ): { signature?: TarSection; control: TarSection } {
-  const first = readSection(buf, 0, 'signature or control', maxControlSize, subject);
+  const first = readSection(buf, 0, 'signature or control', maxControlSize, 'maxApkControlSize', subject);
   const isSignature = first.entries.length > 0 && first.entries.every((e) => e.name.startsWith('.SIGN.'));
   if (!isSignature) return { control: first };
-  return { signature: first, control: readSection(buf, first.member.end, 'control', maxControlSize, subject) };
+  return { signature: first, control: readSection(buf, first.member.end, 'control', maxControlSize, 'maxApkControlSize', subject) };
 }
 
 function sha1HexOfRecord(recorded: string, pkg: string, path: string): string {
@@ -120,24 +145,50 @@ export function readApkBytes(buf: Buffer, opts: ReadApkOptions = {}): ApkPackage
   }
   if (opts.verifySignature) verifySignatures(subject, control.member.raw, signatures, opts.keyring ?? new Map());
 
-  const pkginfoEntry = control.entries.find((e) => e.name === '.PKGINFO');
-  if (!pkginfoEntry) throw new FormatError(`${subject}: the control section has no .PKGINFO`, { file: subject, hint: HINT_CORRUPT });
-  const pkginfo = parsePkgInfo(pkginfoEntry.data.toString('utf8'), subject);
-  const pkg = `${pkginfo.pkgname}-${pkginfo.pkgver}`;
-
-  const data = readSection(buf, control.member.end, 'data', opts.maxDataSize ?? bufferConstants.MAX_LENGTH, pkg);
-  if (data.member.end !== buf.length) {
-    throw new FormatError(`${pkg}: ${buf.length - data.member.end} unexpected bytes follow the data section`, { file: subject, hint: HINT_CORRUPT });
+  const pkginfoEntries = control.entries.filter((e) => e.name === '.PKGINFO');
+  if (pkginfoEntries.length === 0) throw new FormatError(`${subject}: the control section has no .PKGINFO`, { file: subject, hint: HINT_CORRUPT });
+  // Two readers could take different copies as the package's identity and datahash: refuse the ambiguity.
+  if (pkginfoEntries.length > 1) {
+    throw new FormatError(`${subject}: the control section holds ${pkginfoEntries.length} .PKGINFO entries; a package has one`, { file: subject, hint: HINT_CORRUPT });
   }
-  const dataSha256 = sha256Hex(data.member.raw);
+  const pkginfo = parsePkgInfo(pkginfoEntries[0]!.data.toString('utf8'), subject);
+  // From here on the package is named by its .PKGINFO, and by the file or URL it came from when the caller gave one.
+  const pkg = opts.subject === undefined ? `${pkginfo.pkgname}-${pkginfo.pkgver}` : `${pkginfo.pkgname}-${pkginfo.pkgver} (${subject})`;
+  // As apk-tools: the index's C: vouches for the control section, whose datahash vouches for the data.
+  if (pkginfo.datahash === undefined && opts.allowUnverifiedData !== true && opts.vouchedData === undefined) {
+    throw new UnverifiedDataError(`${pkg}: .PKGINFO has no datahash, so nothing vouches for the package's data section`, {
+      subject,
+      hint: 'rebuild the package with abuild or melange (both write datahash), or pass --allow-unverified-data to install it anyway',
+    });
+  }
+  if (pkginfo.datahash !== undefined && !/^[0-9a-fA-F]{64}$/.test(pkginfo.datahash)) {
+    throw new FormatError(`${pkg}: .PKGINFO datahash "${pkginfo.datahash}" is not a hex sha256`, { file: subject, hint: HINT_CORRUPT });
+  }
+
+  if (control.member.end >= buf.length) throw new FormatError(`${pkg}: the package ends before its data section`, { file: subject, hint: HINT_CORRUPT });
+  // The datahash covers every byte after the control section: checked before inflating, so bytes nothing vouches for are never inflated.
+  const dataSha256 = sha256Hex(buf.subarray(control.member.end));
   if (pkginfo.datahash !== undefined && pkginfo.datahash.toLowerCase() !== dataSha256) {
     throw new ChecksumError(`${pkg}: the data section has sha256 ${dataSha256}, but .PKGINFO datahash is ${pkginfo.datahash}`, {
       subject: pkg,
       algorithm: 'sha256',
       expected: pkginfo.datahash,
       actual: dataSha256,
-      hint: HINT_CORRUPT,
+      hint: `${HINT_CORRUPT} (its data section was altered, or bytes were added after it)`,
     });
+  }
+  if (opts.vouchedData !== undefined && opts.vouchedData.sha256.toLowerCase() !== dataSha256) {
+    throw new ChecksumError(`${pkginfo.pkgname}-${pkginfo.pkgver}: the data section does not match ${opts.vouchedData.by}`, {
+      subject,
+      algorithm: 'sha256',
+      expected: opts.vouchedData.sha256,
+      actual: dataSha256,
+      hint: opts.vouchedData.hint,
+    });
+  }
+  const data = readSection(buf, control.member.end, 'data', opts.maxDataSize ?? DEFAULT_MAX_DATA_SIZE, 'maxApkDataSize', pkg);
+  if (data.member.end !== buf.length) {
+    throw new FormatError(`${pkg}: ${buf.length - data.member.end} unexpected bytes follow the data section`, { file: subject, hint: HINT_CORRUPT });
   }
   for (const e of data.entries) verifyEntryChecksum(e, pkg);
 

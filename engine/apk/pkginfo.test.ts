@@ -90,6 +90,10 @@ describe('parsePkgInfo', () => {
     ['a non-numeric size', 'pkgname = a\npkgver = 1-r0\nsize = 12k\n', 'x.apk: .PKGINFO line 3: size must be an integer, not "12k"'],
     ['no pkgname', 'pkgver = 1-r0\n', 'x.apk: .PKGINFO has no pkgname'],
     ['no pkgver', 'pkgname = a\n', 'x.apk: .PKGINFO has no pkgver'],
+    ['a second pkgname', 'pkgname = a\npkgver = 1-r0\npkgname = b\n', 'x.apk: .PKGINFO gives pkgname twice (lines 1 and 3)'],
+    ['a second datahash', `pkgname = a\npkgver = 1-r0\ndatahash = ${'0'.repeat(64)}\ndatahash = ${'1'.repeat(64)}\n`, 'x.apk: .PKGINFO gives datahash twice (lines 3 and 4)'],
+    ['control characters in a garbage line', 'pkgname = a\npkgver = 1-r0\n\u001b[2Jgone\n', 'x.apk: .PKGINFO line 3 is not "key = value": "\\u001b[2Jgone"'],
+    ['a garbage line of 10,000 bytes', `pkgname = a\npkgver = 1-r0\n${'x'.repeat(10_000)}\n`, `x.apk: .PKGINFO line 3 is not "key = value": "${'x'.repeat(80)}…"`],
   ])('rejects %s with a FormatError', (_what, text, message) => {
     const err = (() => {
       try {
@@ -101,6 +105,7 @@ describe('parsePkgInfo', () => {
     expect(err).toBeInstanceOf(FormatError);
     expect((err as FormatError).code).toBe('EFORMAT');
     expect((err as FormatError).message).toBe(message);
+    expect((err as FormatError).hint, 'every refusal says what to do').toMatch(/\S/);
   });
 });
 

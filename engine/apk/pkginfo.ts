@@ -20,6 +20,20 @@ type StringKey = (typeof STRING_KEYS)[number];
 const NUMBER_KEYS = ['size', 'builddate', 'provider_priority', 'replaces_priority'] as const;
 type NumberKey = (typeof NUMBER_KEYS)[number];
 
+/**
+ * Keys that say which package this is and what vouches for its data. A
+ * second line for one of them would let two readers see two packages (or
+ * check two datahashes), so a repeat is refused rather than resolved.
+ */
+const SINGLE_KEYS: readonly string[] = ['pkgname', 'pkgver', 'arch', 'datahash', 'size'];
+
+const HINT_NOT_PKGINFO = 'the package was not written by abuild or melange, or it is corrupt; fetch it again from a trusted repository';
+
+/** A hostile value as a message shows it: quoted with control characters escaped, and cut short. */
+function shown(value: string): string {
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+}
+
 function isOneOf<T extends string>(keys: readonly T[], key: string): key is T {
   return (keys as readonly string[]).includes(key);
 }
@@ -32,18 +46,26 @@ export function parsePkgInfo(text: string, subject: string): PkgInfo {
   const license: string[] = [];
   const extra: Array<[string, string]> = [];
   const lines = text.split('\n');
+  const seen = new Map<string, number>();
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.replace(/\r$/, '');
     if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
     const eq = line.indexOf('=');
     if (eq <= 0) {
-      throw new FormatError(`${subject}: .PKGINFO line ${i + 1} is not "key = value": "${line}"`, {
+      throw new FormatError(`${subject}: .PKGINFO line ${i + 1} is not "key = value": ${shown(line)}`, {
         file: subject,
-        hint: 'the package was not written by abuild or melange, or it is corrupt',
+        hint: HINT_NOT_PKGINFO,
       });
     }
     const key = line.slice(0, eq).trim();
     const value = line.slice(eq + 1).trim();
+    if (SINGLE_KEYS.includes(key)) {
+      const first = seen.get(key);
+      if (first !== undefined) {
+        throw new FormatError(`${subject}: .PKGINFO gives ${key} twice (lines ${first} and ${i + 1})`, { file: subject, hint: HINT_NOT_PKGINFO });
+      }
+      seen.set(key, i + 1);
+    }
     if (isOneOf(STRING_KEYS, key)) strings[key] = value;
     else if (isOneOf(NUMBER_KEYS, key)) numbers[key] = parseInteger(value, key, i + 1, subject);
     else if (isOneOf(LIST_KEYS, key)) lists[key].push(...value.split(/\s+/).filter((v) => v !== ''));
@@ -75,7 +97,7 @@ export function parsePkgInfo(text: string, subject: string): PkgInfo {
 
 function parseInteger(value: string, key: string, line: number, subject: string): number {
   if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-    throw new FormatError(`${subject}: .PKGINFO line ${line}: ${key} must be an integer, not "${value}"`, { file: subject });
+    throw new FormatError(`${subject}: .PKGINFO line ${line}: ${key} must be an integer, not ${shown(value)}`, { file: subject, hint: HINT_NOT_PKGINFO });
   }
   return Number(value);
 }

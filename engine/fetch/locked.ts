@@ -8,11 +8,13 @@ import { readFile } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import { readApkBytes, toIndexEntry } from '../apk/package-read';
 import { buildRepositories, resolveLocation, type LoadedConfig } from '../config';
-import { ChecksumError, ConfigError } from '../errors';
+import { ConfigError } from '../errors';
 import { parseLockFile, type LockedPackage, type LockFile } from '../lock';
 import { redactUrl, withoutCredentials } from '../redact';
 import type { PackageSource } from '../repo';
 import { resolveMultiArch } from '../resolve';
+import { checkPackageIdentity } from './identity';
+import { DEFAULT_PACKAGE_LIMITS } from './limits';
 import { FETCH_CONCURRENCY, fetchVerified, readFetched, type PackageRef } from './package';
 import type { ArchPackages, PackageIO } from './types';
 
@@ -65,7 +67,14 @@ function lockedRef(p: LockedPackage, loaded: LoadedConfig): PackageRef {
 /** Reads and verifies every locked package of `loaded.archs`, and recomputes their install graph. */
 export async function lockedPackages(loaded: LoadedConfig, lock: LockFile, io: PackageIO): Promise<ArchPackages[]> {
   const limit = pLimit(FETCH_CONCURRENCY);
-  const fetchOpts = { offline: io.offline, ...(io.store ? { store: io.store } : {}), ...(io.http ? { http: io.http } : {}) };
+  const limits = io.limits ?? DEFAULT_PACKAGE_LIMITS;
+  const fetchOpts = {
+    offline: io.offline,
+    maxBytes: limits.maxHttpResponseSize,
+    maxControlSize: limits.maxApkControlSize,
+    ...(io.store ? { store: io.store } : {}),
+    ...(io.http ? { http: io.http } : {}),
+  };
   const byArch = new Map<string, { p: LockedPackage; bytes: Buffer }[]>();
   for (const arch of loaded.archs) {
     const locked = lock.contents.packages.filter((p) => p.architecture === arch.apk || (p.architecture === 'noarch' && !lock.contents.packages.some((q) => q.name === p.name && q.architecture === arch.apk)));
@@ -79,11 +88,19 @@ export async function lockedPackages(loaded: LoadedConfig, lock: LockFile, io: P
   for (const [arch, items] of byArch) {
     const entries = [];
     for (const { p, bytes } of items) {
-      const pkg = await readFetched(redactUrl(p.url), () => readApkBytes(bytes, { subject: p.url, expectedChecksum: p.checksum }), io.store ? { store: io.store, checksum: p.checksum } : undefined);
-      const dataHex = sriHex(p.data.checksum);
-      if (pkg.hashes.dataSha256 !== dataHex) {
-        throw new ChecksumError(`${p.name}-${p.version}: the data section does not match the lock file`, { subject: p.url, algorithm: 'sha256', expected: dataHex, actual: pkg.hashes.dataSha256 });
-      }
+      // The lock's own data digest vouches for the data section, checked before the data is inflated.
+      const pkg = await readFetched(redactUrl(p.url), () => readApkBytes(bytes, {
+        subject: p.url,
+        expectedChecksum: p.checksum,
+        maxControlSize: limits.maxApkControlSize,
+        maxDataSize: limits.maxApkDataSize,
+        vouchedData: {
+          sha256: sriHex(p.data.checksum),
+          by: 'the lock file',
+          hint: 'the package changed since the lock file was written; re-run apko-nx lock if the new package is trusted',
+        },
+      }), io.store ? { store: io.store, checksum: p.checksum } : undefined);
+      checkPackageIdentity(pkg, { name: p.name, version: p.version, arch: p.architecture, buildArch: arch }, redactUrl(p.url), 'the lock file');
       verified.set(`${arch}/${p.name}`, pkg);
       entries.push({ ...toIndexEntry(pkg), arch: pkg.pkginfo.arch });
     }

@@ -9,25 +9,29 @@
 import { readFile } from 'node:fs/promises';
 import { readMember } from '../apk/gzip-members';
 import { readSignaturePart } from '../apk/index-read';
+import { limitHint } from '../apk/limit-hint';
+import { PACKAGE_LIMIT_DEFAULTS, PACKAGE_LIMIT_FLAGS } from '../defaults';
 import type { IndexEntry } from '../apk/types';
 import { apkChecksumOf } from '../digest';
-import { ApkoError, ChecksumError, FetchError, FormatError, OfflineError } from '../errors';
+import { ApkoError, ChecksumError, FetchError, FormatError, LimitError, OfflineError } from '../errors';
 import { createHttpClient, type HttpClient, type LoadedRepository, type PackageSource } from '../repo';
 import { apkKey, type Store } from '../store';
 
 /** Packages fetched and verified at once, in every build (resolved or locked). */
 export const FETCH_CONCURRENCY = 8;
 
-/** Largest .apk accepted by default (2 GiB). */
-export const DEFAULT_MAX_PACKAGE_SIZE = 2 ** 31;
+/** Largest .apk accepted over HTTP by default (`--max-http-response-size`, 2 GiB). */
+export const DEFAULT_MAX_PACKAGE_SIZE = PACKAGE_LIMIT_DEFAULTS.maxHttpResponseSize;
 
 /** How to fetch a package. */
 export interface FetchPackageOptions {
   store?: Store;
   offline?: boolean;
   http?: HttpClient;
-  /** Largest .apk accepted (default 2 GiB). */
+  /** Largest .apk accepted over HTTP (default 2 GiB). */
   maxBytes?: number;
+  /** Largest inflated signature or control section (default 10 MiB). */
+  maxControlSize?: number;
 }
 
 /** One package to fetch: what it is, where it is, and how to show it. */
@@ -42,22 +46,20 @@ export interface PackageRef {
   readonly shown: string;
 }
 
-/** Control sections are a few KiB; this bounds a hostile one. */
-const MAX_CONTROL_SIZE = 64 * 1024 * 1024;
-
-/** The `C:` checksum of a package's bytes: sha1 of the control member, after any signature member. */
-export function packageChecksumOf(bytes: Buffer, subject: string): string {
-  const part = readSignaturePart(bytes, { subject, maxSize: MAX_CONTROL_SIZE });
-  const control = part.firstContent ?? readMember(bytes, part.signedStart, { subject, maxMemberSize: MAX_CONTROL_SIZE });
+/** The `C:` checksum of a package's bytes: sha1 of the control member, after any signature member (each inflated under the control limit). */
+export function packageChecksumOf(bytes: Buffer, subject: string, maxControlSize: number = PACKAGE_LIMIT_DEFAULTS.maxApkControlSize): string {
+  const hint = limitHint('maxApkControlSize', 'its repository');
+  const part = readSignaturePart(bytes, { subject, maxSize: maxControlSize, limitHint: hint });
+  const control = part.firstContent ?? readMember(bytes, part.signedStart, { subject, maxMemberSize: maxControlSize, limitHint: hint });
   return apkChecksumOf(control.raw);
 }
 
 /** Throws a ChecksumError unless the package's control member matches `ref.checksum`. */
-export function verifyPackageChecksum(bytes: Buffer, ref: Pick<PackageRef, 'name' | 'version' | 'checksum' | 'shown'>): void {
+export function verifyPackageChecksum(bytes: Buffer, ref: Pick<PackageRef, 'name' | 'version' | 'checksum' | 'shown'>, maxControlSize?: number): void {
   const subject = `${ref.name}-${ref.version} (${ref.shown})`;
   let actual: string;
   try {
-    actual = packageChecksumOf(bytes, subject);
+    actual = packageChecksumOf(bytes, subject, maxControlSize);
   } catch (err) {
     // Bytes that are not a package at all (cut short, compressed again on the wire, another file) fail the check too, naming where they came from.
     if (!(err instanceof ApkoError) || err.hint !== undefined) throw err;
@@ -81,9 +83,9 @@ export function verifyPackageChecksum(bytes: Buffer, ref: Pick<PackageRef, 'name
   }
 }
 
-function isValid(bytes: Buffer, ref: PackageRef): boolean {
+function isValid(bytes: Buffer, ref: PackageRef, maxControlSize?: number): boolean {
   try {
-    verifyPackageChecksum(bytes, ref);
+    verifyPackageChecksum(bytes, ref, maxControlSize);
     return true;
   } catch {
     return false;
@@ -103,13 +105,13 @@ export async function fetchVerified(ref: PackageRef, opts: FetchPackageOptions =
         hint: 'the local repository does not match its index; rebuild the index (apko-nx melange index)',
       });
     }
-    verifyPackageChecksum(bytes, ref);
+    verifyPackageChecksum(bytes, ref, opts.maxControlSize);
     return bytes;
   }
   const key = apkKey(ref.checksum);
   const cached = opts.store ? await opts.store.get(key) : undefined;
   if (cached !== undefined) {
-    if (isValid(cached.data, ref)) return cached.data;
+    if (isValid(cached.data, ref, opts.maxControlSize)) return cached.data;
     await opts.store!.remove(key); // integrity held but the bytes are not this package: never serve them again
   }
   if (opts.offline === true) {
@@ -118,9 +120,17 @@ export async function fetchVerified(ref: PackageRef, opts: FetchPackageOptions =
       hint: 'run the same build once without --offline (with the same --cache-dir), or run `apko-nx lock`, to fetch it into the cache',
     });
   }
-  const res = await (opts.http ?? createHttpClient()).get(ref.source.url, { maxBytes: opts.maxBytes ?? DEFAULT_MAX_PACKAGE_SIZE });
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_PACKAGE_SIZE;
+  const res = await (opts.http ?? createHttpClient()).get(ref.source.url, { maxBytes }).catch((err: unknown) => {
+    if (!(err instanceof LimitError)) throw err;
+    throw new LimitError(`the package ${ref.name}-${ref.version} (${ref.shown}) is larger than ${maxBytes} bytes`, {
+      subject: ref.shown,
+      limit: maxBytes,
+      hint: `raise the limit with ${PACKAGE_LIMIT_FLAGS.maxHttpResponseSize}=<bytes> only if you trust its repository`,
+    });
+  });
   if (res.status !== 200) throw new FetchError(`${ref.shown}: unexpected HTTP ${res.status}`, { url: ref.shown, status: res.status });
-  verifyPackageChecksum(res.body, ref);
+  verifyPackageChecksum(res.body, ref, opts.maxControlSize);
   await opts.store?.put(key, res.body);
   return res.body;
 }

@@ -5,6 +5,8 @@
 import pLimit from 'p-limit';
 import { readApkBytes } from '../apk/package-read';
 import type { LoadedConfig } from '../config';
+import { checkPackageIdentity } from './identity';
+import { DEFAULT_PACKAGE_LIMITS } from './limits';
 import { FETCH_CONCURRENCY, fetchPackageBytes, readFetched } from './package';
 import type { ArchPackages, PackageIO } from './types';
 import { repositoryOf, resolveWorld } from './world';
@@ -13,6 +15,8 @@ import { repositoryOf, resolveWorld } from './world';
 export async function resolvePackages(loaded: LoadedConfig, io: PackageIO): Promise<{ keyring: Map<string, string>; archs: ArchPackages[] }> {
   const world = await resolveWorld(loaded, io);
   const limit = pLimit(FETCH_CONCURRENCY);
+  const limits = io.limits ?? DEFAULT_PACKAGE_LIMITS;
+  const allowUnverifiedData = io.allowUnverifiedData === true;
   const archs: ArchPackages[] = [];
   for (const [i, resolution] of world.resolutions.entries()) {
     const arch = loaded.archs[i]!;
@@ -23,8 +27,24 @@ export async function resolvePackages(loaded: LoadedConfig, io: PackageIO): Prom
         limit(async () => {
           const repo = repositoryOf(world, arch.apk, p.repository);
           const url = repo.packageUrl(p);
-          const bytes = await fetchPackageBytes(repo, p, { offline: io.offline, ...(io.store ? { store: io.store } : {}), ...(io.http ? { http: io.http } : {}) });
-          const pkg = await readFetched(url, () => readApkBytes(bytes, { subject: url, expectedChecksum: p.checksum }), io.store ? { store: io.store, checksum: p.checksum } : undefined);
+          const bytes = await fetchPackageBytes(repo, p, {
+            offline: io.offline,
+            maxBytes: limits.maxHttpResponseSize,
+            maxControlSize: limits.maxApkControlSize,
+            ...(io.store ? { store: io.store } : {}),
+            ...(io.http ? { http: io.http } : {}),
+          });
+          const pkg = await readFetched(url, () => readApkBytes(bytes, {
+            subject: url,
+            expectedChecksum: p.checksum,
+            maxControlSize: limits.maxApkControlSize,
+            maxDataSize: limits.maxApkDataSize,
+            allowUnverifiedData,
+          }), io.store ? { store: io.store, checksum: p.checksum } : undefined);
+          checkPackageIdentity(pkg, { name: p.name, version: p.version, arch: p.arch, buildArch: arch.apk }, url, 'the index');
+          if (pkg.pkginfo.datahash === undefined) {
+            io.log(`warning: ${p.name}-${p.version} (${url}): no datahash vouches for its data section; installing it because of --allow-unverified-data`);
+          }
           return { url, pkg };
         }),
       ),

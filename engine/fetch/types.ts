@@ -4,6 +4,7 @@ import type { Arch } from '../config';
 import type { HttpClient } from '../repo';
 import type { Resolution } from '../resolve';
 import type { Store } from '../store';
+import type { PackageLimits } from './limits';
 
 /** I/O the fetch stage is given. */
 export interface PackageIO {
@@ -11,6 +12,10 @@ export interface PackageIO {
   readonly offline: boolean;
   readonly http?: HttpClient;
   readonly log: (line: string) => void;
+  /** Size limits on indexes, control and data sections and HTTP responses (default: engine/defaults.ts). */
+  readonly limits?: PackageLimits;
+  /** Install packages no datahash vouches for, naming each in a warning (`--allow-unverified-data`). */
+  readonly allowUnverifiedData?: boolean;
 }
 
 /** One architecture's resolved and verified packages, in install order. */

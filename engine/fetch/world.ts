@@ -25,7 +25,15 @@ export async function resolveWorld(loaded: LoadedConfig, io: PackageIO): Promise
   for (const arch of loaded.archs) {
     const repos: LoadedRepository[] = [];
     for (const repository of repoNames) {
-      const repo = await loadRepository({ repository, arch: arch.apk, keyring, ignoreSignatures: loaded.ignoreSignatures, cwd, ...shared });
+      const repo = await loadRepository({
+        repository,
+        arch: arch.apk,
+        keyring,
+        ignoreSignatures: loaded.ignoreSignatures,
+        cwd,
+        ...(io.limits ? { maxIndexSize: io.limits.maxApkIndexDecompressedSize, maxHttpResponseSize: io.limits.maxHttpResponseSize } : {}),
+        ...shared,
+      });
       for (const w of repo.warnings) io.log(`warning: ${w}`);
       repos.push(repo);
     }

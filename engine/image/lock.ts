@@ -29,7 +29,7 @@ function lockedRepos(entries: readonly string[], loaded: LoadedConfig): LockedRe
 /** Builds the lock file value for a config. */
 export async function lockConfig(opts: NormalizedResolveRequest): Promise<{ loaded: LoadedConfig; lock: LockFile }> {
   const loaded = await loadForBuild(opts);
-  const { keyring, archs } = await resolvePackages(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log, http: createHttpClient(opts.fetch) });
+  const { keyring, archs } = await resolvePackages(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log, limits: opts.limits, allowUnverifiedData: opts.allowUnverifiedData, http: createHttpClient(opts.fetch) });
   const c = loaded.config.contents;
   const keys = c.keyring.map((entry) => {
     const name = entry.replace(/^[a-z]+:\/\//i, '');

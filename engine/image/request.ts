@@ -14,6 +14,7 @@ import { sbomFormat, type SbomFormat } from '../sbom';
 import { defaultCacheDir } from '../store';
 import { BUILD_DEFAULTS } from '../defaults';
 import { fetchLimitsFrom, type DurationInput, type FetchLimits } from '../net/limits';
+import { normalizePackageLimits, type PackageLimits, type PackageLimitsInput } from '../fetch/limits';
 
 /** What every verb that reads an apko.yaml takes: the config, its overrides and the I/O. */
 export interface ResolveRequest extends ConfigOverrides {
@@ -34,6 +35,10 @@ export interface ResolveRequest extends ConfigOverrides {
   readonly fetchTimeout?: DurationInput;
   /** Longest wait for a server's headers or next bytes (`30s`, or ms); default $APKO_NX_STALL_TIMEOUT, else 30s. */
   readonly stallTimeout?: DurationInput;
+  /** Size limits in bytes (apko's `--max-apk…` flags; 0 for the default, -1 for none); defaults in engine/defaults.ts. */
+  readonly limits?: PackageLimitsInput;
+  /** Install packages whose data no datahash vouches for, naming each in a warning (`--allow-unverified-data`; default false). */
+  readonly allowUnverifiedData?: boolean;
 }
 
 /** An image output: an OCI layout directory or a docker-loadable tarball. */
@@ -92,6 +97,8 @@ export interface NormalizedResolveRequest {
   readonly vcs: boolean;
   /** How long each HTTP request may take (engine/net/limits.ts). */
   readonly fetch: FetchLimits;
+  readonly limits: PackageLimits;
+  readonly allowUnverifiedData: boolean;
 }
 
 /** A complete build request. */
@@ -157,6 +164,8 @@ export function normalizeResolveRequest(o: ResolveRequest, cwd: string = o.cwd ?
     verbose: o.verbose ?? BUILD_DEFAULTS.verbose,
     vcs: o.vcs ?? BUILD_DEFAULTS.vcs,
     fetch: fetchLimitsFrom(o, env),
+    limits: normalizePackageLimits(o.limits),
+    allowUnverifiedData: o.allowUnverifiedData ?? false,
   });
 }
 

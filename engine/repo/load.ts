@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { DEFAULT_MAX_INDEX_SIZE, readApkIndex } from '../apk/index-read';
 import type { Keyring } from '../apk/signature';
 import type { IndexEntry } from '../apk/types';
-import { FetchError } from '../errors';
+import { PACKAGE_LIMIT_FLAGS } from '../defaults';
+import { FetchError, LimitError } from '../errors';
 import { indexKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { createHttpClient, type HttpClient } from './http';
@@ -32,8 +33,10 @@ export interface LoadRepositoryOptions {
   http?: HttpClient;
   /** Resolves relative directories (default: process.cwd()). */
   cwd?: string;
-  /** Largest inflated index accepted (default 300 MiB). */
+  /** Largest inflated index accepted (default 300 MiB, `--max-apkindex-decompressed-size`). */
   maxIndexSize?: number;
+  /** Largest HTTP response accepted (`--max-http-response-size`); the compressed index is also no larger than the inflated limit. */
+  maxHttpResponseSize?: number;
 }
 
 /** Where one package's bytes are. Carries credentials for remote ones: never print it. */
@@ -101,11 +104,26 @@ export async function loadRepository(opts: LoadRepositoryOptions): Promise<Loade
     else index = read(bytes);
   } else {
     const url = repositoryFileUrl(location.baseUrl, opts.arch, 'APKINDEX.tar.gz');
-    const http = opts.http ?? createHttpClient();
+    const client = opts.http ?? createHttpClient();
+    // The compressed bytes can be no larger than what they inflate to.
+    const inflated = opts.maxIndexSize ?? DEFAULT_MAX_INDEX_SIZE;
+    const maxBytes = Math.min(inflated, opts.maxHttpResponseSize ?? inflated);
+    const flag = maxBytes === inflated ? PACKAGE_LIMIT_FLAGS.maxApkIndexDecompressedSize : PACKAGE_LIMIT_FLAGS.maxHttpResponseSize;
+    // A response cut off by the limit is restated with the index and the flag that raises it.
+    const http: HttpClient = {
+      get: (u, o) =>
+        client.get(u, o).catch((err: unknown) => {
+          if (!(err instanceof LimitError)) throw err;
+          throw new LimitError(`the repository index ${indexUrl} is larger than ${maxBytes} bytes`, {
+            subject: indexUrl,
+            limit: maxBytes,
+            hint: `raise the limit with ${flag}=<bytes> only if you trust this repository`,
+          });
+        }),
+    };
     index = (
       await revalidate(
-        // The compressed bytes can be no larger than what they inflate to.
-        { url, key: indexKey(url), http, accept: read, maxBytes: opts.maxIndexSize ?? DEFAULT_MAX_INDEX_SIZE, ...(opts.store ? { store: opts.store } : {}), ...(opts.offline ? { offline: true } : {}) },
+        { url, key: indexKey(url), http, accept: read, maxBytes, ...(opts.store ? { store: opts.store } : {}), ...(opts.offline ? { offline: true } : {}) },
         'the repository index',
       )
     ).value;
