@@ -108,18 +108,24 @@ function locateIssues(issues: readonly z.core.$ZodIssue[], tree: YamlTree, schem
     let detail: string;
     let hint: string | undefined;
     if (issue.code === 'invalid_type') {
-      detail = `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${describeValue(found)}`;
+      const expected = EXPECTED[issue.expected] ?? issue.expected;
+      detail = `expected ${expected}, got ${describeValue(found)}`;
+      hint = `write ${expected} here${expected === 'a string' ? ' (quote a value that YAML would read as a list, mapping or number)' : ''}`;
     } else if (issue.code === 'invalid_value') {
       detail = `expected one of: ${issue.values.map(String).join(', ')}; got ${describeValue(found)}`;
+      hint = `use one of: ${issue.values.map(String).join(', ')}`;
     } else if (path[path.length - 1] === 'permissions' && (issue.code === 'too_small' || issue.code === 'too_big')) {
       detail = `expected an octal mode from 0 to 0o7777, got ${describeValue(found)}`;
+      hint = 'write the mode in octal, e.g. 0o755';
     } else if (issue.code === 'too_small') {
       detail = `expected a non-negative integer, got ${describeValue(found)}`;
+      hint = 'write a whole number of 0 or more';
     } else if (issue.code === 'too_big') {
       detail = `expected an integer up to ${String(issue.maximum)}, got ${describeValue(found)}`;
+      hint = `write a whole number no larger than ${String(issue.maximum)}`;
     } else {
       detail = issue.message;
-      hint = (issue as { params?: { hint?: string } }).params?.hint;
+      hint = (issue as { params?: { hint?: string } }).params?.hint ?? 'fix the value at that position';
     }
     out.push({ path, ...at, detail, hint });
   }

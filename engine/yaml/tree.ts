@@ -94,7 +94,7 @@ class TreeBuilder {
   ) {}
 
   walk(node: unknown, path: PathSegment[], offset: number, depth = 0): unknown {
-    if (++this.count > MAX_NODES || depth > 200) this.fail(offset, 'the document is too large or nests too deeply (alias expansion?)');
+    if (++this.count > MAX_NODES || depth > 200) this.fail(offset, `the document is too large or nests too deeply (more than ${MAX_NODES} values or 200 levels once aliases are expanded)`, 'an apko config is a few hundred values; remove the aliases that repeat each other');
     const start = (node as Node | null)?.range?.[0] ?? offset;
     this.values.set(formatPath(path), start);
     if (node === null || node === undefined) return new PlainScalar(null, '');
@@ -153,9 +153,9 @@ class TreeBuilder {
     return String(node.value ?? '');
   }
 
-  private fail(offset: number, message: string): never {
+  private fail(offset: number, message: string, hint = 'write the config as a plain mapping of apko keys'): never {
     const at = this.pos(offset);
-    throw new ConfigError(`${this.file}:${at.line}:${at.column}: ${message}`, { file: this.file, line: at.line, column: at.column });
+    throw new ConfigError(`${this.file}:${at.line}:${at.column}: ${message}`, { file: this.file, line: at.line, column: at.column, hint });
   }
 }
 
