@@ -101,6 +101,20 @@ describe('include', () => {
     expect(e.message).toMatch(/^base\.yaml:2:3: contents\.pakages: unknown key "pakages"/);
   });
 
+  it.each([
+    ['a user name', 'accounts:\n  users: [{username: app, uid: 1001}]\n', 'apko.yaml:3:22: accounts.users[0].username: user name "app" is already used (base.yaml:2:11)'],
+    ['a uid', 'accounts:\n  users: [{username: web, uid: 1000}]\n', 'apko.yaml:3:32: accounts.users[0].uid: uid 1000 is already used (base.yaml:2:11)'],
+    ['a group name', 'accounts:\n  groups: [{groupname: app, gid: 7}]\n', 'apko.yaml:3:24: accounts.groups[0].groupname: group name "app" is already used (base.yaml:3:12)'],
+  ])('points %s used twice across an include at the later entry', async (_, own, message) => {
+    const cwd = dir({
+      'apko.yaml': `include: base.yaml\n${own}`,
+      'base.yaml': 'accounts:\n  users: [{username: app, uid: 1000}]\n  groups: [{groupname: app, gid: 1000}]\n',
+    });
+    const e = (await loadImageConfig('apko.yaml', {}, opts(cwd)).catch((x: unknown) => x)) as ConfigError;
+    expect(e.message).toBe(message);
+    expect(e.hint).toMatch(/its own/);
+  });
+
   it('points a duplicate runtime key at the later entry, in whichever file it is', async () => {
     const cwd = dir({
       'apko.yaml': 'include: base.yaml\ncontents:\n  runtime_keyring:\n    - {name: k.rsa.pub, content: B}\n',
