@@ -41,7 +41,7 @@ export function formatPath(path: readonly PathSegment[]): string {
 /** Parses one YAML document; `file` is the name used in error messages. */
 export function parseYamlTree(text: string, file: string): YamlTree {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: false });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, merge: false });
   const pos = (offset: number): Position => {
     const p = lines.linePos(offset);
     return { line: p.line, column: p.col };
@@ -112,6 +112,12 @@ class TreeBuilder {
           continue;
         }
         const key = this.keyText(keyNode, keyAt);
+        // go-yaml refuses a key given twice in one mapping (as does apko); say which, and where it was first.
+        const first = this.keys.get(formatPath([...path, key]));
+        if (Object.prototype.hasOwnProperty.call(out, key)) {
+          const at = first === undefined ? '' : ` (first at line ${this.pos(first).line}, column ${this.pos(first).column})`;
+          this.fail(keyAt, `${formatPath([...path, key])}: the key "${key}" is given twice in one mapping${at}`, 'keep one of the two entries');
+        }
         this.keys.set(formatPath([...path, key]), keyAt);
         const valueAt = (pair.value as Node | null)?.range?.[0] ?? keyNode?.range?.[1] ?? keyAt;
         define(out, key, this.walk(pair.value, [...path, key], valueAt, depth + 1));

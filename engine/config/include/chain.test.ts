@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../errors';
 import { parseArch } from '../../arch';
 import { loadImageConfig } from '../load';
+import { MAX_CONFIG_BYTES, MAX_INCLUDE_DEPTH } from './chain';
 
 const root = mkdtempSync(join(tmpdir(), 'apko-config-include-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -122,5 +123,21 @@ describe('include', () => {
     });
     const e = (await loadImageConfig('apko.yaml', {}, opts(cwd)).catch((x: unknown) => x)) as ConfigError;
     expect(e.message).toBe('apko.yaml:4:14: contents.runtime_keyring[0].name: runtime key name "k.rsa.pub" is already used (base.yaml:3:7)');
+  });
+
+  it('refuses an include chain deeper than the limit at the include line that passes it', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i <= MAX_INCLUDE_DEPTH; i++) files[`c${i}.yaml`] = `include: c${i + 1}.yaml\n`;
+    files[`c${MAX_INCLUDE_DEPTH + 1}.yaml`] = 'cmd: x\n';
+    const e = (await loadImageConfig('c0.yaml', {}, opts(dir(files))).catch((x: unknown) => x)) as ConfigError;
+    expect(e.message).toBe(`c${MAX_INCLUDE_DEPTH - 1}.yaml:1:10: include: the include chain is deeper than ${MAX_INCLUDE_DEPTH} files`);
+    expect(e.hint).toMatch(/merge/);
+  });
+
+  it('refuses a config larger than the limit without parsing it', async () => {
+    const cwd = dir({ 'small.yaml': 'cmd: x\n' });
+    writeFileSync(join(cwd, 'big.yaml'), `cmd: x\n#${'x'.repeat(MAX_CONFIG_BYTES)}\n`);
+    const e = (await loadImageConfig('big.yaml', {}, opts(cwd)).catch((x: unknown) => x)) as ConfigError;
+    expect(e.message).toBe(`big.yaml: the config is larger than ${MAX_CONFIG_BYTES} bytes`);
   });
 });
