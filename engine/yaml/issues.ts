@@ -5,7 +5,8 @@
  */
 import type { z } from 'zod';
 import { ConfigError } from '../errors';
-import { describeValue } from './scalar';
+import { describeValue as describe } from './scalar';
+import { redactText } from '../redact';
 import { formatPath, type PathSegment, type YamlTree } from './tree';
 
 /** One problem found in a file, already located. */
@@ -89,7 +90,10 @@ function locateIssues(issues: readonly z.core.$ZodIssue[], tree: YamlTree, schem
   const out: Located[] = [];
   for (const issue of issues) {
     const path = issue.path.filter((p): p is PathSegment => typeof p !== 'symbol');
+    // A whole document that is not a mapping may be any file an include named (/etc/passwd,
+    // /proc/self/environ): say what kind of value it is, never what it says.
     const found = valueAt(tree.value, path);
+    const describeValue = (v: unknown) => describe(v, { content: path.length > 0 });
     if (issue.code === 'unrecognized_keys') {
       const known = keysAt(schema, path);
       for (const key of issue.keys) {
@@ -135,7 +139,8 @@ function locateIssues(issues: readonly z.core.$ZodIssue[], tree: YamlTree, schem
 /** A ConfigError for a problem at a known position. */
 export function locatedError(file: string, l: Located): ConfigError {
   const where = l.path.length > 0 ? `${formatPath(l.path)}: ` : '';
-  return new ConfigError(`${file}:${l.line}:${l.column}: ${where}${l.detail}`, {
+  // Details quote config values, which may be URLs with credentials in them.
+  return new ConfigError(`${file}:${l.line}:${l.column}: ${where}${redactText(l.detail)}`, {
     file,
     path: formatPath(l.path),
     line: l.line,
