@@ -140,4 +140,11 @@ describe('include', () => {
     const e = (await loadImageConfig('big.yaml', {}, opts(cwd)).catch((x: unknown) => x)) as ConfigError;
     expect(e.message).toBe(`big.yaml: the config is larger than ${MAX_CONFIG_BYTES} bytes`);
   });
+
+  it.each([['/dev/zero'], ['/etc']])('refuses an include of %s, which is not a regular file, without reading it', async (target) => {
+    const cwd = dir({ 'apko.yaml': `cmd: x\ninclude: ${target}\n` });
+    const e = (await loadImageConfig('apko.yaml', {}, opts(cwd)).catch((x: unknown) => x)) as ConfigError;
+    expect(e.message).toBe(`apko.yaml:2:10: include: "${target}" is not a regular file (${target})`);
+    expect(e.hint).toBe('name an apko YAML file');
+  });
 });

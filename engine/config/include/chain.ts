@@ -47,11 +47,19 @@ export async function readChain(path: string, opts: ChainOptions, warnings: stri
   for (;;) {
     const here = from?.tree.locate(['include']);
     const prefix = from === undefined ? `${name}` : `${from.display}:${here!.line}:${here!.column}: include`;
-    const { found, tried } = await resolveConfigPath(name, {
+    const { found, tried, notFiles } = await resolveConfigPath(name, {
       cwd: opts.cwd,
       includePaths: opts.includePaths,
       includerDir: from === undefined ? undefined : dirname(from.path),
     });
+    if (found === undefined && notFiles !== undefined) {
+      // A directory, a device such as /dev/zero or a FIFO is never read: it is no config, and reading it may never end.
+      throw new ConfigError(`${prefix}: "${name}" is not a regular file (${notFiles.join(', ')})`, {
+        file: from?.display ?? name,
+        ...(from === undefined ? {} : { path: 'include', line: here!.line, column: here!.column }),
+        hint: 'name an apko YAML file',
+      });
+    }
     if (found === undefined) {
       throw new ConfigError(`${prefix}: cannot find "${name}" (looked for ${tried.join(', ')})`, {
         file: from?.display ?? name,
