@@ -206,6 +206,14 @@ describe('hostile: secrets', () => {
     await refusedWithoutSecret(() => sb.runAsync(['build', name, 'hostile:1', sb.out]), [/s\d+\.yaml:\d+:\d+: contents\.repositories\[0\]/, `${USER}:xxxxx@`]);
   });
 
+  hostile('secrets/query-token-message', 'a token in a repository URL query is left out of the failure message, as every request URL is shown', async () => {
+    const closed = await startServer(sb.ws.repo);
+    const port = closed.port;
+    await closed.close();
+    const name = config(`http://127.0.0.1:${port}/os?token=${SECRET}`);
+    await refusedWithoutSecret(() => sb.runAsync(['build', name, 'hostile:1', sb.out]), [`127.0.0.1:${port}/os`]);
+  });
+
   hostile('secrets/include-proc-environ', 'an include of /proc/self/environ with HTTP_AUTH set is refused without printing the environment', async () => {
     const name = config(server.origin, { extra: 'include: /proc/self/environ' });
     await refusedWithoutSecret(() => sb.runAsync(['build', name, 'hostile:1', sb.out], { HTTP_AUTH: `basic:${host()}:${USER}:${SECRET}` }), ['/proc/self/environ']);
