@@ -73,30 +73,30 @@ const TAGGED_REPO = /^@[a-zA-Z0-9]+\s+\S+$/;
 
 const repository = str.check((ctx) => {
   const s = ctx.value;
-  if (s.trim() === '') ctx.issues.push({ code: 'custom', input: s, message: 'a repository entry is empty' });
+  if (s.trim() === '') ctx.issues.push({ code: 'custom', input: s, message: 'a repository entry is empty', params: hint('remove the empty entry, or write a URL or path') });
   else if (s.startsWith('@') ? !TAGGED_REPO.test(s.trim()) : /\s/.test(s.trim())) {
-    ctx.issues.push({ code: 'custom', input: s, message: `"${s}" is not a repository: write a URL or path, or "@tag <url-or-path>"` });
+    ctx.issues.push({ code: 'custom', input: s, message: `"${s}" is not a repository: write a URL or path, or "@tag <url-or-path>"`, params: hint('one repository per entry, e.g. https://packages.wolfi.dev/os or @local ./packages') });
   }
 });
 
 const packageSpec = str.check((ctx) => {
   if (!PACKAGE.test(ctx.value)) {
-    ctx.issues.push({ code: 'custom', input: ctx.value, message: `"${ctx.value}" is not a package constraint (expected name, name=version, name>=version, name~version, !name or name@tag)` });
+    ctx.issues.push({ code: 'custom', input: ctx.value, message: `"${ctx.value}" is not a package constraint (expected name, name=version, name>=version, name~version, !name or name@tag)`, params: hint('one package per entry, e.g. busybox or busybox>=1.36') });
   }
 });
 
 const archWord = str.check((ctx) => {
   if (normalizeArchName(ctx.value) === undefined) {
-    ctx.issues.push({ code: 'custom', input: ctx.value, message: `unknown architecture "${ctx.value}" (expected one of: ${ARCH_SPELLINGS.join(', ')}, all, host)` });
+    ctx.issues.push({ code: 'custom', input: ctx.value, message: `unknown architecture "${ctx.value}" (expected one of: ${ARCH_SPELLINGS.join(', ')}, all, host)`, params: hint('use an apk or OCI architecture name, e.g. x86_64 or arm64') });
   }
 });
 
 /** A `{name, content}` entry whose name apko checks with ENTRY_NAME. */
 const namedContent = (what: string) =>
   z.strictObject({ name: opt(str), content: opt(str) }).superRefine((e, ctx) => {
-    if (!e.name) ctx.addIssue({ code: 'custom', path: ['name'], message: `${what} entry has no name` });
-    else if (!ENTRY_NAME.test(e.name)) ctx.addIssue({ code: 'custom', path: ['name'], message: `${what} name "${e.name}" must match ${ENTRY_NAME.source}` });
-    if (!e.content) ctx.addIssue({ code: 'custom', path: ['content'], message: `${what} entry "${e.name ?? ''}" has no content` });
+    if (!e.name) ctx.addIssue({ code: 'custom', path: ['name'], message: `${what} entry has no name`, params: hint('give the entry a name') });
+    else if (!ENTRY_NAME.test(e.name)) ctx.addIssue({ code: 'custom', path: ['name'], message: `${what} name "${e.name}" must match ${ENTRY_NAME.source}`, params: hint('use a plain file name, e.g. my-ca.crt') });
+    if (!e.content) ctx.addIssue({ code: 'custom', path: ['content'], message: `${what} entry "${e.name ?? ''}" has no content`, params: hint('put the PEM text under content') });
   });
 
 const contents = z.strictObject({
@@ -108,8 +108,8 @@ const contents = z.strictObject({
   packages: list(packageSpec),
   baseimage: opt(
     z.strictObject({ image: opt(str), apkindex: opt(str) }).superRefine((b, ctx) => {
-      if (!b.image) ctx.addIssue({ code: 'custom', path: ['image'], message: 'baseimage needs image (an OCI layout directory)' });
-      if (!b.apkindex) ctx.addIssue({ code: 'custom', path: ['apkindex'], message: 'baseimage needs apkindex (a directory of <arch>/APKINDEX)' });
+      if (!b.image) ctx.addIssue({ code: 'custom', path: ['image'], message: 'baseimage needs image (an OCI layout directory)', params: hint('set contents.baseimage.image') });
+      if (!b.apkindex) ctx.addIssue({ code: 'custom', path: ['apkindex'], message: 'baseimage needs apkindex (a directory of <arch>/APKINDEX)', params: hint('set contents.baseimage.apkindex') });
     }),
   ),
 });
@@ -146,7 +146,7 @@ const runAs = judged((s) => {
 const user = z
   .strictObject({ username: opt(accountName), uid: opt(uint(UINT32)), gid: opt(uint(UINT32)), shell: opt(shell), homedir: opt(homedir) })
   .superRefine((u, ctx) => {
-    if (!u.username) ctx.addIssue({ code: 'custom', path: ['username'], message: `configured user with uid ${u.uid ?? 0} has no configured user name` });
+    if (!u.username) ctx.addIssue({ code: 'custom', path: ['username'], message: `configured user with uid ${u.uid ?? 0} has no configured user name`, params: hint('give the user a username') });
     if (!u.uid) {
       ctx.addIssue({ code: 'custom', path: ['uid'], message: `configured user "${u.username ?? ''}" has UID 0 (to run as root, use \`run-as: 0\`)`, params: { hint: 'give the user a non-zero uid, or drop it and set accounts.run-as: 0' } });
     }
@@ -155,7 +155,7 @@ const user = z
 const group = z
   .strictObject({ groupname: opt(accountName), gid: opt(uint(UINT32)), members: list(accountName) })
   .superRefine((g, ctx) => {
-    if (!g.groupname) ctx.addIssue({ code: 'custom', path: ['groupname'], message: `configured group with gid ${g.gid ?? 0} has no configured group name` });
+    if (!g.groupname) ctx.addIssue({ code: 'custom', path: ['groupname'], message: `configured group with gid ${g.gid ?? 0} has no configured group name`, params: hint('give the group a groupname') });
   });
 
 const PATH_TYPES = ['directory', 'empty-file', 'hardlink', 'symlink', 'permissions'] as const;
@@ -175,10 +175,10 @@ const pathMutation = z
     recursive: opt(bool),
   })
   .superRefine((p, ctx) => {
-    if (!p.path) ctx.addIssue({ code: 'custom', path: ['path'], message: 'a path mutation needs path' });
-    if (p.type === undefined) ctx.addIssue({ code: 'custom', path: ['type'], message: `a path mutation needs type (one of: ${PATH_TYPES.join(', ')})` });
+    if (!p.path) ctx.addIssue({ code: 'custom', path: ['path'], message: 'a path mutation needs path', params: hint('set path to the path inside the image, e.g. /app') });
+    if (p.type === undefined) ctx.addIssue({ code: 'custom', path: ['type'], message: `a path mutation needs type (one of: ${PATH_TYPES.join(', ')})`, params: hint(`set type to one of: ${PATH_TYPES.join(', ')}`) });
     if ((p.type === 'hardlink' || p.type === 'symlink') && !p.source) {
-      ctx.addIssue({ code: 'custom', path: ['source'], message: `a ${p.type} needs source (the path it points to)` });
+      ctx.addIssue({ code: 'custom', path: ['source'], message: `a ${p.type} needs source (the path it points to)`, params: hint('set source') });
     }
     // A hardlink's source is a file of the image; a symlink's is text the link holds, resolved inside the image.
     const escape = p.type === 'hardlink' && p.source ? imagePathProblem(p.source, 'source', { relative: true }) : undefined;
@@ -189,7 +189,7 @@ const archs = list(archWord).check((ctx) => {
   const words = ctx.value ?? [];
   words.forEach((w, i) => {
     if ((w === 'all' || w === 'host') && words.length > 1) {
-      ctx.issues.push({ code: 'custom', input: w, path: [i], message: `"${w}" must be the only entry of archs` });
+      ctx.issues.push({ code: 'custom', input: w, path: [i], message: `"${w}" must be the only entry of archs`, params: hint(`write archs: [${w}] alone, or list the architectures`) });
     }
   });
 });
