@@ -176,6 +176,13 @@ describe('hostile: secrets', () => {
     expect(findSecret([sb.cache], needlesFor(wrong, USER))).toEqual([]);
   });
 
+  hostile('secrets/failure-after-fetch', 'a build that fails after fetching through credentials (an unknown package) leaves them out of the message and the cached index', async () => {
+    const name = config(withUserinfo(), { contents: '    - no-such-package' });
+    const before = server.seen.length;
+    await refusedWithoutSecret(() => sb.runAsync(['build', name, 'hostile:1', sb.out]), ['no-such-package']);
+    expect(server.seen.slice(before).some((s) => s.status === 200 && s.path.endsWith('APKINDEX.tar.gz')), 'the index was fetched, so the cache holds it').toBe(true);
+  });
+
   hostile('secrets/http-auth-wrong-password', 'a refused HTTP_AUTH password fails naming the repository, never the password', async () => {
     const wrong = 'Wr0ng-http-auth-pa55';
     const name = config(server.origin);
