@@ -35,3 +35,4 @@ export type { RootfsFacts } from './rootfs';
 export { buildMelangePackages, normalizeMelangeBuildOptions, melangeKeygen, melangeIndex, melangeSignIndex, type MelangeBuildOptions, type MelangeBuildResult } from './melange';
 export { cleanCache } from './store';
 export { toolVersion } from './tool-version';
+export { checkBuildTag } from './reference';

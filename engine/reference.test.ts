@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, OutputError } from './errors';
-import { canonicalRegistry, formatReference, parseReference, splitReference, splitTag } from './reference';
+import { canonicalRegistry, checkBuildTag, formatReference, parseReference, splitReference, splitTag } from './reference';
 
 const D = `sha256:${'a'.repeat(64)}`;
 
@@ -95,5 +95,31 @@ describe('canonicalRegistry', () => {
     ['127.0.0.1:5000', '127.0.0.1:5000'],
   ])('names %s %s', (host, want) => {
     expect(canonicalRegistry(host)).toBe(want);
+  });
+});
+
+describe('checkBuildTag', () => {
+  it.each(['app', 'app:1.0', 'ghcr.io/acme/app:latest', '127.0.0.1:5000/a/b:x_y'])('accepts %s', (tag) => {
+    expect(() => checkBuildTag(tag)).not.toThrow();
+  });
+
+  it.each([
+    ['Bad:1', /the tag "Bad:1" is not a valid image reference: the repository component "Bad"/],
+    ['app:-x', /the tag "-x" must be/],
+    ['app:', /the tag "" must be/],
+    ['app@sha256:abc', /the tag "app@sha256:abc" names a digest/],
+    ['a b:1', /"a b" must be lowercase/],
+  ])('refuses %s with a hint, as publish would', (tag, message) => {
+    const e = (() => {
+      try {
+        checkBuildTag(tag);
+      } catch (err) {
+        return err as ConfigError;
+      }
+      throw new Error('accepted');
+    })();
+    expect(e).toBeInstanceOf(ConfigError);
+    expect(e.message).toMatch(message);
+    expect(e.hint).toMatch(/\S/);
   });
 });

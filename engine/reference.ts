@@ -115,6 +115,27 @@ export function splitTag(ref: string): [repo: string, tag: string] {
   return [parts.name, parts.tag ?? 'latest'];
 }
 
+/**
+ * Checks the tag a build names its image with, by the same rules `publish`
+ * applies (`parseReference`), so an image is never written under a name it
+ * could not be pushed as; a digest is refused, since the build decides it.
+ * The name itself is kept as written (splitTag).
+ */
+export function checkBuildTag(tag: string): void {
+  if (tag.includes('@')) {
+    throw new ConfigError(`the tag "${tag}" names a digest`, {
+      path: 'tag',
+      hint: 'tag the image as name[:tag], e.g. myimage:latest; the build decides the digest',
+    });
+  }
+  try {
+    parseReference(tag);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    throw new ConfigError(`the tag ${err.message}`, { path: 'tag', hint: err.hint, cause: err });
+  }
+}
+
 /** `registry/repository`, the name a pushed digest is printed under. */
 export function repositoryName(ref: Pick<Reference, 'registry' | 'repository'>): string {
   return `${ref.registry}/${ref.repository}`;

@@ -37,6 +37,7 @@ export function buildRootTree(loaded: LoadedConfig, fetched: ArchPackages, input
       users: config.accounts.users.map((u) => ({ ...u })),
       groups: config.accounts.groups.map((g) => ({ ...g, members: [...g.members] })),
       ...(config.accounts.runAs !== undefined ? { runAs: config.accounts.runAs } : {}),
+      source: loaded.file,
     },
     paths: config.paths.map((p) => ({ ...p })),
     entrypoint: { ...(config.entrypoint.type ? { type: config.entrypoint.type } : {}), services: { ...config.entrypoint.services } },

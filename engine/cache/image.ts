@@ -20,6 +20,7 @@ import { platformForArch, type Image, type ImageIndex, type JsonBlob } from '../
 import { blobKey, imageKey, type Store } from '../store';
 import type { ArchPackages } from '../fetch';
 import { compareEntryKeys } from '../order';
+import { withoutCredentials } from '../redact';
 import { toolVersion } from '../tool-version';
 
 /** One SBOM document and the manifest it describes. */
@@ -49,6 +50,26 @@ interface ImageRecord {
 }
 
 /**
+ * The config as the key sees it: the credentials in repository and key URLs
+ * decide who may fetch, not what the image holds (none reach it), so they
+ * stay out of the key; other configs key exactly as before.
+ */
+function withoutFetchCredentials(config: LoadedConfig['config']): LoadedConfig['config'] {
+  const c = config.contents;
+  const strip = (l: readonly string[]) => l.map(withoutCredentials);
+  return {
+    ...config,
+    contents: {
+      ...c,
+      buildRepositories: strip(c.buildRepositories),
+      runtimeRepositories: strip(c.runtimeRepositories),
+      repositories: strip(c.repositories),
+      keyring: strip(c.keyring),
+    },
+  };
+}
+
+/**
  * The key of an image: a digest over every input that decides its bytes and
  * its SBOMs. `sbomFormats` is kept in the order asked, since that is the
  * order the documents are stored and re-emitted in.
@@ -60,7 +81,7 @@ export function imageInputsDigest(
   const keys = [...b.keyring.entries()].sort(compareEntryKeys);
   const inputs = {
     engine: toolVersion(),
-    config: loaded.config,
+    config: withoutFetchCredentials(loaded.config),
     tag: b.tag,
     archs: b.archs.map((a) => ({ arch: a.arch.apk, packages: a.packages.map((p) => p.checksum) })),
     keys,

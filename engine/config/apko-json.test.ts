@@ -25,6 +25,18 @@ describe('apkoJson', () => {
     expect(Buffer.byteLength(json)).toBe(329);
   });
 
+  it('writes repository, keyring and vcs-url locations without their credentials', () => {
+    const config = load(
+      'contents:\n  repositories: [https://me:t0ken@a.example/os]\n  build_repositories: ["@b https://t0ken@b.example/os"]\n  runtime_repositories: [https://me:t0ken@c.example/os]\n  keyring: [https://me:t0ken@a.example/k.rsa.pub]\nvcs-url: https://me:t0ken@git.example/app@abc\n',
+    );
+    const json = apkoJson(config, { archs: [amd64], packages: [] });
+    expect(json).not.toContain('t0ken');
+    expect(JSON.parse(json)).toMatchObject({
+      contents: { repositories: ['https://a.example/os'], build_repositories: ['@b https://b.example/os'], runtime_repositories: ['https://c.example/os'], keyring: ['https://a.example/k.rsa.pub'] },
+      'vcs-url': 'https://git.example/app@abc',
+    });
+  });
+
   it('writes every field in Go struct order with Go’s escaping', () => {
     const config = load(testdata('everything.yaml'));
     const json = apkoJson(config, { archs: [parseArch('aarch64')], packages: ['nginx=1.25.3-r0', 's6=2.12-r1', 'wolfi-baselayout=20230201-r7'] });

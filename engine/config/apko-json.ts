@@ -3,11 +3,13 @@
  * writes it. Keys in Go struct order, `omitempty` honoured where apko's tags
  * have it (structs such as `contents`, `entrypoint` and `accounts` are never
  * omitted), map keys in byte order, `<`, `>`, `&`, U+2028 and U+2029 escaped
- * as Go's HTML-safe encoder does, and a trailing newline.
+ * as Go's HTML-safe encoder does, and a trailing newline. Repository,
+ * keyring and base image locations are written without their credentials.
  */
 import type { Arch } from '../arch';
 import { quote } from '../json';
 import { compareBytes } from '../order';
+import { withoutCredentials } from '../redact';
 import type { ImageConfig, NamedContent } from './types';
 
 /** What differs per architecture: the arch itself and the locked package list. */
@@ -33,6 +35,8 @@ const ptr = (n: number | undefined): string | undefined => (n === undefined ? un
 /** `omitempty` for a slice. */
 const arr = (items: readonly string[]): string | undefined => (items.length === 0 ? undefined : `[${items.join(',')}]`);
 const strs = (l: readonly string[]): string | undefined => arr(l.map(quote));
+/** Repository and key locations without the credentials any of them holds: the image names places, not who fetched. */
+const places = (l: readonly string[]): string | undefined => strs(l.map(withoutCredentials));
 /** `omitempty` for a map; Go sorts map keys. */
 const record = (r: Readonly<Record<string, string>>): string | undefined => {
   const keys = Object.keys(r).sort(compareBytes);
@@ -47,13 +51,13 @@ export function apkoJson(config: ImageConfig, input: ApkoJsonInput): string {
   const a = config.accounts;
   const json = obj([
     ['contents', obj([
-      ['build_repositories', strs(c.buildRepositories)],
-      ['runtime_repositories', strs(c.runtimeRepositories)],
-      ['repositories', strs(c.repositories)],
-      ['keyring', strs(c.keyring)],
+      ['build_repositories', places(c.buildRepositories)],
+      ['runtime_repositories', places(c.runtimeRepositories)],
+      ['repositories', places(c.repositories)],
+      ['keyring', places(c.keyring)],
       ['runtime_keyring', named(c.runtimeKeyring)],
       ['packages', strs(input.packages)],
-      ['baseimage', c.baseimage && obj([['image', str(c.baseimage.image)], ['apkindex', str(c.baseimage.apkindex)]])],
+      ['baseimage', c.baseimage && obj([['image', str(withoutCredentials(c.baseimage.image))], ['apkindex', str(withoutCredentials(c.baseimage.apkindex))]])],
     ])],
     ['entrypoint', obj([
       ['type', str(e.type)],

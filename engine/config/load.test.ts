@@ -114,7 +114,7 @@ describe('loadImageConfig', () => {
     ['a bad arch', BASE.replace('aarch64', 'sparc64'), 'apko.yaml:7:17: archs[1]: unknown architecture "sparc64" (expected one of: 386, amd64, arm/v6, arm/v7, arm64, loong64, ppc64le, riscv64, s390x, x86, x86_64, armhf, armv7, aarch64, loongarch64, all, host)'],
     ['uid 0', `${BASE}accounts:\n  users:\n    - username: admin\n      uid: 0\n`, 'apko.yaml:11:12: accounts.users[0].uid: configured user "admin" has UID 0 (to run as root, use `run-as: 0`)'],
     ['a YAML syntax error', 'contents:\n  packages: [a, b\narchs: [x86_64]\n', 'apko.yaml:3:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
-    ['a duplicate key', 'cmd: a\ncmd: b\n', 'apko.yaml:2:1: invalid YAML: Map keys must be unique'],
+    ['a duplicate key', 'cmd: a\ncmd: b\n', 'apko.yaml:2:1: cmd: the key "cmd" is given twice in one mapping (first at line 1, column 1)'],
     ['an empty file', '# nothing\n', 'apko.yaml:1:1: the file has no YAML document (expected a mapping of apko keys)'],
   ])('names file:line:col for %s', async (_, text, message) => {
     expect((await loadError(dir({ 'apko.yaml': text }))).message).toBe(message);

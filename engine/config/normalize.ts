@@ -8,6 +8,7 @@ import { normalizeArchName, type ArchName } from '../arch';
 import type { RawImageConfig } from './schema';
 import type { ImageConfig, NamedContent, PathMutation, User } from './types';
 import { compareBytes } from '../order';
+import { withoutCredentials } from '../redact';
 
 /** The command apko forces for `entrypoint.type: service-bundle`. */
 export const S6_COMMAND = '/bin/s6-svscan /sv';
@@ -68,7 +69,8 @@ export function fromRaw(raw: RawImageConfig): ImageConfig {
         recursive: p.recursive ?? false,
       }),
     ),
-    vcsUrl: nonEmpty(raw['vcs-url']),
+    // vcs-url names a place (annotations, SBOM, /etc/apko.json), never who may read it.
+    vcsUrl: nonEmpty(raw['vcs-url'] === undefined ? undefined : withoutCredentials(raw['vcs-url'])),
     annotations: sortedRecord(raw.annotations),
     include: nonEmpty(raw.include),
     volumes: raw.volumes ?? [],

@@ -95,6 +95,23 @@ describe('the apko file schema', () => {
     ['a malformed tagged repository', 'contents:\n  repositories: ["@edge"]', 'apko.yaml:2:18: contents.repositories[0]: "@edge" is not a repository: write a URL or path, or "@tag <url-or-path>"'],
     ['a package with a space', 'contents:\n  packages: ["foo bar"]', 'apko.yaml:2:14: contents.packages[0]: "foo bar" is not a package constraint (expected name, name=version, name>=version, name~version, !name or name@tag)'],
     ['a top-level list', '- a', 'apko.yaml:1:1: expected a mapping, got a list'],
+    ['a user name with a colon', 'accounts:\n  users:\n    - {username: "a:b", uid: 1000}', 'apko.yaml:3:18: accounts.users[0].username: the name contains ":", the field separator of /etc/passwd and /etc/group'],
+    ['a user name with a newline', 'accounts:\n  users:\n    - {username: "a\\nroot2", uid: 1000}', 'apko.yaml:3:18: accounts.users[0].username: the name contains the control character "\\n"'],
+    ['an all-digit user name', 'accounts:\n  users:\n    - {username: "1000", uid: 1000}', 'apko.yaml:3:18: accounts.users[0].username: the name is all digits, which reads as a numeric id'],
+    ['a group member with a comma', 'accounts:\n  groups:\n    - {groupname: g, gid: 10, members: ["a,b"]}', 'apko.yaml:3:41: accounts.groups[0].members[0]: the name contains ",", the member separator of /etc/group'],
+    ['a relative home', 'accounts:\n  users:\n    - {username: a, uid: 1000, homedir: home/a}', 'apko.yaml:3:41: accounts.users[0].homedir: homedir "home/a" is not an absolute path'],
+    ['a home above /', 'accounts:\n  users:\n    - {username: a, uid: 1000, homedir: /home/../../x}', 'apko.yaml:3:41: accounts.users[0].homedir: homedir "/home/../../x" has a ".." component'],
+    ['a shell with a newline', 'accounts:\n  users:\n    - {username: a, uid: 1000, shell: "/bin/sh\\nb:x:0:0::/:/bin/sh"}', 'apko.yaml:3:39: accounts.users[0].shell: shell contains the control character "\\n"'],
+    ['run-as with three parts', 'accounts:\n  run-as: a:b:c', 'apko.yaml:2:11: accounts.run-as: "a:b:c" is not user or user:group'],
+    ['an environment name with =', 'environment:\n  "A=B": c', 'apko.yaml:2:10: environment["A=B"]: the variable name contains "=", which ends the name in an environment entry'],
+    ['an empty environment name', 'environment:\n  "": c', 'apko.yaml:2:7: environment[""]: the variable name is empty'],
+    ['an environment value with NUL', 'environment:\n  A: "x\\0y"', 'apko.yaml:2:6: environment.A: the value contains a NUL character'],
+    ['an annotation key with a newline', 'annotations:\n  "a\\nb": c', 'apko.yaml:2:11: annotations["a\\nb"]: the key contains the control character "\\n"'],
+    ['a command with NUL', 'entrypoint:\n  command: "/bin/a\\0b"', 'apko.yaml:2:12: entrypoint.command: the value contains a NUL character'],
+    ['a relative work-dir', 'work-dir: app', 'apko.yaml:1:11: work-dir: work-dir "app" is not an absolute path'],
+    ['a path climbing above /', 'paths:\n  - {path: /app/../../etc, type: directory}', 'apko.yaml:2:12: paths[0].path: path "/app/../../etc" has a ".." component'],
+    ['a hardlink source above /', 'paths:\n  - {path: /x, type: hardlink, source: ../../etc/passwd}', 'apko.yaml:2:40: paths[0].source: source "../../etc/passwd" has a ".." component'],
+    ['a service name with a slash', 'entrypoint:\n  type: service-bundle\n  services:\n    ../x: run', 'apko.yaml:4:11: entrypoint.services["../x"]: "../x" is not a usable service name'],
   ])('rejects %s with the file, line, column, path and expectation', (_, text, message) => {
     expect(errorOf(text).message).toBe(message);
   });
@@ -115,6 +132,21 @@ describe('the apko file schema', () => {
     expect(e.message).toBe('apko.yaml:1:6: cmd: expected a string, got a list (and 2 more problems)');
     const rest = (e.cause as AggregateError).errors.map((x: Error) => x.message);
     expect(rest).toEqual(['apko.yaml:2:11: work-dir: expected a string, got a list', 'apko.yaml:3:14: stop-signal: expected a string, got a list']);
+  });
+
+  it('gives every refusal a hint', () => {
+    for (const text of ['cmd: [a]', 'format: squashfs', 'accounts:\n  users:\n    - {username: a, uid: -1}', 'accounts:\n  users:\n    - {username: "a:b", uid: 1}', 'work-dir: x']) {
+      expect(errorOf(text).hint, text).toMatch(/\S/);
+    }
+  });
+
+  it('accepts the account, path and environment values real configs use', () => {
+    const c = parseConfigText(
+      'accounts:\n  run-as: "65532:65532"\n  users: [{username: nonroot, uid: 65532, homedir: /home/nonroot, shell: /bin/sh}, {username: machine$, uid: 2}]\n  groups: [{groupname: www-data, gid: 33, members: [nonroot]}]\nwork-dir: /app\nenvironment: {PATH: /usr/bin, "a.b": "x=y"}\npaths: [{path: var/lib/app, type: directory}, {path: /l, type: symlink, source: ../usr/bin/x}]\n',
+      'apko.yaml',
+    ).config;
+    expect(c.accounts.runAs).toBe('65532:65532');
+    expect(c.environment).toEqual({ PATH: '/usr/bin', 'a.b': 'x=y' });
   });
 
   it('points a uid 0 error at the uid and hints at run-as', () => {

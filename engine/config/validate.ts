@@ -20,8 +20,45 @@ function fail(locate: Locator, fallbackFile: string, path: PathSegment[], detail
   throw new ConfigError(`${fallbackFile}: ${formatPath(path)}: ${detail}`, { file: fallbackFile, path: formatPath(path), hint });
 }
 
+/**
+ * Each configured user and group once: two entries with one name or one id
+ * would give /etc/passwd or /etc/group two lines that tools resolve to
+ * whichever comes first. Includes concatenate the lists, so this is checked
+ * on the merged configuration and points at the later entry.
+ */
+function checkUnique<T>(
+  locate: Locator,
+  file: string,
+  list: readonly T[],
+  at: readonly [string, string],
+  keys: ReadonlyArray<readonly [field: string, of: (e: T) => string | number | undefined, what: string]>,
+): void {
+  for (const [field, of, what] of keys) {
+    const seen = new Map<string | number, number>();
+    list.forEach((e, i) => {
+      const v = of(e);
+      if (v === undefined) return;
+      const first = seen.get(v);
+      if (first !== undefined) {
+        const prev = locate([...at, first]);
+        const where = prev === undefined ? `entry ${first}` : `${prev.file}:${prev.line}:${prev.column}`;
+        fail(locate, file, [...at, i, field], `${what} ${JSON.stringify(v)} is already used (${where})`, `give every ${at[1].replace(/s$/, '')} its own ${field}`);
+      }
+      seen.set(v, i);
+    });
+  }
+}
+
 /** Throws a located ConfigError for the first merged-config rule the configuration breaks. */
 export function checkMerged(c: ImageConfig, locate: Locator, file: string): void {
+  checkUnique(locate, file, c.accounts.users, ['accounts', 'users'], [
+    ['username', (u) => u.username, 'user name'],
+    ['uid', (u) => u.uid, 'uid'],
+  ]);
+  checkUnique(locate, file, c.accounts.groups, ['accounts', 'groups'], [
+    ['groupname', (g) => g.groupname, 'group name'],
+    ['gid', (g) => g.gid, 'gid'],
+  ]);
   const seen = new Map<string, number>();
   c.contents.runtimeKeyring.forEach((k, i) => {
     const first = seen.get(k.name);

@@ -32,8 +32,9 @@ export async function lockConfig(opts: NormalizedResolveRequest): Promise<{ load
   const { keyring, archs } = await resolvePackages(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log, limits: opts.limits, allowUnverifiedData: opts.allowUnverifiedData, http: createHttpClient(opts.fetch) });
   const c = loaded.config.contents;
   const keys = c.keyring.map((entry) => {
-    const name = entry.replace(/^[a-z]+:\/\//i, '');
-    return { name: withoutCredentials(name), url: withoutCredentials(entry), content: keyring.get(basename(entry)) ?? '' };
+    // Credentials go before the scheme is cut off: without a scheme, userinfo is no longer recognisable as such.
+    const url = withoutCredentials(entry);
+    return { name: url.replace(/^[a-z]+:\/\//i, ''), url, content: keyring.get(basename(entry)) ?? '' };
   });
   const lock = makeLockFile({
     configName: basename(loaded.file),

@@ -25,7 +25,7 @@ describe('mutateAccounts', () => {
   it('appends configured users and groups to the package files, byte for byte as apko writes them', () => {
     const tree = etcTree({
       'etc/passwd': 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n',
-      'etc/group': 'root:x:0:\n',
+      'etc/group': 'root:x:0:\nsvcs:x:2000:\n',
       'etc/shadow': 'root:*::0:::::\n',
     });
     tree.mkdirAll('root', { mode: 0o700 });
@@ -42,7 +42,7 @@ describe('mutateAccounts', () => {
         'nonroot:x:65532:65532:Account created by apko:/home/nonroot:/bin/sh\n' +
         'svc:x:1000:2000:Account created by apko:/var/lib/svc:/sbin/nologin\n',
     );
-    expect(read(tree, 'etc/group')).toBe('root:x:0:\nnonroot:x:65532:nonroot,svc\n');
+    expect(read(tree, 'etc/group')).toBe('root:x:0:\nsvcs:x:2000:\nnonroot:x:65532:nonroot,svc\n');
     expect(read(tree, 'etc/shadow')).toBe('root:*::0:::::\nnonroot:!:::::::\nsvc:!:::::::\n');
     // A rewritten package file keeps its attributes and owner but not the package's checksum.
     expect(tree.get('etc/passwd')).toMatchObject({ owner: 'baselayout', mode: 0o644 });
@@ -57,7 +57,7 @@ describe('mutateAccounts', () => {
   });
 
   it('creates missing homes 0700 owned by the user with 0755 parents, and leaves existing ones alone', () => {
-    const tree = etcTree({ 'etc/passwd': 'root:x:0:0:root:/root:/bin/sh\nbin:x:1:1:bin:/bin:/sbin/nologin\nnews:x:9:13:news:/dev/null:/sbin/nologin\n' });
+    const tree = etcTree({ 'etc/passwd': 'root:x:0:0:root:/root:/bin/sh\nbin:x:1:1:bin:/bin:/sbin/nologin\nnews:x:9:13:news:/dev/null:/sbin/nologin\n', 'etc/group': 'eight:x:8:\n' });
     tree.mkdirAll('bin', { mode: 0o755 });
     mutateAccounts(tree, { users: [{ username: 'nonroot', uid: 65532 }, { username: 'deep', uid: 7, gid: 8, homedir: '/srv/users/deep' }], groups: [] });
     expect(tree.get('root')).toMatchObject({ type: 'dir', mode: 0o700, uid: 0, gid: 0 });
@@ -80,10 +80,27 @@ describe('mutateAccounts', () => {
     { runAs: 'nonroot', want: '65532' },
     { runAs: 'root', want: '0' },
     { runAs: '1234', want: '1234' },
-    { runAs: 'ghost', want: 'ghost' },
+    { runAs: '1234:5678', want: '1234:5678' },
+    { runAs: 'nonroot:wheel', want: 'nonroot:wheel' },
   ])('resolves run-as $runAs to $want', ({ runAs, want }) => {
-    const tree = etcTree({ 'etc/passwd': 'root:x:0:0:root:/root:/bin/sh\n' });
+    const tree = etcTree({ 'etc/passwd': 'root:x:0:0:root:/root:/bin/sh\n', 'etc/group': 'wheel:x:10:\n' });
     expect(mutateAccounts(tree, { users: [{ username: 'nonroot', uid: 65532 }], groups: [], runAs })).toBe(want);
+  });
+
+  it.each([
+    ['ghost', /"ghost" is not a user of the image/],
+    ['nonroot:ghosts', /"ghosts" is not a group of the image/],
+  ])('refuses run-as %s, which the image does not define', (runAs, message) => {
+    const tree = etcTree({ 'etc/passwd': 'root:x:0:0:root:/root:/bin/sh\n' });
+    const run = () => mutateAccounts(tree, { users: [{ username: 'nonroot', uid: 65532 }], groups: [], runAs });
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow(message);
+  });
+
+  it('refuses a primary gid no group has, and accepts the user-private gid and known groups', () => {
+    const users = (gid: number) => ({ users: [{ username: 'app', uid: 1000, gid }], groups: [{ groupname: 'app', gid: 2000, members: [] }] });
+    expect(() => mutateAccounts(etcTree({ 'etc/group': 'root:x:0:\n' }), users(3000))).toThrow('user "app" has gid 3000, but no group has that gid');
+    for (const gid of [1000, 2000, 0]) expect(() => mutateAccounts(etcTree({ 'etc/group': 'root:x:0:\n' }), users(gid))).not.toThrow();
   });
 
   it('fails naming the file and line when a package passwd line is malformed', () => {

@@ -19,6 +19,12 @@ describe('writeWorld', () => {
 });
 
 describe('writeRepositories', () => {
+  it('writes repositories without the credentials in their URLs', () => {
+    const tree = keysTree();
+    writeRepositories(tree, ['https://me:t0ken@a.example/os', '@edge https://t0ken@b.example/edge', 'https://a.example/os']);
+    expect(tree.readFile('etc/apk/repositories')?.toString()).toBe('@edge https://b.example/edge\nhttps://a.example/os\n');
+  });
+
   it('writes the runtime repositories sorted with a final newline', () => {
     const tree = keysTree();
     expect(writeRepositories(tree, ['https://b.example/os', './testdata/packages'])).toBeUndefined();

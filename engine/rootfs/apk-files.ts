@@ -1,11 +1,13 @@
 /**
  * The apk configuration files in /etc/apk: `world`, `repositories` and the
  * keyring. Lists are sorted byte-wise and de-duplicated, as apko's sorted
- * sets are, and end with a newline.
+ * sets are, and end with a newline. A repository's credentials are not
+ * written: the image names the place, not who fetched from it.
  */
 import { ConfigError } from '../errors';
 import type { Tree } from './tree';
 import { compareBytes } from '../order';
+import { withoutCredentials } from '../redact';
 
 function sortedUnique(items: readonly string[]): string[] {
   return [...new Set(items)].sort(compareBytes);
@@ -22,7 +24,8 @@ export function writeWorld(tree: Tree, world: readonly string[]): void {
  * instead, since an image with no runtime repository is a legitimate choice.
  */
 export function writeRepositories(tree: Tree, repositories: readonly string[]): string | undefined {
-  const repos = sortedUnique(repositories);
+  // Credentials in a repository URL are for fetching; the image never carries them (engine/redact.ts).
+  const repos = sortedUnique(repositories.map(withoutCredentials));
   tree.writeFile('etc/apk/repositories', `${repos.join('\n')}\n`);
   if (repos.length > 0) return undefined;
   return '/etc/apk/repositories is empty: the image has no runtime repository, so apk inside it cannot install anything';

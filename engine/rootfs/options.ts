@@ -32,6 +32,8 @@ export interface AccountsInput {
   groups: GroupInput[];
   /** A username or uid; a username found in /etc/passwd becomes its uid. */
   runAs?: string;
+  /** The config file the accounts come from, named by messages about them. */
+  source?: string;
 }
 
 /** The kinds of `paths` mutation. */

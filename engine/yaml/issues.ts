@@ -5,7 +5,8 @@
  */
 import type { z } from 'zod';
 import { ConfigError } from '../errors';
-import { describeValue } from './scalar';
+import { describeValue as describe } from './scalar';
+import { redactText } from '../redact';
 import { formatPath, type PathSegment, type YamlTree } from './tree';
 
 /** One problem found in a file, already located. */
@@ -89,7 +90,10 @@ function locateIssues(issues: readonly z.core.$ZodIssue[], tree: YamlTree, schem
   const out: Located[] = [];
   for (const issue of issues) {
     const path = issue.path.filter((p): p is PathSegment => typeof p !== 'symbol');
+    // A whole document that is not a mapping may be any file an include named (/etc/passwd,
+    // /proc/self/environ): say what kind of value it is, never what it says.
     const found = valueAt(tree.value, path);
+    const describeValue = (v: unknown) => describe(v, { content: path.length > 0 });
     if (issue.code === 'unrecognized_keys') {
       const known = keysAt(schema, path);
       for (const key of issue.keys) {
@@ -108,18 +112,24 @@ function locateIssues(issues: readonly z.core.$ZodIssue[], tree: YamlTree, schem
     let detail: string;
     let hint: string | undefined;
     if (issue.code === 'invalid_type') {
-      detail = `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${describeValue(found)}`;
+      const expected = EXPECTED[issue.expected] ?? issue.expected;
+      detail = `expected ${expected}, got ${describeValue(found)}`;
+      hint = `write ${expected} here${expected === 'a string' ? ' (quote a value that YAML would read as a list, mapping or number)' : ''}`;
     } else if (issue.code === 'invalid_value') {
       detail = `expected one of: ${issue.values.map(String).join(', ')}; got ${describeValue(found)}`;
+      hint = `use one of: ${issue.values.map(String).join(', ')}`;
     } else if (path[path.length - 1] === 'permissions' && (issue.code === 'too_small' || issue.code === 'too_big')) {
       detail = `expected an octal mode from 0 to 0o7777, got ${describeValue(found)}`;
+      hint = 'write the mode in octal, e.g. 0o755';
     } else if (issue.code === 'too_small') {
       detail = `expected a non-negative integer, got ${describeValue(found)}`;
+      hint = 'write a whole number of 0 or more';
     } else if (issue.code === 'too_big') {
       detail = `expected an integer up to ${String(issue.maximum)}, got ${describeValue(found)}`;
+      hint = `write a whole number no larger than ${String(issue.maximum)}`;
     } else {
       detail = issue.message;
-      hint = (issue as { params?: { hint?: string } }).params?.hint;
+      hint = (issue as { params?: { hint?: string } }).params?.hint ?? 'fix the value at that position';
     }
     out.push({ path, ...at, detail, hint });
   }
@@ -129,7 +139,8 @@ function locateIssues(issues: readonly z.core.$ZodIssue[], tree: YamlTree, schem
 /** A ConfigError for a problem at a known position. */
 export function locatedError(file: string, l: Located): ConfigError {
   const where = l.path.length > 0 ? `${formatPath(l.path)}: ` : '';
-  return new ConfigError(`${file}:${l.line}:${l.column}: ${where}${l.detail}`, {
+  // Details quote config values, which may be URLs with credentials in them.
+  return new ConfigError(`${file}:${l.line}:${l.column}: ${where}${redactText(l.detail)}`, {
     file,
     path: formatPath(l.path),
     line: l.line,

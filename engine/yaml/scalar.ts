@@ -66,13 +66,13 @@ export function resolvePlain(text: string): string | PlainScalar {
 }
 
 /** How a value from the YAML tree reads in an error message ("a string", "an integer 5", …). */
-export function describeValue(v: unknown): string {
+export function describeValue(v: unknown, opts: { content?: boolean } = {}): string {
   if (v instanceof PlainScalar) {
     if (v.value === null) return 'null';
     if (typeof v.value === 'boolean') return `a boolean ${v.source}`;
     return Number.isInteger(v.value) ? `an integer ${v.source}` : `a number ${v.source}`;
   }
-  if (typeof v === 'string') return `a string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v)}`;
+  if (typeof v === 'string') return opts.content === false ? 'a string' : `a string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v)}`;
   if (Array.isArray(v)) return 'a list';
   if (v === undefined) return 'nothing';
   return 'a mapping';

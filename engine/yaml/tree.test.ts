@@ -35,7 +35,7 @@ describe('parseYamlTree', () => {
 
   it.each([
     ['a: [1\n', 'x.yaml:2:1: invalid YAML: '],
-    ['a: 1\na: 2\n', 'x.yaml:2:1: invalid YAML: Map keys must be unique'],
+    ['a: 1\na: 2\n', 'x.yaml:2:1: a: the key "a" is given twice in one mapping (first at line 1, column 1)'],
     ['a: 1\n---\nb: 2\n', 'x.yaml:2:1: invalid YAML: Source contains multiple documents'],
     ['? [a]\n: 1\n', 'x.yaml:1:3: mapping keys must be scalars'],
   ])('turns bad YAML %j into a located ConfigError', (text, prefix) => {

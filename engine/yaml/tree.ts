@@ -41,7 +41,7 @@ export function formatPath(path: readonly PathSegment[]): string {
 /** Parses one YAML document; `file` is the name used in error messages. */
 export function parseYamlTree(text: string, file: string): YamlTree {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: false });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, merge: false });
   const pos = (offset: number): Position => {
     const p = lines.linePos(offset);
     return { line: p.line, column: p.col };
@@ -94,7 +94,7 @@ class TreeBuilder {
   ) {}
 
   walk(node: unknown, path: PathSegment[], offset: number, depth = 0): unknown {
-    if (++this.count > MAX_NODES || depth > 200) this.fail(offset, 'the document is too large or nests too deeply (alias expansion?)');
+    if (++this.count > MAX_NODES || depth > 200) this.fail(offset, `the document is too large or nests too deeply (more than ${MAX_NODES} values or 200 levels once aliases are expanded)`, 'an apko config is a few hundred values; remove the aliases that repeat each other');
     const start = (node as Node | null)?.range?.[0] ?? offset;
     this.values.set(formatPath(path), start);
     if (node === null || node === undefined) return new PlainScalar(null, '');
@@ -112,6 +112,12 @@ class TreeBuilder {
           continue;
         }
         const key = this.keyText(keyNode, keyAt);
+        // go-yaml refuses a key given twice in one mapping (as does apko); say which, and where it was first.
+        const first = this.keys.get(formatPath([...path, key]));
+        if (Object.prototype.hasOwnProperty.call(out, key)) {
+          const at = first === undefined ? '' : ` (first at line ${this.pos(first).line}, column ${this.pos(first).column})`;
+          this.fail(keyAt, `${formatPath([...path, key])}: the key "${key}" is given twice in one mapping${at}`, 'keep one of the two entries');
+        }
         this.keys.set(formatPath([...path, key]), keyAt);
         const valueAt = (pair.value as Node | null)?.range?.[0] ?? keyNode?.range?.[1] ?? keyAt;
         define(out, key, this.walk(pair.value, [...path, key], valueAt, depth + 1));
@@ -153,9 +159,9 @@ class TreeBuilder {
     return String(node.value ?? '');
   }
 
-  private fail(offset: number, message: string): never {
+  private fail(offset: number, message: string, hint = 'write the config as a plain mapping of apko keys'): never {
     const at = this.pos(offset);
-    throw new ConfigError(`${this.file}:${at.line}:${at.column}: ${message}`, { file: this.file, line: at.line, column: at.column });
+    throw new ConfigError(`${this.file}:${at.line}:${at.column}: ${message}`, { file: this.file, line: at.line, column: at.column, hint });
   }
 }
 

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../errors';
 import { parseArch } from '../../arch';
 import { loadImageConfig } from '../load';
+import { MAX_CONFIG_BYTES, MAX_INCLUDE_DEPTH } from './chain';
 
 const root = mkdtempSync(join(tmpdir(), 'apko-config-include-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -101,6 +102,20 @@ describe('include', () => {
     expect(e.message).toMatch(/^base\.yaml:2:3: contents\.pakages: unknown key "pakages"/);
   });
 
+  it.each([
+    ['a user name', 'accounts:\n  users: [{username: app, uid: 1001}]\n', 'apko.yaml:3:22: accounts.users[0].username: user name "app" is already used (base.yaml:2:11)'],
+    ['a uid', 'accounts:\n  users: [{username: web, uid: 1000}]\n', 'apko.yaml:3:32: accounts.users[0].uid: uid 1000 is already used (base.yaml:2:11)'],
+    ['a group name', 'accounts:\n  groups: [{groupname: app, gid: 7}]\n', 'apko.yaml:3:24: accounts.groups[0].groupname: group name "app" is already used (base.yaml:3:12)'],
+  ])('points %s used twice across an include at the later entry', async (_, own, message) => {
+    const cwd = dir({
+      'apko.yaml': `include: base.yaml\n${own}`,
+      'base.yaml': 'accounts:\n  users: [{username: app, uid: 1000}]\n  groups: [{groupname: app, gid: 1000}]\n',
+    });
+    const e = (await loadImageConfig('apko.yaml', {}, opts(cwd)).catch((x: unknown) => x)) as ConfigError;
+    expect(e.message).toBe(message);
+    expect(e.hint).toMatch(/its own/);
+  });
+
   it('points a duplicate runtime key at the later entry, in whichever file it is', async () => {
     const cwd = dir({
       'apko.yaml': 'include: base.yaml\ncontents:\n  runtime_keyring:\n    - {name: k.rsa.pub, content: B}\n',
@@ -108,5 +123,28 @@ describe('include', () => {
     });
     const e = (await loadImageConfig('apko.yaml', {}, opts(cwd)).catch((x: unknown) => x)) as ConfigError;
     expect(e.message).toBe('apko.yaml:4:14: contents.runtime_keyring[0].name: runtime key name "k.rsa.pub" is already used (base.yaml:3:7)');
+  });
+
+  it('refuses an include chain deeper than the limit at the include line that passes it', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i <= MAX_INCLUDE_DEPTH; i++) files[`c${i}.yaml`] = `include: c${i + 1}.yaml\n`;
+    files[`c${MAX_INCLUDE_DEPTH + 1}.yaml`] = 'cmd: x\n';
+    const e = (await loadImageConfig('c0.yaml', {}, opts(dir(files))).catch((x: unknown) => x)) as ConfigError;
+    expect(e.message).toBe(`c${MAX_INCLUDE_DEPTH - 1}.yaml:1:10: include: the include chain is deeper than ${MAX_INCLUDE_DEPTH} files`);
+    expect(e.hint).toMatch(/merge/);
+  });
+
+  it('refuses a config larger than the limit without parsing it', async () => {
+    const cwd = dir({ 'small.yaml': 'cmd: x\n' });
+    writeFileSync(join(cwd, 'big.yaml'), `cmd: x\n#${'x'.repeat(MAX_CONFIG_BYTES)}\n`);
+    const e = (await loadImageConfig('big.yaml', {}, opts(cwd)).catch((x: unknown) => x)) as ConfigError;
+    expect(e.message).toBe(`big.yaml: the config is larger than ${MAX_CONFIG_BYTES} bytes`);
+  });
+
+  it.each([['/dev/zero'], ['/etc']])('refuses an include of %s, which is not a regular file, without reading it', async (target) => {
+    const cwd = dir({ 'apko.yaml': `cmd: x\ninclude: ${target}\n` });
+    const e = (await loadImageConfig('apko.yaml', {}, opts(cwd)).catch((x: unknown) => x)) as ConfigError;
+    expect(e.message).toBe(`apko.yaml:2:10: include: "${target}" is not a regular file (${target})`);
+    expect(e.hint).toBe('name an apko YAML file');
   });
 });

@@ -3,8 +3,10 @@
  * parsed, checked against the schema on its own (so errors point into the
  * right file), and converted; an include cycle or a missing include is a
  * ConfigError at the `include:` line. The chain is ordered includer first.
+ * A file over MAX_CONFIG_BYTES and a chain over MAX_INCLUDE_DEPTH files are
+ * refused, so no input can make loading unbounded.
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { dirname, isAbsolute, relative } from 'node:path';
 import { ConfigError } from '../../errors';
 import { parseConfigText } from '../parse';
@@ -45,16 +47,33 @@ export async function readChain(path: string, opts: ChainOptions, warnings: stri
   for (;;) {
     const here = from?.tree.locate(['include']);
     const prefix = from === undefined ? `${name}` : `${from.display}:${here!.line}:${here!.column}: include`;
-    const { found, tried } = await resolveConfigPath(name, {
+    const { found, tried, notFiles } = await resolveConfigPath(name, {
       cwd: opts.cwd,
       includePaths: opts.includePaths,
       includerDir: from === undefined ? undefined : dirname(from.path),
     });
+    if (found === undefined && notFiles !== undefined) {
+      // A directory, a device such as /dev/zero or a FIFO is never read: it is no config, and reading it may never end.
+      throw new ConfigError(`${prefix}: "${name}" is not a regular file (${notFiles.join(', ')})`, {
+        file: from?.display ?? name,
+        ...(from === undefined ? {} : { path: 'include', line: here!.line, column: here!.column }),
+        hint: 'name an apko YAML file',
+      });
+    }
     if (found === undefined) {
       throw new ConfigError(`${prefix}: cannot find "${name}" (looked for ${tried.join(', ')})`, {
         file: from?.display ?? name,
         ...(from === undefined ? {} : { path: 'include', line: here!.line, column: here!.column }),
         hint: 'paths are relative to the working directory; add a directory with --include-paths',
+      });
+    }
+    if (chain.length >= MAX_INCLUDE_DEPTH) {
+      throw new ConfigError(`${prefix}: the include chain is deeper than ${MAX_INCLUDE_DEPTH} files`, {
+        file: from!.display,
+        path: 'include',
+        line: here!.line,
+        column: here!.column,
+        hint: 'merge some of the included files; each include: adds one file to the chain',
       });
     }
     if (chain.some((f) => f.path === found.path)) {
@@ -82,13 +101,51 @@ export async function readChain(path: string, opts: ChainOptions, warnings: stri
   }
 }
 
-async function readConfigFile(path: string, display: string): Promise<ChainFile> {
-  let bytes: Buffer;
+/**
+ * No config file is read past this many bytes: real ones are a few KiB (a
+ * long package list and inline certificates stay far below it), and the YAML
+ * parser holds a whole file, and more, in memory.
+ */
+export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+
+/** How many files an include chain may hold; real chains are two or three deep. */
+export const MAX_INCLUDE_DEPTH = 32;
+
+/** The file's bytes, refusing one larger than MAX_CONFIG_BYTES before more than that is read. */
+async function readCapped(path: string, display: string): Promise<Buffer> {
+  let handle;
   try {
-    bytes = await readFile(path);
+    handle = await open(path, 'r');
   } catch (cause) {
-    throw new ConfigError(`${display}: cannot read the config: ${(cause as Error).message}`, { file: display, cause });
+    throw new ConfigError(`${display}: cannot read the config: ${(cause as Error).message}`, { file: display, cause, hint: 'check that the file exists and is readable' });
   }
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(1024 * 1024, MAX_CONFIG_BYTES + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > MAX_CONFIG_BYTES) {
+        throw new ConfigError(`${display}: the config is larger than ${MAX_CONFIG_BYTES} bytes`, {
+          file: display,
+          hint: 'an apko config is a few KiB; check that the path names the config and not another file',
+        });
+      }
+    }
+    return Buffer.concat(chunks);
+  } catch (cause) {
+    if (cause instanceof ConfigError) throw cause;
+    throw new ConfigError(`${display}: cannot read the config: ${(cause as Error).message}`, { file: display, cause, hint: 'check that the path names a regular file' });
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readConfigFile(path: string, display: string): Promise<ChainFile> {
+  const bytes = await readCapped(path, display);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -21,11 +21,12 @@ export interface SearchPlaces {
   readonly includerDir?: string;
 }
 
-async function isFile(p: string): Promise<boolean> {
+/** `file`, `other` (a directory, device, FIFO: something a config cannot be), or `none`. */
+async function kindOf(p: string): Promise<'file' | 'other' | 'none'> {
   try {
-    return (await stat(p)).isFile();
+    return (await stat(p)).isFile() ? 'file' : 'other';
   } catch {
-    return false;
+    return 'none';
   }
 }
 
@@ -33,16 +34,19 @@ async function isFile(p: string): Promise<boolean> {
 export async function resolveConfigPath(
   p: string,
   places: SearchPlaces,
-): Promise<{ found?: { path: string; via: ResolvedVia }; tried: string[] }> {
+): Promise<{ found?: { path: string; via: ResolvedVia }; tried: string[]; notFiles?: string[] }> {
   const candidates: Array<[string, ResolvedVia]> = [[resolve(places.cwd, p), 'as-given']];
   // path.Join(prefix, p) in Go joins even an absolute p under the prefix.
   for (const prefix of places.includePaths) candidates.push([resolve(places.cwd, join(prefix, p)), 'include-path']);
   if (places.includerDir !== undefined && !isAbsolute(p)) candidates.push([resolve(places.includerDir, p), 'includer-dir']);
   const tried: string[] = [];
+  const notFiles: string[] = [];
   for (const [path, via] of candidates) {
     if (tried.includes(path)) continue;
     tried.push(path);
-    if (await isFile(path)) return { found: { path, via }, tried };
+    const kind = await kindOf(path);
+    if (kind === 'file') return { found: { path, via }, tried };
+    if (kind === 'other') notFiles.push(path);
   }
-  return { tried };
+  return { tried, ...(notFiles.length > 0 ? { notFiles } : {}) };
 }
