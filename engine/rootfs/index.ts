@@ -26,3 +26,4 @@ export { parseOsRelease, readOsRelease } from './os-release';
 export { pathCompare } from './path-order';
 export { DB_DIR } from './base-layout';
 export { installCertificates, CA_BUNDLES } from './certificates';
+export { privilegedFiles, privilegedFileLines, type PrivilegedFile } from './privileged-files';

@@ -76,12 +76,12 @@ describe('installPackage', () => {
   it('rejects a hardlink to a file the package has not installed', () => {
     expect(() => installAll([{ name: 'bad', entries: [hardlink('b', 'a')] }])).toThrow(FormatError);
     expect(() => installAll([{ name: 'bad', entries: [hardlink('b', 'a')] }])).toThrow(
-      'bad: hardlink /b points at /a, which is not a file the package installed first.',
+      'bad-1.0.0-r0: hardlink /b points at /a, which is nothing, not a file the package installed first.',
     );
   });
 
   it('rejects device nodes and fifos', () => {
-    expect(() => installAll([{ name: 'dev', entries: [{ name: 'p', type: 'fifo' }] }])).toThrow('dev: /p is a fifo, which packages may not install.');
+    expect(() => installAll([{ name: 'dev', entries: [{ name: 'p', type: 'fifo' }] }])).toThrow('dev-1.0.0-r0: /p is a fifo, which packages may not install.');
   });
 });
 

@@ -45,8 +45,9 @@ export interface NodeAttrs {
 /** A path that cannot be created because of what is already in the tree. */
 export class TreePathError extends ApkoError {
   readonly path: string;
-  constructor(message: string, path: string) {
-    super('ETREEPATH', message);
+  constructor(message: string, path: string, opts: { hint?: string; cause?: unknown } = {}) {
+    // The default says where to look; callers that know the package at fault say more.
+    super('ETREEPATH', message, { hint: `the packages and the paths: section of the config disagree about what /${path} is; remove the one that should not write it`, ...opts });
     this.path = path;
   }
 }
