@@ -85,6 +85,22 @@ function writerOf(tree: Tree, path: string): string {
   return owner === undefined ? 'the build' : `package ${owner}`;
 }
 
+/** The first parent of `name` that exists and is not a directory (what stops `name` being created), as `/path (made by …)`. */
+function blockerOf(tree: Tree, name: string): string {
+  const parts = name.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const prefix = parts.slice(0, i).join('/');
+    let kind: string | undefined;
+    try {
+      kind = tree.stat(prefix)?.type ?? (tree.get(prefix) ? 'dangling symlink' : undefined);
+    } catch {
+      kind = 'symlink loop';
+    }
+    if (kind !== undefined && kind !== 'dir') return `/${prefix} is a ${KIND[kind] ?? kind} made by ${writerOf(tree, prefix)}`;
+  }
+  return `made by ${writerOf(tree, name)}`;
+}
+
 /** Puts a node, creating missing parents; a parent that is not a directory names the package that made it. */
 function place(tree: Tree, p: PackageInstall, name: string, node: TreeNode): void {
   try {
@@ -93,7 +109,7 @@ function place(tree: Tree, p: PackageInstall, name: string, node: TreeNode): voi
     tree.set(name, node);
   } catch (err) {
     if (!(err instanceof TreePathError)) throw err;
-    throw new TreePathError(`${p.id}: cannot install /${name}: ${err.message} (made by ${writerOf(tree, err.path)})`, name, {
+    throw new TreePathError(`${p.id}: cannot install /${name}: ${err.message} (${blockerOf(tree, name)})`, name, {
       hint: `a path cannot be both a directory and something else; remove one of the two packages, or rebuild ${p.info.pkgname} without /${name}`,
     });
   }
@@ -113,7 +129,7 @@ function installDir(tree: Tree, p: PackageInstall, e: TarEntry): void {
     real = tree.mkdirAll(e.name, { mode: e.mode & 0o7777, uid: e.uid, gid: e.gid, owner: p.info.pkgname });
   } catch (err) {
     if (!(err instanceof TreePathError)) throw err;
-    throw new TreePathError(`${p.id}: cannot install directory /${e.name}: ${err.message} (made by ${writerOf(tree, err.path)})`, e.name, {
+    throw new TreePathError(`${p.id}: cannot install directory /${e.name}: ${err.message} (${blockerOf(tree, e.name)})`, e.name, {
       hint: `a path cannot be both a directory and something else; remove one of the two packages, or rebuild ${p.info.pkgname} without /${e.name}`,
     });
   }
