@@ -35,6 +35,13 @@ const TYPES: Record<string, TarEntryType> = {
 /** PAX records that hold names, decoded strictly so that different bytes never become one name. */
 const NAME_RECORDS = new Set(['path', 'linkpath', 'uname', 'gname']);
 
+/**
+ * Extended attributes are bytes, not text (a `security.capability` value is
+ * a binary struct): their values are held one character per byte (latin1),
+ * and tar/write.ts writes them back the same way, so they survive exactly.
+ */
+export const XATTR_PAX_PREFIX = 'SCHILY.xattr.';
+
 function field(buf: Buffer, start: number, len: number): Buffer {
   const f = buf.subarray(start, start + len);
   const nul = f.indexOf(0);
@@ -94,7 +101,7 @@ export function parsePax(data: Buffer, subject: string): Record<string, string> 
     if (eq > 0) {
       const key = record.subarray(0, eq).toString('utf8');
       const value = record.subarray(eq + 1);
-      out[key] = NAME_RECORDS.has(key) ? nameText(value, `PAX ${key}`, subject) : value.toString('utf8');
+      out[key] = NAME_RECORDS.has(key) ? nameText(value, `PAX ${key}`, subject) : key.startsWith(XATTR_PAX_PREFIX) ? value.toString('latin1') : value.toString('utf8');
     }
     pos += len;
   }
