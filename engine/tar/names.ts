@@ -44,7 +44,7 @@ function escapeChar(ch: string): string {
 export function escapeName(name: string | Uint8Array): string {
   if (typeof name === 'string') {
     let out = '';
-    for (const ch of name) out += LINE_BREAKING.test(ch) || ch === '"' || ch === '\\' ? escapeChar(ch) : ch;
+    for (const ch of name) out += LINE_BREAKING.test(ch) || ch === '\t' || ch === '"' || ch === '\\' ? escapeChar(ch) : ch;
     return out;
   }
   const text = decodeUtf8(name);
