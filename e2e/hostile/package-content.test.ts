@@ -187,4 +187,17 @@ describe('hostile: package content refused', () => {
   hostile('content/script-name-newline', 'a control entry whose name has a newline is refused before it reaches scripts.tar', async () => {
     await refuse('script-name', [evil([{ name: 'srv/f', data: 'x' }], { controlEntries: [{ name: '.post-install\nP:injected', mode: 0o755, data: '#!/bin/sh\n', noSha1: true }] })], [id, '.post-install\\nP:injected']);
   });
+
+  // Files the build itself owns.
+  hostile('content/forged-installed-database', 'a package shipping its own usr/lib/apk/db/installed (a forged database) is refused', async () => {
+    await refuse('own-db', [evil([{ name: 'usr/lib/apk/db/installed', data: 'P:injected-pkg\nV:1.0\n\n' }])], ['evil', '/usr/lib/apk/db/installed', 'the build writes /usr/lib/apk/db/installed itself']);
+  });
+
+  hostile('content/forged-database-through-lib-apk', 'a package shipping lib/apk/db/installed (before /lib/apk becomes a link) is refused', async () => {
+    await refuse('lib-apk-db', [evil([{ name: 'lib/apk/db/installed', data: 'P:injected-pkg\nV:1.0\n\n' }])], ['/lib/apk', 'files from evil']);
+  });
+
+  hostile('content/version-with-slash', 'a package whose version holds a slash (it would become a path in scripts.tar) is refused', async () => {
+    await refuse('slash-name', [evil([{ name: 'srv/f', data: 'x' }], { version: '1.0/../../x' })], ['1.0/../../x']);
+  });
 });

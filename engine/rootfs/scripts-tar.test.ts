@@ -44,4 +44,8 @@ describe('scriptEntries: hostile control entries', () => {
     const slash = makePackage({ name: 'evil', control: [{ name: '.pre-install/../../x', type: 'file', data: '', mode: 0o755 }] });
     expect(() => scriptEntries(slash, 0)).toThrow(/character \(\/\)/);
   });
+
+  it('refuses a package name or version with a slash, which would become a path inside scripts.tar', () => {
+    expect(() => scriptEntries(makePackage({ name: 'evil', version: '1/../../x' }), 0)).toThrow('evil: the package version "1/../../x" has a character (/) no package version may hold');
+  });
 });

@@ -15,6 +15,16 @@ export type ScriptEntry = TarHeaderInput & { data: Buffer };
 /** The scripts.tar entries of one package, in control-section order. */
 export function scriptEntries(pkg: ApkPackage, buildDate: number): ScriptEntry[] {
   const { pkgname, pkgver } = pkg.pkginfo;
+  for (const [what, value] of [['name', pkgname], ['version', pkgver]] as const) {
+    // Both become part of every script's entry name.
+    const bad = controlCharacterIn(value) ?? (value.includes('/') ? '/' : undefined);
+    if (bad !== undefined) {
+      throw new FormatError(`${escapeName(pkgname)}: the package ${what} "${escapeName(value)}" has a character (${bad}) no package ${what} may hold`, {
+        file: pkgname,
+        hint: 'the package is malformed or hostile; do not install it, and tell its maintainer',
+      });
+    }
+  }
   for (const e of pkg.controlEntries) {
     // Tools that list scripts.tar print these names one a line.
     const bad = controlCharacterIn(e.name) ?? (e.name.includes('/') ? '/' : undefined);
