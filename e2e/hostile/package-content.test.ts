@@ -70,11 +70,21 @@ describe('hostile: package content refused', () => {
   });
 
   // Numbers that are not numbers.
-  for (const key of ['uid', 'gid', 'size', 'mtime'] as const) {
-    hostile(`content/pax-${key}-not-a-number`, `a PAX ${key} of "abc" is a typed error naming the package and the entry, never NaN`, async () => {
-      await refuse(`pax-${key}`, [evil([{ name: 'usr/bin/tool', data: 'x', pax: { [key]: 'abc' } }])], [id, 'usr/bin/tool', `PAX ${key} of "abc"`]);
-    });
-  }
+  hostile('content/pax-uid-not-a-number', 'a PAX uid of "abc" is a typed error naming the package and the entry, never NaN', async () => {
+    await refuse('pax-uid', [evil([{ name: 'usr/bin/tool', data: 'x', pax: { uid: 'abc' } }])], [id, 'usr/bin/tool', 'PAX uid of "abc"']);
+  });
+
+  hostile('content/pax-gid-not-a-number', 'a PAX gid of "abc" is a typed error naming the package and the entry, never NaN', async () => {
+    await refuse('pax-gid', [evil([{ name: 'usr/bin/tool', data: 'x', pax: { gid: 'abc' } }])], [id, 'usr/bin/tool', 'PAX gid of "abc"']);
+  });
+
+  hostile('content/pax-size-not-a-number', 'a PAX size of "abc" is a typed error naming the package and the entry, never NaN', async () => {
+    await refuse('pax-size', [evil([{ name: 'usr/bin/tool', data: 'x', pax: { size: 'abc' } }])], [id, 'usr/bin/tool', 'PAX size of "abc"']);
+  });
+
+  hostile('content/pax-mtime-not-a-number', 'a PAX mtime of "abc" is a typed error naming the package and the entry, never NaN', async () => {
+    await refuse('pax-mtime', [evil([{ name: 'usr/bin/tool', data: 'x', pax: { mtime: 'abc' } }])], [id, 'usr/bin/tool', 'PAX mtime of "abc"']);
+  });
 
   hostile('content/uid-beyond-uid-t', 'a PAX uid larger than any Linux uid is refused', async () => {
     await refuse('huge-uid', [evil([{ name: 'usr/bin/tool', data: 'x', pax: { uid: String(2 ** 40) } }])], [id, 'usr/bin/tool', String(2 ** 40)]);
@@ -138,11 +148,17 @@ describe('hostile: package content refused', () => {
     await refuse('whiteout-top', [evil([{ name: 'srv', type: 'dir' }, { name: '.wh.etc', data: '' }])], [id, '.wh.etc']);
   });
 
-  for (const [type, what] of [['char', 'character device'], ['block', 'block device'], ['fifo', 'fifo']] as const) {
-    hostile(`content/${type}-node`, `a ${what} in a package is refused (an image gets its devices from the runtime)`, async () => {
-      await refuse(`dev-${type}`, [evil([{ name: 'dev/evil', type, devmajor: 8, devminor: 0 }])], [id, `/dev/evil is a ${what}`]);
-    });
-  }
+  hostile('content/char-node', 'a character device in a package is refused (an image gets its devices from the runtime)', async () => {
+    await refuse('dev-char', [evil([{ name: 'dev/evil', type: 'char', devmajor: 8, devminor: 0 }])], [id, '/dev/evil is a character device']);
+  });
+
+  hostile('content/block-node', 'a block device in a package is refused (an image gets its devices from the runtime)', async () => {
+    await refuse('dev-block', [evil([{ name: 'dev/evil', type: 'block', devmajor: 8, devminor: 0 }])], [id, '/dev/evil is a block device']);
+  });
+
+  hostile('content/fifo-node', 'a fifo in a package is refused (an image gets its devices from the runtime)', async () => {
+    await refuse('dev-fifo', [evil([{ name: 'dev/evil', type: 'fifo', devmajor: 8, devminor: 0 }])], [id, '/dev/evil is a fifo']);
+  });
 
   // Conflicts between and within packages.
   hostile('content/file-then-directory', 'a path that is a file in one package and a directory in another is refused, naming both packages', async () => {
