@@ -22,7 +22,8 @@ describe('hostile: package content refused', () => {
   // The repository and config are written first: the refusal's verdict covers the build alone.
   const refuse = (name: string, packages: ContentPackage[], names: (string | RegExp)[]) => {
     const config = contentCase(sb, name, packages);
-    return sb.refuses(() => sb.build(config), { names });
+    // Asynchronously, so a long build does not block the test worker.
+    return sb.refuses(() => sb.runAsync(['build', config, 'hostile:1', sb.out]), { names });
   };
   const id = pkgId({ name: 'evil' });
 
