@@ -32,6 +32,7 @@ export { defaultCredentials, type CredentialSource, type Credential } from './re
 export type { SbomFormat, SbomDocument, ImageSbomInput, IndexSbomInput, PackageSbomInput } from './sbom';
 export type { LayeringStrategy, LayerPlan } from './layer';
 export type { RootfsFacts } from './rootfs';
+export { privilegedFileLines, type PrivilegedFile } from './rootfs';
 export { buildMelangePackages, normalizeMelangeBuildOptions, melangeKeygen, melangeIndex, melangeSignIndex, type MelangeBuildOptions, type MelangeBuildResult } from './melange';
 export { cleanCache } from './store';
 export { toolVersion } from './tool-version';

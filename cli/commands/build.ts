@@ -1,5 +1,5 @@
 /** `apko-nx build <config.yaml> <tag> <output>`: apko's build verb. */
-import { buildImageFromConfig, checkBuildTag, normalizeBuildRequest } from '../../engine';
+import { buildImageFromConfig, checkBuildTag, normalizeBuildRequest, privilegedFileLines } from '../../engine';
 import { IMAGE_FLAGS, RESOLVE_FLAGS, buildRequestFrom } from '../build-flags';
 import type { Command } from '../command';
 
@@ -19,6 +19,8 @@ export const build: Command = {
     io.out(`${tag}@${result.indexDigest}`);
     for (const img of result.images) io.out(`  ${img.arch}: ${img.digest} (${img.packages} packages, ${img.layers} layer${img.layers === 1 ? '' : 's'})`);
     for (const s of result.sboms) io.out(`  sbom: ${s}`);
+    // Kept, as packages legitimately ship them, but always shown, so a package that gains one is noticed.
+    for (const p of result.privileged) for (const line of privilegedFileLines(p.files)) io.out(`  ${p.arch}: ${line}`);
     return 0;
   },
 };

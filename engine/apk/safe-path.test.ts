@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UnsafePathError } from '../errors';
 import { readTar } from '../tar/read';
 import { writeTar } from '../tar/write';
-import { assertSafeEntryName, assertSafeHardlink, assertSafeTarNames, rawTarNames } from './safe-path';
+import { assertInstallableName, assertSafeEntryName, assertSafeHardlink, assertSafeTarNames, rawTarNames } from './safe-path';
 
 function caught(fn: () => void): unknown {
   try {
@@ -84,5 +84,33 @@ describe('assertSafeTarNames', () => {
     const err = caught(() => assertSafeTarNames(writeTar(entries), 'p'));
     expect(err).toBeInstanceOf(UnsafePathError);
     expect((err as Error).message).toBe(message);
+  });
+});
+
+describe('assertInstallableName', () => {
+  it('refuses a name with a newline, naming the package and showing the name escaped', () => {
+    const err = caught(() => assertInstallableName('usr/x\nP:injected', 'evil-1-r0')) as UnsafePathError;
+    expect(err).toBeInstanceOf(UnsafePathError);
+    expect(err.message).toBe('evil-1-r0: tar entry "usr/x\\nP:injected" has a control or line-breaking character (\\n) in its name');
+    expect(err.hint).toMatch(/package database/);
+  });
+
+  it('refuses a link target with a control character', () => {
+    expect(() => assertInstallableName('etc/l', 'p', 'a\rb')).toThrow('p: tar entry "etc/l" links to "a\\rb", which has a control or line-breaking character (\\r)');
+  });
+
+  it('refuses whiteouts and opaque markers anywhere in the tree', () => {
+    expect(() => assertInstallableName('etc/.wh.passwd', 'p')).toThrow(/OCI whiteout/);
+    expect(() => assertInstallableName('usr/.wh..wh..opq', 'p')).toThrow(/OCI whiteout/);
+    expect(() => assertInstallableName('.wh.etc', 'p')).toThrow(/OCI whiteout/);
+  });
+
+  it('refuses names longer than PATH_MAX or with a component longer than NAME_MAX', () => {
+    expect(() => assertInstallableName(`a/${'b'.repeat(256)}`, 'p')).toThrow("has a component of 256 bytes, more than Linux's NAME_MAX (255)");
+    expect(() => assertInstallableName(Array.from({ length: 17 }, () => 'c'.repeat(250)).join('/'), 'p')).toThrow(/PATH_MAX/);
+  });
+
+  it('accepts ordinary names with spaces, tabs, UTF-8 and dots', () => {
+    for (const name of ['usr/share/a b', 'usr/share/café', 'etc/.hidden', 'usr/lib/.whatever', 'x\ty']) expect(() => assertInstallableName(name, 'p')).not.toThrow();
   });
 });

@@ -1,16 +1,30 @@
 /**
  * Refuses tar entries that would land outside the tree a package is installed
  * into: absolute names and `..` components, in entry names and hardlink
- * targets. Symlink targets are not checked: they are data that lives in the
- * image, resolved by the image's own filesystem. The check must see names as
- * the archive stores them, because `readTar` normalizes `/etc/passwd` to
- * `etc/passwd`; `rawTarNames` recovers them.
+ * targets. Symlink targets are not checked here: they are data that lives in
+ * the image, resolved by the image's own filesystem (rootfs/tree.ts keeps
+ * every resolution inside the tree). The check must see names as the archive
+ * stores them, because `readTar` normalizes `/etc/passwd` to `etc/passwd`;
+ * `rawTarNames` recovers them.
+ *
+ * `assertInstallableName` holds the rules for a name a package installs into
+ * an image: no control or line-breaking character (the installed database is
+ * line-based, and a newline in a name would forge a record), no whiteout
+ * (`.wh.`) name, which OCI layering would turn into a deletion of another
+ * package's file, and no name longer than Linux can create.
  */
 import { UnsafePathError } from '../errors';
-import { parsePax } from '../tar/read';
+import { controlCharacterIn, escapeName } from '../tar/names';
+import { readTarRaw } from '../tar/read';
 
-const BLOCK = 512;
 const HINT = 'the package is malformed or hostile; do not install it, and tell its maintainer';
+
+/** Linux's PATH_MAX (with its terminating NUL) and NAME_MAX, in bytes. */
+export const MAX_PATH_BYTES = 4095;
+export const MAX_NAME_BYTES = 255;
+
+/** OCI layer whiteouts: `.wh.<name>` deletes `<name>`, `.wh..wh..opq` hides a directory's lower contents. */
+const WHITEOUT_PREFIX = '.wh.';
 
 /** One entry's name and link target exactly as the archive stores them (long names applied, nothing normalized). */
 export interface RawTarName {
@@ -30,7 +44,7 @@ function unsafeReason(name: string): string | undefined {
 export function assertSafeEntryName(name: string, subject: string): void {
   const reason = unsafeReason(name);
   if (reason !== undefined) {
-    throw new UnsafePathError(`${subject}: tar entry "${name}" ${reason}`, { subject, entry: name, hint: HINT });
+    throw new UnsafePathError(`${subject}: tar entry "${escapeName(name)}" ${reason}`, { subject, entry: name, hint: HINT });
   }
 }
 
@@ -38,7 +52,7 @@ export function assertSafeEntryName(name: string, subject: string): void {
 export function assertSafeHardlink(name: string, target: string, subject: string): void {
   const reason = unsafeReason(target);
   if (reason !== undefined) {
-    throw new UnsafePathError(`${subject}: hardlink "${name}" points to "${target}", which ${reason}`, {
+    throw new UnsafePathError(`${subject}: hardlink "${escapeName(name)}" points to "${escapeName(target)}", which ${reason}`, {
       subject,
       entry: name,
       hint: HINT,
@@ -54,55 +68,34 @@ export function assertSafeTarNames(tar: Buffer, subject: string): void {
   }
 }
 
-function cstring(buf: Buffer, start: number, len: number): string {
-  const field = buf.subarray(start, start + len);
-  const nul = field.indexOf(0);
-  return field.subarray(0, nul < 0 ? len : nul).toString('utf8');
-}
-
-function entrySize(buf: Buffer, pos: number): number {
-  if (buf[pos + 124]! & 0x80) {
-    let v = buf[pos + 124]! & 0x7f;
-    for (let i = 1; i < 12; i++) v = v * 256 + buf[pos + 124 + i]!;
-    return v;
-  }
-  const s = cstring(buf, pos + 124, 12).trim();
-  return s === '' ? 0 : parseInt(s, 8);
-}
-
 /**
- * The raw names of a tar's entries, in the order `readTar` returns them. It
- * trusts the structure `readTar` has already validated and reads only names.
+ * Throws an UnsafePathError when a package may not install `name` (tree form)
+ * into an image; `linkname` is a symlink's or hardlink's target, which reaches
+ * the same readers. `pkg` names the package (`name-version`).
  */
-export function rawTarNames(tar: Buffer): RawTarName[] {
-  const out: RawTarName[] = [];
-  let globalPax: Record<string, string> = {};
-  let localPax: Record<string, string> | undefined;
-  let longName: string | undefined;
-  let longLink: string | undefined;
-  for (let pos = 0; pos + BLOCK <= tar.length; ) {
-    if (tar.subarray(pos, pos + BLOCK).every((b) => b === 0)) break;
-    const flag = String.fromCharCode(tar[pos + 156]!);
-    const size = entrySize(tar, pos);
-    const data = tar.subarray(pos + BLOCK, pos + BLOCK + size);
-    if (flag === 'x') localPax = parsePax(data, 'tar archive');
-    else if (flag === 'g') globalPax = { ...globalPax, ...parsePax(data, 'tar archive') };
-    else if (flag === 'L') longName = cstring(data, 0, data.length);
-    else if (flag === 'K') longLink = cstring(data, 0, data.length);
-    else {
-      const pax = { ...globalPax, ...(localPax ?? {}) };
-      const prefix = cstring(tar, pos + 257, 6) === 'ustar' ? cstring(tar, pos + 345, 155) : '';
-      const base = cstring(tar, pos, 100);
-      out.push({
-        name: pax.path ?? longName ?? (prefix ? `${prefix}/${base}` : base),
-        linkname: pax.linkpath ?? longLink ?? cstring(tar, pos + 157, 100),
-        flag,
-      });
-      localPax = undefined;
-      longName = undefined;
-      longLink = undefined;
-    }
-    pos += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
+export function assertInstallableName(name: string, pkg: string, linkname = ''): void {
+  const refuse = (why: string, hint: string): never => {
+    throw new UnsafePathError(`${pkg}: tar entry "${escapeName(name)}" ${why}`, { subject: pkg, entry: name, hint });
+  };
+  const bad = controlCharacterIn(name);
+  if (bad !== undefined) {
+    refuse(`has a control or line-breaking character (${bad}) in its name`, `such a name would forge lines in the image's package database; ${HINT}`);
   }
-  return out;
+  const badLink = controlCharacterIn(linkname);
+  if (badLink !== undefined) {
+    refuse(`links to "${escapeName(linkname)}", which has a control or line-breaking character (${badLink})`, HINT);
+  }
+  const base = name.split('/').pop() ?? '';
+  if (base.startsWith(WHITEOUT_PREFIX)) {
+    refuse('is an OCI whiteout name (.wh.*), which would delete or hide files of other packages once the image is layered', HINT);
+  }
+  const bytes = Buffer.byteLength(name);
+  if (bytes > MAX_PATH_BYTES) refuse(`is ${bytes} bytes long, more than Linux's PATH_MAX (${MAX_PATH_BYTES})`, HINT);
+  const long = name.split('/').find((c) => Buffer.byteLength(c) > MAX_NAME_BYTES);
+  if (long !== undefined) refuse(`has a component of ${Buffer.byteLength(long)} bytes, more than Linux's NAME_MAX (${MAX_NAME_BYTES})`, HINT);
+}
+
+/** The raw names of a tar's entries, in the order `readTar` returns them (the same parser, so they never disagree). */
+export function rawTarNames(tar: Buffer): RawTarName[] {
+  return readTarRaw(tar).map((r) => ({ name: r.rawName, linkname: r.rawLink, flag: r.flag }));
 }

@@ -9,6 +9,7 @@ import type { LoadedConfig } from '../config';
 import type { Digest } from '../digest';
 import { buildIndex, checkOutputWritable, checkSbomDirWritable, writeBuildOutputs, type ImageIndex, type OutputKind } from '../oci';
 import { checkedPublicKey, createHttpClient, loadKeyring } from '../repo';
+import { privilegedFiles, type PrivilegedFile } from '../rootfs';
 import { openStore, type Store, type StoreOptions } from '../store';
 import { buildArchImage, type ArchImage, type ArchImageContext } from './arch-image';
 import type { SbomFormat } from '../sbom';
@@ -41,6 +42,8 @@ export interface BuildResult {
   readonly warnings: readonly string[];
   readonly index: ImageIndex;
   readonly report: BuildReport;
+  /** Per arch, the setuid, setgid and capability-carrying files the packages install (kept, and reported). */
+  readonly privileged: ReadonlyArray<{ readonly arch: string; readonly files: readonly PrivilegedFile[] }>;
 }
 
 /**
@@ -164,6 +167,7 @@ export async function buildImageFromConfig(opts: NormalizedBuildRequest): Promis
     warnings,
     index,
     report,
+    privileged: archs.map((a) => ({ arch: a.arch.apk, files: privilegedFiles(a.packages) })),
   };
 }
 

@@ -5,6 +5,7 @@
  * link to the database. Everything here is root-owned with mtime 0, which
  * is what apko's zero `time.Time` becomes in a tar header.
  */
+import { compareBytes } from '../order';
 import { END_OF_ARCHIVE } from '../tar/write';
 import { TreePathError, treePath, type Tree } from './tree';
 
@@ -85,7 +86,14 @@ export function linkApkDatabase(tree: Tree): void {
     const depth = real.split('/').length + 1;
     for (const child of tree.below(real).filter((c) => c.split('/').length === depth)) {
       if (tree.get(child)!.type !== 'dir') throw new TreePathError(`/lib/apk contains /${child}, refusing to replace it with a link to /usr/lib/apk`, child);
-      if (tree.below(child).length > 0) throw new TreePathError(`/${child} is not empty, refusing to replace /lib/apk`, child);
+      if (tree.below(child).length > 0) {
+        // Name the packages that put files there: the database lives in /usr/lib/apk, and a package writing below /lib/apk is at fault.
+        const owners = [...new Set(tree.below(child).map((c) => tree.get(c)?.owner).filter((o): o is string => o !== undefined))].sort(compareBytes);
+        const by = owners.length > 0 ? ` (files from ${owners.join(', ')})` : '';
+        throw new TreePathError(`/${child} is not empty${by}, refusing to replace /lib/apk`, child, {
+          hint: `/lib/apk becomes a link to the apk database in /usr/lib/apk; ${owners.length > 0 ? `rebuild ${owners.join(', ')} without files below /lib/apk` : 'remove what writes below /lib/apk'}`,
+        });
+      }
     }
     tree.remove(real);
   } else if (tree.get('lib/apk')) {

@@ -49,7 +49,7 @@ export function resolveConflict(path: string, existing: ExistingEntry, incoming:
     throw new FileConflictError(`${want.pkgname} installs /${path}, but the build already wrote a different file there.`, {
       path,
       packages: [want.pkgname],
-      hint: 'drop the configured file (e.g. the keyring entry) or the package that ships a different one',
+      hint: `the build writes /${path} itself (the apk database, /etc/apk files or a configured key); rebuild ${want.pkgname} without it, or drop the configured file`,
     });
   }
   if (got.replaces.includes(want.pkgname)) return 'keep';

@@ -2,7 +2,12 @@
  * The rootfs stage: verified packages plus image settings in, an in-memory
  * filesystem tree out, laid out as apko lays it out (apk database, accounts,
  * paths, busybox links) but keeping package file ownership. Nothing touches
- * the host; the tree is a pure function of the input.
+ * the host; the tree is a pure function of the input. Hostile package
+ * content is refused as it is installed (install.ts with apk/safe-path.ts:
+ * names, links, whiteouts, devices, duplicates) and as the database is
+ * written (installed-record.ts, scripts-tar.ts, triggers.ts: no value that
+ * breaks a line); setuid, setgid and capability files are kept and listed
+ * (privileged-files.ts).
  */
 export { buildRootfs } from './build-rootfs';
 export type {
@@ -26,3 +31,4 @@ export { parseOsRelease, readOsRelease } from './os-release';
 export { pathCompare } from './path-order';
 export { DB_DIR } from './base-layout';
 export { installCertificates, CA_BUNDLES } from './certificates';
+export { privilegedFiles, privilegedFileLines, type PrivilegedFile } from './privileged-files';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { FileConflictError, FormatError } from '../errors';
+import { FileConflictError, FormatError, UnsafePathError } from '../errors';
 import { sha1Hex } from '../digest';
 import { installPackage, keptEntries, newInstallState, type InstallState } from './install';
 import { dir, file, hardlink, makePackage, symlink, type PackageSpec } from './testdata/make-package';
-import { Tree } from './tree';
+import { Tree, TreePathError } from './tree';
 
 function installAll(specs: PackageSpec[], tree = new Tree(), state: InstallState = newInstallState()) {
   const listed = specs.map((s) => {
@@ -76,12 +76,12 @@ describe('installPackage', () => {
   it('rejects a hardlink to a file the package has not installed', () => {
     expect(() => installAll([{ name: 'bad', entries: [hardlink('b', 'a')] }])).toThrow(FormatError);
     expect(() => installAll([{ name: 'bad', entries: [hardlink('b', 'a')] }])).toThrow(
-      'bad: hardlink /b points at /a, which is not a file the package installed first.',
+      'bad-1.0.0-r0: hardlink /b points at /a, which is nothing, not a file the package installed first.',
     );
   });
 
   it('rejects device nodes and fifos', () => {
-    expect(() => installAll([{ name: 'dev', entries: [{ name: 'p', type: 'fifo' }] }])).toThrow('dev: /p is a fifo, which packages may not install.');
+    expect(() => installAll([{ name: 'dev', entries: [{ name: 'p', type: 'fifo' }] }])).toThrow('dev-1.0.0-r0: /p is a fifo, which packages may not install.');
   });
 });
 
@@ -164,5 +164,65 @@ describe('installPackage conflicts', () => {
     expect(() => installAll([{ name: 'evil', entries: [file('dev/null', 'x')] }], tree)).toThrow(
       'evil installs /dev/null, but the build created a character device there.',
     );
+  });
+});
+
+describe('installPackage: hostile content', () => {
+  const message = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (err) {
+      return (err as Error).message;
+    }
+    throw new Error('expected an error');
+  };
+
+  it('refuses a name that would forge a record in the installed database, before anything is written', () => {
+    const tree = new Tree();
+    expect(() => installAll([{ name: 'evil', entries: [dir('etc'), file('etc/x\n\nP:injected-pkg', 'x')] }], tree)).toThrow(UnsafePathError);
+    expect(tree.get('etc/x')).toBeUndefined();
+  });
+
+  it('refuses whiteouts after the data has started', () => {
+    expect(() => installAll([{ name: 'evil', entries: [dir('etc'), file('etc/.wh.passwd', '')] }])).toThrow(/whiteout/);
+  });
+
+  it('refuses a name listed twice in one package', () => {
+    expect(message(() => installAll([{ name: 'twice', entries: [file('f', 'a'), file('f', 'b')] }]))).toBe('twice-1.0.0-r0: /f appears twice in the package');
+  });
+
+  it("refuses a hardlink to another package's file, naming that package", () => {
+    expect(message(() => installAll([{ name: 'a', entries: [file('etc/passwd', 'root')] }, { name: 'b', entries: [hardlink('etc/pw', 'etc/passwd')] }]))).toBe(
+      'b-1.0.0-r0: hardlink /etc/pw points at /etc/passwd, which is a file of package a, not a file the package installed first.',
+    );
+  });
+
+  it('refuses a hardlink to a directory', () => {
+    expect(message(() => installAll([{ name: 'd', entries: [dir('srv'), hardlink('srv2', 'srv')] }]))).toMatch(/points at \/srv, which is a directory/);
+  });
+
+  it('names the package when a write goes through a symlink loop', () => {
+    const err = (() => {
+      try {
+        installAll([{ name: 'loop', entries: [symlink('a', 'b'), symlink('b', 'a'), file('a/x', 'x')] }]);
+      } catch (e) {
+        return e as TreePathError;
+      }
+      throw new Error('expected an error');
+    })();
+    expect(err).toBeInstanceOf(TreePathError);
+    expect(err.message).toBe('loop-1.0.0-r0: cannot install /a/x: too many levels of symbolic links resolving /a/x');
+    expect(err.hint).toBeDefined();
+  });
+
+  it("names the package whose file stands where another package's directory must go", () => {
+    expect(message(() => installAll([{ name: 'a', entries: [file('opt/x', 'f')] }, { name: 'b', entries: [file('opt/x/y', 'g')] }]))).toMatch(/^b-1\.0\.0-r0: cannot install \/opt\/x\/y: .*\/opt\/x is a file made by package a\)$/);
+    expect(message(() => installAll([{ name: 'a', entries: [file('opt/x', 'f')] }, { name: 'b', entries: [dir('opt/x')] }]))).toBe('b-1.0.0-r0: cannot install directory /opt/x: a installs a file there');
+  });
+
+  it('keeps a file written through a symlink that points at the root inside the tree', () => {
+    const { tree } = installAll([{ name: 'a', entries: [symlink('etc/evil', '/')] }, { name: 'b', entries: [file('etc/evil/tmp/x', 'in')] }]);
+    expect(tree.readFile('tmp/x')?.toString()).toBe('in');
+    expect(tree.get('etc/evil')?.type).toBe('symlink');
   });
 });

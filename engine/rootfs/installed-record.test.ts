@@ -78,3 +78,19 @@ describe('installedRecord', () => {
     expect(text).not.toContain('\nr:');
   });
 });
+
+describe('installedRecord: values that would break a line', () => {
+  it('refuses a .PKGINFO value with a carriage return, naming the package and the field', () => {
+    const pkg = makePackage({ name: 'evil', url: 'https://x/\rP:injected' });
+    expect(() => installedRecord(pkg, [])).toThrow('evil-1.0.0-r0: its url "https://x/\\rP:injected" has a control or line-breaking character (\\r), which would forge lines in the installed database');
+  });
+
+  it('refuses a file name with a newline, whatever reached the record', () => {
+    const pkg = makePackage({ name: 'evil', entries: [dir('etc'), file('etc/a\nP:x', 'x')] });
+    expect(() => installedRecord(pkg, pkg.dataEntries)).toThrow(/its file name "a\\nP:x"/);
+  });
+
+  it('refuses a dependency with a Unicode line separator', () => {
+    expect(() => installedRecord(makePackage({ name: 'evil', depend: ['so:libc\u2028P:x'] }), [])).toThrow(/its depend .*\\u2028/);
+  });
+});

@@ -2,8 +2,16 @@
  * The installed-database record apko writes for one package: header lines
  * from `.PKGINFO` in apko's fixed order, then the package's files in
  * `pathCompare` order with `M:`/`a:` ownership and `Z:` checksums.
+ *
+ * The database is line-based and scanners trust it, so no value may hold a
+ * control or line-breaking character: a newline in a file name or a
+ * `.PKGINFO` value would end the line and start a forged one (`P:other`).
+ * Every line is checked here, the one place the record is made, whatever
+ * field it came from.
  */
 import { q1FromSha1Hex } from '../digest';
+import { FormatError } from '../errors';
+import { controlCharacterIn, escapeName } from '../tar/names';
 import type { ApkPackage } from '../apk/package';
 import { APK_SHA1_PAX, type TarHeader } from '../tar/types';
 import { recordFromLines, type InstalledLine, type InstalledRecord } from './installed-db';
@@ -74,7 +82,26 @@ export function fileLines(entries: readonly DatabaseEntry[]): InstalledLine[] {
   return out;
 }
 
+const FIELD: Record<string, string> = {
+  P: 'pkgname', V: 'pkgver', A: 'arch', L: 'license', T: 'pkgdesc', o: 'origin', m: 'maintainer', U: 'url', D: 'depend',
+  p: 'provides', r: 'replaces', c: 'commit', i: 'install_if', F: 'directory name', R: 'file name',
+};
+
+/** Refuses a line whose value would break the database's line structure. */
+function assertOneLine(pkg: ApkPackage, line: InstalledLine): void {
+  const bad = controlCharacterIn(line.value);
+  if (bad === undefined) return;
+  const id = `${pkg.pkginfo.pkgname}-${pkg.pkginfo.pkgver}`;
+  const what = FIELD[line.key] ?? `${line.key}: value`;
+  throw new FormatError(`${id}: its ${what} "${escapeName(line.value)}" has a control or line-breaking character (${bad}), which would forge lines in the installed database`, {
+    file: id,
+    hint: 'the package is malformed or hostile; do not install it, and tell its maintainer',
+  });
+}
+
 /** The whole record for a package and the entries it keeps. */
 export function installedRecord(pkg: ApkPackage, entries: readonly DatabaseEntry[]): InstalledRecord {
-  return recordFromLines([...headerLines(pkg), ...fileLines(entries)], `installed record of ${pkg.pkginfo.pkgname}`);
+  const lines = [...headerLines(pkg), ...fileLines(entries)];
+  for (const line of lines) assertOneLine(pkg, line);
+  return recordFromLines(lines, `installed record of ${pkg.pkginfo.pkgname}`);
 }

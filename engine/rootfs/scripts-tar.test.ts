@@ -36,3 +36,16 @@ describe('scriptEntries', () => {
     expect(full.subarray(full.length - 1024)).toEqual(Buffer.alloc(1024));
   });
 });
+
+describe('scriptEntries: hostile control entries', () => {
+  it('refuses a control entry whose name has a newline or a slash', () => {
+    const nl = makePackage({ name: 'evil', control: [{ name: '.post-install\nP:x', type: 'file', data: '#!/bin/sh\n', mode: 0o755 }] });
+    expect(() => scriptEntries(nl, 0)).toThrow('evil-1.0.0-r0: control entry ".post-install\\nP:x" has a character (\\n) no script name may hold');
+    const slash = makePackage({ name: 'evil', control: [{ name: '.pre-install/../../x', type: 'file', data: '', mode: 0o755 }] });
+    expect(() => scriptEntries(slash, 0)).toThrow(/character \(\/\)/);
+  });
+
+  it('refuses a package name or version with a slash, which would become a path inside scripts.tar', () => {
+    expect(() => scriptEntries(makePackage({ name: 'evil', version: '1/../../x' }), 0)).toThrow('evil: the package version "1/../../x" has a character (/) no package version may hold');
+  });
+});

@@ -45,8 +45,9 @@ export interface NodeAttrs {
 /** A path that cannot be created because of what is already in the tree. */
 export class TreePathError extends ApkoError {
   readonly path: string;
-  constructor(message: string, path: string) {
-    super('ETREEPATH', message);
+  constructor(message: string, path: string, opts: { hint?: string; cause?: unknown } = {}) {
+    // The default says where to look; callers that know the package at fault say more.
+    super('ETREEPATH', message, { hint: `the packages and the paths: section of the config disagree about what /${path} is; remove the one that should not write it`, ...opts });
     this.path = path;
   }
 }
@@ -94,25 +95,27 @@ export class Tree {
    * `followLast`), staying inside the tree.
    */
   resolve(path: string, followLast = false): string {
+    // The resolved prefix is kept as one string, grown a component at a time, so a deep path costs its length, not its depth squared.
     let pending = components(path);
-    const done: string[] = [];
+    let done = '';
     let hops = 0;
-    while (pending.length > 0) {
-      const part = pending.shift()!;
-      const candidate = [...done, part].join('/');
+    for (let i = 0; i < pending.length; i++) {
+      const part = pending[i]!;
+      const candidate = done === '' ? part : `${done}/${part}`;
       const node = this.nodes.get(candidate);
-      const isLast = pending.length === 0;
+      const isLast = i === pending.length - 1;
       if (node?.type === 'symlink' && (!isLast || followLast)) {
         if (++hops > MAX_LINK_DEPTH) throw new TreePathError(`too many levels of symbolic links resolving /${path}`, path);
         const target = node.linkTarget ?? '';
-        const base = target.startsWith('/') ? [] : done.slice();
-        pending = [...components([...base, target].join('/')), ...pending];
-        done.length = 0;
+        const base = target.startsWith('/') ? '' : done;
+        pending = [...components(`${base}/${target}`), ...pending.slice(i + 1)];
+        i = -1;
+        done = '';
         continue;
       }
-      done.push(part);
+      done = candidate;
     }
-    return done.join('/');
+    return done;
   }
 
   /** The node at `path` (parent symlinks followed, the last component not). */
@@ -147,7 +150,9 @@ export class Tree {
     const parts = components(path);
     let current = '';
     for (const part of parts) {
-      current = this.resolve(current === '' ? part : `${current}/${part}`, true);
+      // `current` is already resolved: only a symlink at the next component needs a full resolution.
+      const next = current === '' ? part : `${current}/${part}`;
+      current = this.nodes.get(next)?.type === 'symlink' ? this.resolve(next, true) : next;
       const node = this.nodes.get(current);
       if (node === undefined) {
         this.nodes.set(current, {

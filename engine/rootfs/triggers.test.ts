@@ -11,4 +11,8 @@ describe('triggerLine', () => {
   it('writes nothing for a package without triggers', () => {
     expect(triggerLine(makePackage({ name: 'plain' }))).toBe('');
   });
+
+  it('refuses a trigger path with a control character', () => {
+    expect(() => triggerLine(makePackage({ name: 'evil', triggers: ['/usr/share\u001cQ1x'] }))).toThrow('evil-1.0.0-r0: trigger "/usr/share\\x1cQ1x" has a control or line-breaking character (\\x1c)');
+  });
 });

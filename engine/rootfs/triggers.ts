@@ -4,9 +4,20 @@
  * package's triggers on one `.PKGINFO` line, which apko copies as one line.
  */
 import type { ApkPackage } from '../apk/package';
+import { FormatError } from '../errors';
+import { controlCharacterIn, escapeName } from '../tar/names';
 
-/** The package's line, or '' when it has no triggers. */
+/** The package's line, or '' when it has no triggers; a trigger that would break the line is refused. */
 export function triggerLine(pkg: ApkPackage): string {
   const triggers = pkg.pkginfo.triggers;
+  for (const t of triggers) {
+    const bad = controlCharacterIn(t);
+    if (bad === undefined) continue;
+    const id = `${pkg.pkginfo.pkgname}-${pkg.pkginfo.pkgver}`;
+    throw new FormatError(`${id}: trigger "${escapeName(t)}" has a control or line-breaking character (${bad})`, {
+      file: id,
+      hint: 'the package is malformed or hostile; do not install it, and tell its maintainer',
+    });
+  }
   return triggers.length === 0 ? '' : `${pkg.checksum} ${triggers.join(' ')}\n`;
 }

@@ -104,11 +104,13 @@ function block(fields: {
 export function encodePax(records: Readonly<Record<string, string>>): Buffer {
   const parts: Buffer[] = [];
   for (const key of Object.keys(records).sort(compareBytes)) {
-    const body = ` ${key}=${records[key]}\n`;
-    const bodyLen = Buffer.byteLength(body);
+    // Extended attribute values are bytes held one per character (see tar/read.ts); everything else is UTF-8.
+    const value = Buffer.from(records[key]!, key.startsWith('SCHILY.xattr.') ? 'latin1' : 'utf8');
+    const body = Buffer.concat([Buffer.from(` ${key}=`, 'utf8'), value, Buffer.from('\n')]);
+    const bodyLen = body.length;
     let len = bodyLen + String(bodyLen).length;
     if (String(len).length !== String(bodyLen).length) len = bodyLen + String(len).length;
-    parts.push(Buffer.from(`${len}${body}`, 'utf8'));
+    parts.push(Buffer.concat([Buffer.from(String(len), 'ascii'), body]));
   }
   return Buffer.concat(parts);
 }
