@@ -85,7 +85,7 @@ describe('hostile: process faults', () => {
       const clean = await sb.runAsync(['build', 'remote.yaml', 'hostile:1', `${join(d, 'out')}/`], { APKO_CACHE_DIR: join(d, 'cache') });
       expect(clean.code, clean.stderr).toBe(0);
       await nextBuildIsClean('remote.yaml', layoutDigest(join(d, 'out')));
-      sb.expectCacheGood();
+      await sb.expectCacheGood();
     } finally {
       await server.close();
       await restoreClean();
