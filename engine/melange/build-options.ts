@@ -102,10 +102,10 @@ export function normalizeMelangeBuildOptions(
   const runner = o.runner === undefined ? d.runner : parseRunnerName(o.runner);
   const appends = { repositoryAppend: [...(o.repositoryAppend ?? [])], keyringAppend: [...(o.keyringAppend ?? [])], packageAppend: [...(o.packageAppend ?? [])] };
   const appended = Object.entries(appends).find(([, v]) => v.length > 0);
-  if (appended !== undefined && !runnerFacts(runner).needsPreparedRoot) {
+  if (appended !== undefined && runnerFacts(runner).preparesRoot === 'never') {
     const what = { repositoryAppend: 'extra repositories (-r, --repository-append)', keyringAppend: 'extra keys (-k, --keyring-append)', packageAppend: 'extra packages (-p, --package-append)' }[appended[0] as keyof typeof appends];
     throw new ConfigError(`${what} shape the build environment, which runner "${runner}" does not build`, {
-      hint: 'use a runner that prepares a root (--runner chroot, as root), or leave them out',
+      hint: 'use a runner that prepares a root (the default runner "bubblewrap", or --runner chroot as root), or leave them out',
     });
   }
   let sourceDateEpoch = o.sourceDateEpoch;
