@@ -1,15 +1,16 @@
 /**
  * The bubblewrap runner, the default (melange's own default runner on Linux):
- * each step runs in `bwrap` with every namespace private (user, mount, PID,
- * IPC, UTS, cgroup) except the network, which builds share as in melange
- * (fetching sources and modules is a build step). What a step sees:
+ * each step runs in `bwrap` with its own mount, PID, IPC, UTS and cgroup
+ * namespaces (and a user namespace unless the build runs as root; see
+ * namespaceArgs), sharing only the network, as melange does (fetching
+ * sources and modules is a build step). What a step sees:
  *
  *   /            read-only: the build environment's root filesystem when the
  *                environment lists packages (prepared by engine/buildroot, as
  *                the chroot runner's), otherwise this machine's own root (the
  *                common monorepo case, building with the host's toolchain);
  *   /home/build  read-write: the workspace, a copy of the source directory;
- *   /tmp         a private tmpfs; /proc and /dev are private too.
+ *   /tmp         a private tmpfs; /proc and /dev are private too, /proc/sys read-only.
  *
  * On this machine's root, the places that hold other people's data or ways
  * out are hidden behind empty tmpfs mounts: the homes (/home, /root, $HOME),
@@ -61,11 +62,38 @@ async function hiddenDirs(ctx: RunnerContext): Promise<string[]> {
   return sorted.filter((d, i) => !sorted.slice(0, i).some((outer) => isInside(outer, d)));
 }
 
-/** bwrap's arguments for one view: the root, the hidden places, the workspace, /tmp, /proc, /dev. */
+/**
+ * What a root step may still do (as in Docker's default set, without
+ * CAP_MKNOD, CAP_SYS_CHROOT, CAP_NET_RAW or CAP_SYS_ADMIN): own and mode
+ * files as packages record them, switch users. No mount, device node,
+ * chroot or sysctl.
+ */
+const ROOT_STEP_CAPS = ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_SETUID', 'CAP_SETGID', 'CAP_SETFCAP', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'];
+
+/**
+ * The namespaces: a user namespace for a normal user (bwrap's unprivileged
+ * mode); for root, none, so a step can chown to any id as packages need
+ * (a user namespace maps only the caller's own id), with the capabilities
+ * cut to ROOT_STEP_CAPS instead.
+ */
+function namespaceArgs(asRoot: boolean): string[] {
+  const ns = ['--unshare-ipc', '--unshare-pid', '--unshare-uts', '--unshare-cgroup-try', '--die-with-parent', '--new-session'];
+  return asRoot ? [...ns, '--cap-drop', 'ALL', ...ROOT_STEP_CAPS.flatMap((c) => ['--cap-add', c])] : [...ns, '--unshare-user'];
+}
+
+/** bwrap's arguments for one view: the root, the hidden places, the workspace, /tmp, /proc (its sysctls read-only), /dev. */
 function bwrapArgs(view: { root: string } | { hidden: readonly string[] }, hostWorkspace: string): string[] {
-  const base = ['--unshare-all', '--unshare-user', '--share-net', '--die-with-parent', '--new-session'];
   const root = 'root' in view ? ['--ro-bind', view.root, '/'] : ['--ro-bind', '/', '/', ...view.hidden.flatMap((d) => ['--tmpfs', d])];
-  return [...base, ...root, '--tmpfs', '/tmp', '--bind', hostWorkspace, BUBBLEWRAP_WORKSPACE, '--proc', '/proc', '--dev', '/dev', '--chdir', BUBBLEWRAP_WORKSPACE];
+  const proc = ['--proc', '/proc', '--ro-bind-try', '/proc/sys', '/proc/sys', '--ro-bind-try', '/proc/sysrq-trigger', '/proc/sysrq-trigger'];
+  return [
+    ...namespaceArgs(process.getuid?.() === 0),
+    ...root,
+    '--tmpfs', '/tmp',
+    '--bind', hostWorkspace, BUBBLEWRAP_WORKSPACE,
+    ...proc,
+    '--dev', '/dev',
+    '--chdir', BUBBLEWRAP_WORKSPACE,
+  ];
 }
 
 /** Refuses what cannot run bubblewrap: not Linux, no bwrap on PATH. */
@@ -128,5 +156,5 @@ async function startBubblewrapRunner(ctx: RunnerContext): Promise<Runner> {
   }
 }
 
-/** `bubblewrap`: every namespace but the network private, only the workspace and /tmp writable; no root needed. */
+/** `bubblewrap`: private namespaces but the network, only the workspace and /tmp writable; no root needed. */
 export const bubblewrapRunner: RunnerDefinition = { facts: FACTS, start: startBubblewrapRunner };
