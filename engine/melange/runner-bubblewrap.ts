@@ -83,7 +83,9 @@ function namespaceArgs(asRoot: boolean): string[] {
 
 /** bwrap's arguments for one view: the root, the hidden places, the workspace, /tmp, /proc (its sysctls read-only), /dev. */
 function bwrapArgs(view: { root: string } | { hidden: readonly string[] }, hostWorkspace: string): string[] {
-  const root = 'root' in view ? ['--ro-bind', view.root, '/'] : ['--ro-bind', '/', '/', ...view.hidden.flatMap((d) => ['--tmpfs', d])];
+  // /tmp gets its own tmpfs below in both views.
+  const hidden = 'root' in view ? [] : view.hidden.filter((d) => d !== '/tmp');
+  const root = 'root' in view ? ['--ro-bind', view.root, '/'] : ['--ro-bind', '/', '/', ...hidden.flatMap((d) => ['--tmpfs', d])];
   const proc = ['--proc', '/proc', '--ro-bind-try', '/proc/sys', '/proc/sys', '--ro-bind-try', '/proc/sysrq-trigger', '/proc/sysrq-trigger'];
   return [
     ...namespaceArgs(process.getuid?.() === 0),
