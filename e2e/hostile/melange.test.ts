@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
@@ -160,6 +160,20 @@ describe.skipIf(!canBwrap)('hostile: melange build isolation', () => {
       const f = sb.file(sb.packageYaml('hostmount', 'mkdir -p m\nmount -t tmpfs none m\necho data > m/f\nexit 5'));
       const r = await sb.refuses(f, { names: ['hostmount: step "hostile" failed with exit code 5'] }, ['--runner', 'host']);
       expect(r.stderr).not.toContain('could not');
+    });
+
+    hostile('melange/bwrap-signing-key-outside-checkout-unreadable', 'a signing key kept outside the checkout (as CI writes it from a secret) reads as empty to every step, so it never reaches a package', async () => {
+      const keyDir = join('/var/lib', sb.token);
+      mkdirSync(keyDir);
+      try {
+        copyFileSync(join(sb.project, 'melange.rsa'), join(keyDir, 'ci.rsa'));
+        const f = sb.file(sb.packageYaml('keyleak', `mkdir -p \${{targets.destdir}}/usr/share\ncat ${join(keyDir, 'ci.rsa')} > \${{targets.destdir}}/usr/share/leak 2>/dev/null || true`));
+        const r = await sb.builds(f, ['--signing-key', join(keyDir, 'ci.rsa')]);
+        expect(r.stdout).toContain('keyleak-1.0.0-r0.apk');
+        expect(packaged('keyleak', 'usr/share/leak')).toBe('');
+      } finally {
+        rmSync(keyDir, { recursive: true, force: true });
+      }
     });
 
     hostile('melange/chroot-proc-1-root', 'runner chroot: /proc/1/root is the chroot itself (a private PID namespace), so the machine\'s root is neither read nor written through it', async () => {

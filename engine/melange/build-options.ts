@@ -77,6 +77,8 @@ export interface MelangeBuildRequest {
   readonly repositoryAppend: readonly string[];
   readonly keyringAppend: readonly string[];
   readonly packageAppend: readonly string[];
+  /** Files on this machine no step may read (the signing key's file): runners that isolate hide them. */
+  readonly secretFiles: readonly string[];
 }
 
 /** The architectures asked for, parsed, first occurrence kept. */
@@ -131,5 +133,6 @@ export function normalizeMelangeBuildOptions(
     cacheDir: defaultCacheDir({ ...(o.cacheDir !== undefined ? { cacheDir: o.cacheDir } : {}), env, cwd }),
     offline: o.offline ?? d.offline,
     ...appends,
+    secretFiles: typeof o.signingKey === 'string' && key !== undefined ? [resolve(cwd, o.signingKey)] : [],
   };
 }

@@ -17,10 +17,11 @@
  * /run (daemon sockets such as docker's, which a read-only mount does not
  * protect), the temp directories, and the checkout (the source and config
  * directories, their git top level, the caller's directory, the output and
- * the cache). So a melange file written for /home/build works unchanged in
- * both views, and nothing a step writes lands outside the workspace: the
- * engine writes the packages into the output directory itself, after the
- * steps. Mounts a step makes live in its own mount namespace and end with it.
+ * the cache); the signing key's file, wherever it is, reads as empty. So a
+ * melange file written for /home/build works unchanged in both views, and
+ * nothing a step writes lands outside the workspace: the engine writes the
+ * packages into the output directory itself, after the steps. Mounts a step
+ * makes live in its own mount namespace and end with it.
  */
 import { promises as fsp } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -62,6 +63,16 @@ async function hiddenDirs(ctx: RunnerContext): Promise<string[]> {
   return sorted.filter((d, i) => !sorted.slice(0, i).some((outer) => isInside(outer, d)));
 }
 
+/** The request's secret files (the signing key) outside the hidden directories: each gets /dev/null bound over it. */
+async function secretFilesOutside(ctx: RunnerContext, hidden: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const f of ctx.request.secretFiles) {
+    const p = await fsp.realpath(f).catch(() => undefined);
+    if (p !== undefined && !hidden.some((d) => isInside(d, p))) out.push(p);
+  }
+  return out;
+}
+
 /**
  * What a root step may still do (as in Docker's default set, without
  * CAP_MKNOD, CAP_SYS_CHROOT, CAP_NET_RAW or CAP_SYS_ADMIN): own and mode
@@ -82,10 +93,11 @@ function namespaceArgs(asRoot: boolean): string[] {
 }
 
 /** bwrap's arguments for one view: the root, the hidden places, the workspace, /tmp, /proc (its sysctls read-only), /dev. */
-function bwrapArgs(view: { root: string } | { hidden: readonly string[] }, hostWorkspace: string): string[] {
+function bwrapArgs(view: { root: string } | { hidden: readonly string[]; secrets: readonly string[] }, hostWorkspace: string): string[] {
   // /tmp gets its own tmpfs below in both views.
   const hidden = 'root' in view ? [] : view.hidden.filter((d) => d !== '/tmp');
-  const root = 'root' in view ? ['--ro-bind', view.root, '/'] : ['--ro-bind', '/', '/', ...hidden.flatMap((d) => ['--tmpfs', d])];
+  const secrets = 'root' in view ? [] : view.secrets.flatMap((f) => ['--ro-bind', '/dev/null', f]);
+  const root = 'root' in view ? ['--ro-bind', view.root, '/'] : ['--ro-bind', '/', '/', ...hidden.flatMap((d) => ['--tmpfs', d]), ...secrets];
   const proc = ['--proc', '/proc', '--ro-bind-try', '/proc/sys', '/proc/sys', '--ro-bind-try', '/proc/sysrq-trigger', '/proc/sysrq-trigger'];
   return [
     ...namespaceArgs(process.getuid?.() === 0),
@@ -129,7 +141,8 @@ async function startBubblewrapRunner(ctx: RunnerContext): Promise<Runner> {
       args = bwrapArgs({ root }, hostWorkspace);
       log('runner "bubblewrap": steps see the build environment read-only, with /home/build (the workspace) and a private /tmp writable');
     } else {
-      args = bwrapArgs({ hidden: await hiddenDirs(ctx) }, hostWorkspace);
+      const hidden = await hiddenDirs(ctx);
+      args = bwrapArgs({ hidden, secrets: await secretFilesOutside(ctx, hidden) }, hostWorkspace);
       log("runner \"bubblewrap\": steps see this machine's root read-only (homes, /run, temp directories and the checkout hidden), with /home/build (the workspace) and a private /tmp writable");
     }
     await copySource(ctx.request.sourceDir, hostWorkspace, ctx.skip);
