@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
@@ -126,6 +126,16 @@ describe.skipIf(!canBwrap)('hostile: melange build isolation', () => {
   hostile('melange/bwrap-missing-refused', 'without bwrap on PATH the default runner refuses, saying to install bubblewrap or choose --runner host; it never falls back to running unisolated', async () => {
     const f = sb.file(sb.packageYaml('nobwrap', `echo evil > ${t['the checkout']}`));
     await sb.refuses(f, { names: ['runner "bubblewrap" (the default) needs bubblewrap, and bwrap is not on PATH', 'install bubblewrap', '--runner host'] }, [], { PATH: '/nonexistent' });
+  });
+
+  hostile('melange/bwrap-cannot-sandbox-refused', 'a bwrap that cannot create its namespaces (user namespaces disabled) is refused before any step, quoting bwrap and saying what to change', async () => {
+    const bin = join(sb.base, 'fake-bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'bwrap'), '#!/bin/sh\necho "bwrap: setting up uid map: Permission denied" >&2\nexit 1\n', { mode: 0o755 });
+    const f = sb.file(sb.packageYaml('nouserns', `echo evil > ${t['/tmp/x']}`));
+    await sb.refuses(f, { names: [`bubblewrap (${join(bin, 'bwrap')}) cannot start a sandbox on this machine: bwrap: setting up uid map: Permission denied`, 'user namespaces', '--runner host'] }, [], {
+      PATH: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin`,
+    });
   });
 
   hostile('melange/host-runner-warns', 'runner host is an explicit choice that warns it is unsafe and why before any step runs', async () => {
