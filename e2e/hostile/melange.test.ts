@@ -176,9 +176,10 @@ describe.skipIf(!canBwrap)('hostile: melange build isolation', () => {
       const keyDir = join('/var/lib', sb.token);
       mkdirSync(keyDir);
       try {
-        copyFileSync(join(sb.project, 'melange.rsa'), join(keyDir, 'ci.rsa'));
-        const f = sb.file(sb.packageYaml('keyleak', `mkdir -p \${{targets.destdir}}/usr/share\ncat ${join(keyDir, 'ci.rsa')} > \${{targets.destdir}}/usr/share/leak 2>/dev/null || true`));
-        const r = await sb.builds(f, ['--signing-key', join(keyDir, 'ci.rsa')]);
+        // The project's key under its own name, so the repository stays signed as the other cases expect.
+        copyFileSync(join(sb.project, 'melange.rsa'), join(keyDir, 'melange.rsa'));
+        const f = sb.file(sb.packageYaml('keyleak', `mkdir -p \${{targets.destdir}}/usr/share\ncat ${join(keyDir, 'melange.rsa')} > \${{targets.destdir}}/usr/share/leak 2>/dev/null || true`));
+        const r = await sb.builds(f, ['--signing-key', join(keyDir, 'melange.rsa')]);
         expect(r.stdout).toContain('keyleak-1.0.0-r0.apk');
         expect(packaged('keyleak', 'usr/share/leak')).toBe('');
       } finally {

@@ -159,7 +159,7 @@ async function startBubblewrapRunner(ctx: RunnerContext): Promise<Runner> {
       facts: FACTS,
       workspace: BUBBLEWRAP_WORKSPACE,
       hostWorkspace,
-      // The user namespace maps this process's user to itself.
+      // Steps run as this process's user: a user namespace maps it to itself, and root keeps its ids.
       stepUser: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 },
       cacheDir: (name) => `${BUBBLEWRAP_WORKSPACE}/.cache/${name}`,
       run: (step: StepRun): Promise<StepResult> => spawnIn(step.script, log, step.env),
