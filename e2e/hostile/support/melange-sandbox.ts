@@ -9,8 +9,9 @@
  * Each case aims its steps at host paths named with this sandbox's token
  * (`hostile-<hex>`), and `contained` checks the promises of the class:
  * none of those paths exists on this machine, the checkout is unchanged
- * outside the output, no mount appeared in this process's mount table, and
- * no runner directory was left behind.
+ * outside the output, no mount appeared in this process's mount table at
+ * the sandbox, /home/build or a target, and no runner directory was left
+ * behind.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
