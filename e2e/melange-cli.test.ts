@@ -12,8 +12,8 @@ import { runCli } from './support/cli';
 
 /**
  * The melange verbs as users run them (the built CLI in a real process), on
- * the host runner, so no root is needed: keys, index and sign-index, and
- * what a failing pipeline step reports.
+ * the default runner (bubblewrap, which needs no root): keys, index and
+ * sign-index, and what a failing pipeline step reports.
  */
 
 function workspace(): string {
@@ -190,10 +190,10 @@ pipeline:
 });
 
 describe('melange build environment appends', () => {
-  it('refuses -p without --runner chroot, since the host runner has no environment to extend', () => {
+  it('refuses -p with --runner host, since the host runner has no environment to extend', () => {
     const dir = mkdtempSync(join(tmpdir(), 'melange-append-'));
     writeFileSync(join(dir, 'melange.yaml'), 'package:\n  name: x\n  version: 1.0.0\n  epoch: 0\npipeline:\n  - runs: "true"\n');
-    const r = runCli(['melange', 'build', 'melange.yaml', '-p', 'busybox'], { cwd: dir });
+    const r = runCli(['melange', 'build', 'melange.yaml', '--runner', 'host', '-p', 'busybox'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('extra packages (-p, --package-append) shape the build environment, which runner "host" does not build');
   });
@@ -242,10 +242,10 @@ describe('apko-nx melange build --runner', () => {
   it('refuses an unknown runner, listing the runners there are', () => {
     const dir = workspace();
     writeFileSync(join(dir, 'melange.yaml'), PACKAGE('x'));
-    const r = runCli(['melange', 'build', 'melange.yaml', '--runner', 'bubblewrap'], { cwd: dir });
+    const r = runCli(['melange', 'build', 'melange.yaml', '--runner', 'docker'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      'Error: unknown runner "bubblewrap" (the runners are host, chroot)\nhint: choose one of those (--runner in the CLI, the runner option of the package executor)\n',
+      'Error: unknown runner "docker" (the runners are bubblewrap, host, chroot)\nhint: choose one of those (--runner in the CLI, the runner option of the package executor)\n',
     );
   });
 });

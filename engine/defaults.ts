@@ -40,7 +40,7 @@ export const WORKSPACE_DEFAULTS = Object.freeze({
 });
 
 /** The melange runners, in the order help and errors list them (engine/melange/runners.ts has one entry each). */
-export const MELANGE_RUNNER_NAMES = Object.freeze(['host', 'chroot'] as const);
+export const MELANGE_RUNNER_NAMES = Object.freeze(['bubblewrap', 'host', 'chroot'] as const);
 
 /** A melange runner's name. */
 export type MelangeRunnerName = (typeof MELANGE_RUNNER_NAMES)[number];
@@ -50,7 +50,12 @@ export const MELANGE_BUILD_DEFAULTS = Object.freeze({
   /** Repository directory, relative to the caller's directory. */
   outDir: 'packages',
   namespace: 'unknown',
-  runner: 'host' as MelangeRunnerName,
+  /**
+   * Steps run isolated unless the caller chooses otherwise, as in melange on
+   * Linux. Without bubblewrap the build fails and says to install it or to
+   * choose `host` explicitly; it never falls back to an unisolated run.
+   */
+  runner: 'bubblewrap' as MelangeRunnerName,
   generateIndex: true,
   offline: false,
   /** `host`: this machine's architecture. */

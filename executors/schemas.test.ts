@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUILD_DEFAULTS, WORKSPACE_DEFAULTS } from '../engine/workspace';
+import { BUILD_DEFAULTS, MELANGE_BUILD_DEFAULTS, WORKSPACE_DEFAULTS } from '../engine/workspace';
 
 /**
  * schema.json is the contract Nx validates options against; schema.d.ts is
@@ -70,6 +70,7 @@ describe('executor defaults', () => {
     vcs: BUILD_DEFAULTS.vcs,
     signingKey: WORKSPACE_DEFAULTS.signingKey,
     'package.archs': WORKSPACE_DEFAULTS.packageArchs,
+    'package.runner': MELANGE_BUILD_DEFAULTS.runner,
   };
   const executors = Object.keys(JSON.parse(readFileSync(join(ROOT, 'executors.json'), 'utf8')).executors as object);
 

@@ -29,7 +29,7 @@ export const melangeBuildCommand: Command = {
     'signing-key': { type: 'string', value: 'KEY', description: 'RSA private key to sign the packages and the index with' },
     'out-dir': { type: 'string', value: 'DIR', description: 'repository directory; packages go to DIR/<arch>/ (default packages)' },
     'source-dir': { type: 'string', value: 'DIR', description: 'copied into the build workspace (default: the directory holding melange.yaml)' },
-    runner: { type: 'string', value: MELANGE_RUNNER_NAMES.join('|'), description: 'host (default; no isolation) or chroot (root only; the environment built from its packages)' },
+    runner: { type: 'string', value: MELANGE_RUNNER_NAMES.join('|'), description: 'bubblewrap (default; steps write only their workspace), host (no isolation; unsafe) or chroot (root only; the environment built from its packages)' },
     namespace: { type: 'string', value: 'NS', description: 'package namespace for .PKGINFO maintainer and purls (default unknown)' },
     var: { type: 'list', value: 'KEY=VALUE', description: 'override a vars: entry (repeatable)' },
     'generate-index': { type: 'boolean', description: 'update <out-dir>/<arch>/APKINDEX.tar.gz (default true; --generate-index=false to skip)' },

@@ -15,7 +15,7 @@ describe('normalizeMelangeBuildOptions', () => {
       archs: [hostArch()],
       outDir: '/work/packages',
       sourceDir: '/work/pkgs/hello',
-      runner: 'host',
+      runner: 'bubblewrap',
       vars: {},
       namespace: 'unknown',
       generateIndex: true,
@@ -27,7 +27,7 @@ describe('normalizeMelangeBuildOptions', () => {
     });
     expect(o.sourceDateEpoch).toBeUndefined();
     expect(o.signingKey).toBeUndefined();
-    expect(MELANGE_BUILD_DEFAULTS).toMatchObject({ outDir: 'packages', namespace: 'unknown', runner: 'host', generateIndex: true, archs: ['host'] });
+    expect(MELANGE_BUILD_DEFAULTS).toMatchObject({ outDir: 'packages', namespace: 'unknown', runner: 'bubblewrap', generateIndex: true, archs: ['host'] });
   });
 
   it('takes the build root cache from --cache-dir, else APKO_CACHE_DIR, as image builds do', () => {
@@ -60,7 +60,7 @@ describe('normalizeMelangeBuildOptions', () => {
   });
 
   it('accepts every runner of the table', () => {
-    expect(RUNNER_NAMES).toEqual(['host', 'chroot']);
+    expect(RUNNER_NAMES).toEqual(['bubblewrap', 'host', 'chroot']);
     for (const runner of RUNNER_NAMES) expect(normalizeMelangeBuildOptions({ configPath: 'm.yaml', runner }, '/', {}).runner).toBe(runner);
   });
 
@@ -68,8 +68,8 @@ describe('normalizeMelangeBuildOptions', () => {
     [{ configPath: 'm.yaml', sourceDateEpoch: -1 }, {}, 'sourceDateEpoch -1 is not a non-negative whole number of seconds'],
     [{ configPath: 'm.yaml' }, { SOURCE_DATE_EPOCH: 'yesterday' }, 'SOURCE_DATE_EPOCH="yesterday" is not a non-negative integer'],
     [{ configPath: 'm.yaml', archs: 'sparc' }, {}, '--arch: unknown architecture "sparc"'],
-    [{ configPath: 'm.yaml', runner: 'bubblewrap' }, {}, 'unknown runner "bubblewrap" (the runners are host, chroot)'],
-    [{ configPath: 'm.yaml', packageAppend: ['busybox'] }, {}, 'extra packages (-p, --package-append) shape the build environment, which runner "host" does not build'],
+    [{ configPath: 'm.yaml', runner: 'docker' }, {}, 'unknown runner "docker" (the runners are bubblewrap, host, chroot)'],
+    [{ configPath: 'm.yaml', runner: 'host', packageAppend: ['busybox'] }, {}, 'extra packages (-p, --package-append) shape the build environment, which runner "host" does not build'],
     [{ configPath: '' }, {}, 'no melange.yaml given'],
   ])('refuses %j', (opts, env, message) => {
     expect(() => normalizeMelangeBuildOptions(opts, '/', env)).toThrow(ConfigError);

@@ -77,6 +77,8 @@ export interface MelangeBuildRequest {
   readonly repositoryAppend: readonly string[];
   readonly keyringAppend: readonly string[];
   readonly packageAppend: readonly string[];
+  /** Files on this machine no step may read (the signing key's file): runners that isolate hide them. */
+  readonly secretFiles: readonly string[];
 }
 
 /** The architectures asked for, parsed, first occurrence kept. */
@@ -102,10 +104,10 @@ export function normalizeMelangeBuildOptions(
   const runner = o.runner === undefined ? d.runner : parseRunnerName(o.runner);
   const appends = { repositoryAppend: [...(o.repositoryAppend ?? [])], keyringAppend: [...(o.keyringAppend ?? [])], packageAppend: [...(o.packageAppend ?? [])] };
   const appended = Object.entries(appends).find(([, v]) => v.length > 0);
-  if (appended !== undefined && !runnerFacts(runner).needsPreparedRoot) {
+  if (appended !== undefined && runnerFacts(runner).preparesRoot === 'never') {
     const what = { repositoryAppend: 'extra repositories (-r, --repository-append)', keyringAppend: 'extra keys (-k, --keyring-append)', packageAppend: 'extra packages (-p, --package-append)' }[appended[0] as keyof typeof appends];
     throw new ConfigError(`${what} shape the build environment, which runner "${runner}" does not build`, {
-      hint: 'use a runner that prepares a root (--runner chroot, as root), or leave them out',
+      hint: 'use a runner that prepares a root (the default runner "bubblewrap", or --runner chroot as root), or leave them out',
     });
   }
   let sourceDateEpoch = o.sourceDateEpoch;
@@ -131,5 +133,6 @@ export function normalizeMelangeBuildOptions(
     cacheDir: defaultCacheDir({ ...(o.cacheDir !== undefined ? { cacheDir: o.cacheDir } : {}), env, cwd }),
     offline: o.offline ?? d.offline,
     ...appends,
+    secretFiles: typeof o.signingKey === 'string' && key !== undefined ? [resolve(cwd, o.signingKey)] : [],
   };
 }

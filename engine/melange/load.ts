@@ -65,9 +65,11 @@ export async function loadMelangeConfig(path: string, opts: LoadMelangeOptions =
   if (!parsed.success) throw issuesToError(path, parsed.error.issues, tree, melangeFileSchema);
   const raw = toModel(parsed.data);
   raw.vars = { ...raw.vars, ...(opts.vars ?? {}) };
-  const config = substituteConfig(expandRanges(raw, tree, path), path);
+  // --var values are literal text: nothing of the caller's is substituted.
+  const literal = new Set(Object.keys(opts.vars ?? {}));
+  const config = substituteConfig(expandRanges(raw, tree, path), path, literal);
   // vars and var-transforms may use package fields, so they are resolved again against the substituted ones.
-  const substitutions = resolveVars(configSubstitutions(config.package), config.vars, { transforms: config.varTransforms, file: path });
+  const substitutions = resolveVars(configSubstitutions(config.package), config.vars, { transforms: config.varTransforms, file: path, literal });
   checkConfig(config, substitutions, tree, path);
   return { file: path, dir: resolve(dirname(path)), text, config, substitutions };
 }
@@ -144,8 +146,8 @@ function mapStep(s: PipelineStep, f: (s: string) => string): PipelineStep {
 }
 
 /** Substitutes what melange substitutes at load time: names, versions, descriptions, dependencies, environment packages. */
-function substituteConfig(cfg: MelangeConfig, file: string): MelangeConfig {
-  const early = resolveVars(configSubstitutions(cfg.package), cfg.vars, { transforms: cfg.varTransforms, file });
+function substituteConfig(cfg: MelangeConfig, file: string, literal: ReadonlySet<string>): MelangeConfig {
+  const early = resolveVars(configSubstitutions(cfg.package), cfg.vars, { transforms: cfg.varTransforms, file, literal });
   const at = (path: PathSegment[]) => ({ file, path: formatPath(path) });
   const s = (v: string, path: PathSegment[]): string => substitute(v, early, at(path));
   const deps = (d: Dependencies, base: PathSegment[]): Dependencies => {

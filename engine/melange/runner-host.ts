@@ -1,25 +1,42 @@
 /**
  * The host runner: steps run with this machine's `/bin/sh`, in a temporary
  * workspace holding a copy of the source directory. Nothing isolates the
- * build from the host, and the environment's packages are not installed (the
- * build uses whatever the machine has), so it says so once through `log`.
+ * build from the host: a step can read and write whatever this user can
+ * (a step that writes `/home/build/x`, as melange files do, writes the real
+ * `/home/build/x`), and the environment's packages are not installed (the
+ * build uses whatever the machine has). It is an explicit choice for
+ * machines without bubblewrap, and it says why it is unsafe once through `log`.
  */
 import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copySource, spawnStep, type Runner, type RunnerContext, type RunnerDefinition, type RunnerFacts, type StepResult, type StepRun } from './runner';
+import { removeRunnerDir } from './runner-cleanup';
 
-const FACTS: RunnerFacts = { isolation: 'none', needsPreparedRoot: false };
+const FACTS: RunnerFacts = { isolation: 'none', preparesRoot: 'never' };
+
+/** The warning every host build prints first. */
+export function hostRunnerWarning(packages: readonly string[]): string {
+  const pkgs = packages.length > 0 ? `; environment.contents.packages (${packages.join(', ')}) are not installed` : '';
+  return (
+    'warning: runner "host" runs the pipeline directly on this machine, without isolation: it is unsafe, since every step can read and write ' +
+    `anything this user can (/home/build, /etc, /tmp, $HOME, the checkout) and a step that writes /home/build/x writes that path on this machine${pkgs}; ` +
+    'use the default runner "bubblewrap" (install bubblewrap) to confine the steps to their workspace'
+  );
+}
 
 /** Creates a workspace under the system temp directory and copies the source into it. */
 async function startHostRunner(ctx: RunnerContext): Promise<Runner> {
   const { sourceDir, log } = ctx.request;
+  log(hostRunnerWarning(ctx.environment.contents.packages));
   const root = await fsp.mkdtemp(join(tmpdir(), 'apko-nx-melange-'));
   const workspace = join(root, 'build');
-  await copySource(sourceDir, workspace, ctx.skip);
-  const wanted = ctx.environment.contents.packages;
-  const pkgs = wanted.length > 0 ? ` (environment.contents.packages ${wanted.join(', ')} are not installed)` : '';
-  log(`warning: runner "host" runs the pipeline directly on this machine, without isolation${pkgs}; use runner "chroot" as root for a clean build environment`);
+  try {
+    await copySource(sourceDir, workspace, ctx.skip);
+  } catch (err) {
+    await removeRunnerDir(root, log);
+    throw err;
+  }
   return {
     facts: FACTS,
     workspace,
@@ -30,11 +47,9 @@ async function startHostRunner(ctx: RunnerContext): Promise<Runner> {
     run(step: StepRun): Promise<StepResult> {
       return spawnStep('/bin/sh', ['-c', step.script], { env: step.env, cwd: workspace, onLine: log });
     },
-    async dispose(): Promise<void> {
-      await fsp.rm(root, { recursive: true, force: true });
-    },
+    dispose: () => removeRunnerDir(root, log),
   };
 }
 
-/** `host`: no isolation, no root needed. */
+/** `host`: no isolation, no root needed; unsafe, and it says so. */
 export const hostRunner: RunnerDefinition = { facts: FACTS, start: startHostRunner };

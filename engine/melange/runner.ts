@@ -9,7 +9,7 @@
  * RunnerDefinition and an entry in runners.ts.
  */
 import { spawn } from 'node:child_process';
-import { promises as fsp } from 'node:fs';
+import { constants as fsc, promises as fsp } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Arch } from '../arch';
 import type { PrepareRoot } from '../buildroot';
@@ -35,16 +35,22 @@ export interface StepResult {
 
 /** What a runner is, known before it starts. */
 export interface RunnerFacts {
-  /** How the steps are kept from this machine: `none` (they run on it as it is) or `chroot`. */
-  readonly isolation: 'none' | 'chroot';
+  /**
+   * How the steps are kept from this machine: `none` (they run on it as it
+   * is), `chroot` (a chroot in private PID and mount namespaces) or
+   * `namespaces` (bubblewrap: every namespace private, only the workspace writable).
+   */
+  readonly isolation: 'none' | 'chroot' | 'namespaces';
   /** Why the runner must run as root, or undefined when it need not. */
   readonly needsRoot?: string;
   /**
-   * The steps run in a root filesystem the engine builds from `environment`
-   * (so `environment.contents.packages` are installed, and the repository,
-   * keyring and package appends apply); false: the machine's own tools are used.
+   * When the steps run in a root filesystem the engine builds from
+   * `environment` (so `environment.contents.packages` are installed, and the
+   * repository, keyring and package appends apply): `always`, `with-packages`
+   * (when the environment lists packages; otherwise this machine's own
+   * root, read-only) or `never` (the machine's own tools are used).
    */
-  readonly needsPreparedRoot: boolean;
+  readonly preparesRoot: 'always' | 'with-packages' | 'never';
 }
 
 /** Where and how pipeline steps run. */
@@ -59,7 +65,7 @@ export interface Runner {
   /** A named build cache (`gomodcache`) as scripts see it. */
   cacheDir(name: string): string;
   run(step: StepRun): Promise<StepResult>;
-  /** Removes everything the runner created. */
+  /** Removes everything the runner created; never throws (what it cannot remove it reports through the log). */
   dispose(): Promise<void>;
 }
 
@@ -152,4 +158,19 @@ export function isInside(parent: string, child: string): boolean {
 /** The directory under the workspace where package `name`'s files are collected. */
 export function outputDir(workspace: string, name: string): string {
   return join(workspace, 'melange-out', name);
+}
+
+/** The absolute path of `tool` on this process's PATH, or undefined. */
+export async function findTool(tool: string, path: string = process.env.PATH ?? ''): Promise<string | undefined> {
+  for (const dir of path.split(':')) {
+    if (dir === '' || !dir.startsWith('/')) continue;
+    const candidate = join(dir, tool);
+    try {
+      await fsp.access(candidate, fsc.X_OK);
+      if ((await fsp.stat(candidate)).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
 }

@@ -4,9 +4,10 @@ import { parseRunnerName, RUNNERS, runnerFacts } from './runners';
 
 describe('the runner table', () => {
   it('knows each runner by name, with its facts', () => {
-    expect(Object.keys(RUNNERS)).toEqual(['host', 'chroot']);
-    expect(runnerFacts('host')).toEqual({ isolation: 'none', needsPreparedRoot: false });
-    expect(runnerFacts('chroot')).toEqual({ isolation: 'chroot', needsRoot: 'chroot(2) is a privileged call', needsPreparedRoot: true });
+    expect(Object.keys(RUNNERS)).toEqual(['bubblewrap', 'host', 'chroot']);
+    expect(runnerFacts('bubblewrap')).toEqual({ isolation: 'namespaces', preparesRoot: 'with-packages' });
+    expect(runnerFacts('host')).toEqual({ isolation: 'none', preparesRoot: 'never' });
+    expect(runnerFacts('chroot')).toEqual({ isolation: 'chroot', needsRoot: 'chroot(2) is a privileged call', preparesRoot: 'always' });
   });
 
   it('refuses an unknown runner, listing the runners there are', () => {
@@ -20,8 +21,8 @@ describe('the runner table', () => {
     })();
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.code).toBe('ECONFIG');
-    expect(err.message).toBe('unknown runner "toString" (the runners are host, chroot)');
+    expect(err.message).toBe('unknown runner "toString" (the runners are bubblewrap, host, chroot)');
     expect(err.hint).toBe('choose one of those (--runner in the CLI, the runner option of the package executor)');
-    expect(() => runnerFacts('docker')).toThrow('unknown runner "docker" (the runners are host, chroot)');
+    expect(() => runnerFacts('docker')).toThrow('unknown runner "docker" (the runners are bubblewrap, host, chroot)');
   });
 });

@@ -6,11 +6,12 @@
 import { MELANGE_RUNNER_NAMES, type MelangeRunnerName } from '../defaults';
 import { ConfigError } from '../errors';
 import type { Runner, RunnerContext, RunnerDefinition, RunnerFacts } from './runner';
+import { bubblewrapRunner } from './runner-bubblewrap';
 import { chrootRunner } from './runner-chroot';
 import { hostRunner } from './runner-host';
 
 /** Every runner, in the order errors and help list them. */
-export const RUNNERS: Readonly<Record<MelangeRunnerName, RunnerDefinition>> = { host: hostRunner, chroot: chrootRunner };
+export const RUNNERS: Readonly<Record<MelangeRunnerName, RunnerDefinition>> = { bubblewrap: bubblewrapRunner, host: hostRunner, chroot: chrootRunner };
 
 /** A runner's name. */
 export type RunnerName = MelangeRunnerName;
@@ -35,7 +36,7 @@ export function runnerFacts(name: string): RunnerFacts {
 export async function startRunner(name: RunnerName, ctx: RunnerContext): Promise<Runner> {
   const def = RUNNERS[name];
   if (def.facts.needsRoot !== undefined && process.getuid?.() !== 0) {
-    throw new ConfigError(`runner "${name}" needs root (${def.facts.needsRoot})`, { hint: 'run the build as root, or use runner "host"' });
+    throw new ConfigError(`runner "${name}" needs root (${def.facts.needsRoot})`, { hint: 'run the build as root, or use the default runner "bubblewrap"' });
   }
   return def.start(ctx);
 }

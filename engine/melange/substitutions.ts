@@ -7,6 +7,7 @@
 import type { Arch } from '../arch';
 import { ConfigError } from '../errors';
 import { compareBytes } from '../order';
+import { resolveVarValues } from './vars';
 
 /** Substitution values by name, e.g. `package.name` → `hello`. */
 export type Substitutions = ReadonlyMap<string, string>;
@@ -71,23 +72,26 @@ export function configSubstitutions(pkg: {
 }
 
 /**
- * Resolves `vars:` (values may use other substitutions) and then
- * `var-transforms:` (a regular expression replacement whose result becomes
- * another var). JavaScript regular expressions stand in for Go's RE2; the
- * common subset (`\.`, groups, `$1`) behaves the same.
+ * Resolves `vars:` (values may use other substitutions and other vars, depth
+ * first; a cycle is refused: vars.ts) and then `var-transforms:` (a regular
+ * expression replacement whose result becomes another var). `literal` names
+ * the vars used as given (the command line's). JavaScript regular
+ * expressions stand in for Go's RE2; the common subset (`\.`, groups, `$1`)
+ * behaves the same.
  */
 export function resolveVars(
   base: Substitutions,
   vars: Readonly<Record<string, string>>,
-  opts: { readonly transforms: readonly { from: string; match: string; replace: string; to: string }[]; readonly file: string },
+  opts: {
+    readonly transforms: readonly { from: string; match: string; replace: string; to: string }[];
+    readonly file: string;
+    readonly literal?: ReadonlySet<string>;
+  },
 ): Map<string, string> {
   const { transforms, file } = opts;
   const out = new Map(base);
-  for (const k of Object.keys(vars).sort(compareBytes)) out.set(`vars.${k}`, vars[k]!);
-  // A var may refer to another var; resolve each against the map built so far, in sorted key order.
-  for (const k of Object.keys(vars).sort(compareBytes)) {
-    out.set(`vars.${k}`, substitute(vars[k]!, out, { file, path: `vars.${k}` }));
-  }
+  const lookupBase = (name: string, path: string) => lookup(name, base, { file, path });
+  for (const [k, v] of resolveVarValues(vars, { file, lookup: lookupBase, literal: opts.literal ?? new Set() })) out.set(k, v);
   transforms.forEach((t, i) => {
     const site = { file, path: `var-transforms[${i}]` };
     let re: RegExp;

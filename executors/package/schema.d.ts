@@ -4,6 +4,6 @@ export interface PackageExecutorSchema {
   outputPath: string;
   archs?: string[];
   signingKey?: string;
-  runner?: 'host' | 'chroot';
+  runner?: 'bubblewrap' | 'host' | 'chroot';
   namespace?: string;
 }
