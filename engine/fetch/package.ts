@@ -62,7 +62,8 @@ export function verifyPackageChecksum(bytes: Buffer, ref: Pick<PackageRef, 'name
     actual = packageChecksumOf(bytes, subject, maxControlSize);
   } catch (err) {
     // Bytes that are not a package at all (cut short, compressed again on the wire, another file) fail the check too, naming where they came from.
-    if (!(err instanceof ApkoError) || err.hint !== undefined) throw err;
+    // What a format error says in general (a corrupt archive) matters less here than where the bytes came from.
+    if (!(err instanceof FormatError) || err instanceof LimitError) throw err;
     throw new ChecksumError(`${subject}: the ${bytes.length} bytes are not an APK package (${err.message})`, {
       subject,
       algorithm: 'sha1',

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { generateKeyPair } from '../apk/keys';
 import { hostArch } from '../arch';
 import { ConfigError } from '../errors';
 import { MELANGE_BUILD_DEFAULTS, normalizeMelangeBuildOptions } from './build-options';
@@ -47,7 +48,7 @@ describe('normalizeMelangeBuildOptions', () => {
 
   it('reads a signing key given as a path with the one reader, relative to the caller\'s directory', () => {
     const dir = mkdtempSync(join(tmpdir(), 'melange-opts-'));
-    writeFileSync(join(dir, 'ci.rsa'), '-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n');
+    writeFileSync(join(dir, 'ci.rsa'), generateKeyPair('ci', 2048).privateKeyPem);
     const o = normalizeMelangeBuildOptions({ configPath: 'm.yaml', signingKey: 'ci.rsa' }, dir, {});
     expect(o.signingKey!.keyName).toBe('ci.rsa.pub');
     expect(() => normalizeMelangeBuildOptions({ configPath: 'm.yaml', signingKey: 'none.rsa' }, dir, {})).toThrow('cannot read the signing key none.rsa');

@@ -32,6 +32,12 @@ export const OCI_LAYOUT_BYTES = Buffer.from(encodeJson({ imageLayoutVersion: '1.
 export interface LayoutOptions {
   /** Name under which tools find the image (`myimage:latest`); none means an unnamed entry. */
   readonly tag?: string;
+  /**
+   * Further files written inside the layout with it, by path relative to it:
+   * SBOMs asked for inside the layout directory are part of what the layout's
+   * swap replaces, so they are staged with it rather than beside it.
+   */
+  readonly extraFiles?: ReadonlyArray<readonly [relativePath: string, text: string]>;
 }
 
 /** The top-level index.json: one descriptor for the image index, named by `tag`. */
@@ -62,8 +68,13 @@ async function checkReplaceable(dir: string): Promise<void> {
 }
 
 /** Writes the layout's files into the empty directory `dir`. */
-async function fillLayout(dir: string, index: ImageIndex, tag: string | undefined): Promise<void> {
+async function fillLayout(dir: string, index: ImageIndex, opts: LayoutOptions): Promise<void> {
+  const tag = opts.tag;
   await fsp.mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
+  for (const [rel, text] of opts.extraFiles ?? []) {
+    await fsp.mkdir(dirname(join(dir, rel)), { recursive: true });
+    await writeFileSynced(join(dir, rel), Buffer.from(text));
+  }
   for (const blob of indexBlobs(index)) {
     const path = blobPath(blob.digest);
     await writeFileSynced(join(dir, path), verifyChunks(blob.open(), blob, path));
@@ -75,9 +86,9 @@ async function fillLayout(dir: string, index: ImageIndex, tag: string | undefine
 /** Stages the layout of `index` for `dir` (nothing visible until committed, see engine/fs/commit.ts). */
 export async function stageLayout(dir: string, index: ImageIndex, opts: LayoutOptions = {}): Promise<Staged> {
   await checkReplaceable(dir);
-  if (await mustReplaceInside(dir)) return stageDirInside(dir, (tree) => fillLayout(tree, index, opts.tag), { last: ['index.json'] });
+  if (await mustReplaceInside(dir)) return stageDirInside(dir, (tree) => fillLayout(tree, index, opts), { last: ['index.json'] });
   await fsp.mkdir(dirname(dir), { recursive: true });
-  return stageDir(dir, (tmp) => fillLayout(tmp, index, opts.tag));
+  return stageDir(dir, (tmp) => fillLayout(tmp, index, opts));
 }
 
 /** Writes `index` and all its blobs as an OCI layout at `dir`, replacing any previous layout; returns the index digest. */

@@ -39,6 +39,17 @@ describe('writeBuildOutputs', () => {
     expect(readdirSync(root).sort()).toEqual(['out', 'sbom-a.json', 'sbom-b.json']);
   });
 
+  it('writes SBOMs asked for inside the layout directory with the layout, new or replacing an old one', async () => {
+    const out = join(root, 'out');
+    const first = await writeBuildOutputs({ image: { path: out, kind: 'layout', index: await tinyIndex(['x86_64']), tag: 'a:1' }, sboms: { dir: out, docs: [['sbom.json', 'one']] } });
+    expect(first).toEqual([join(out, 'sbom.json')]);
+    expect(readFileSync(join(out, 'sbom.json'), 'utf8')).toBe('one');
+    await writeBuildOutputs({ image: { path: out, kind: 'layout', index: await tinyIndex(['x86_64', 'aarch64']), tag: 'a:2' }, sboms: { dir: join(out, 'sboms'), docs: [['sbom.json', 'two']] } });
+    expect(readFileSync(join(out, 'sboms', 'sbom.json'), 'utf8')).toBe('two');
+    expect(readdirSync(out).sort()).toEqual(['blobs', 'index.json', 'oci-layout', 'sboms']);
+    expect(readdirSync(root)).toEqual(['out']);
+  });
+
   it('removes an SBOM directory it made when the outputs are not committed', async () => {
     const dir = join(root, 'sboms');
     await expect(

@@ -9,7 +9,7 @@
  */
 import { constants } from 'node:fs';
 import { access, mkdir, rmdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ApkoError, OutputError } from '../errors';
 import { commitTogether, mapCommitErrors, stageFile, type Staged } from '../fs/commit';
 import { faultReason, outputFault } from '../fs/fault';
@@ -95,7 +95,15 @@ export async function writeBuildOutputs(o: BuildOutputs): Promise<string[]> {
   const stagers: (() => Promise<Staged>)[] = [];
   const sbomPaths: string[] = [];
   const sbomWhere = 'point --sbom-path elsewhere';
-  if (o.sboms !== undefined) {
+  // SBOMs asked for inside a layout directory go into the layout's own stage: the layout's swap replaces that directory.
+  const inLayout = o.image?.kind === 'layout' && o.sboms !== undefined ? relative(resolve(o.image.path), resolve(o.sboms.dir)) : undefined;
+  const extraFiles: Array<readonly [string, string]> = [];
+  if (o.sboms !== undefined && inLayout !== undefined && !inLayout.startsWith('..') && !isAbsolute(inLayout)) {
+    for (const [name, text] of o.sboms.docs) {
+      sbomPaths.push(join(o.sboms.dir, name));
+      extraFiles.push([join(inLayout, name), text]);
+    }
+  } else if (o.sboms !== undefined) {
     const { dir, docs } = o.sboms;
     stagers.push(() => guarded(dir, 'the SBOMs', sbomWhere, () => stageMissingDir(dir)));
     for (const [name, text] of docs) {
@@ -106,7 +114,7 @@ export async function writeBuildOutputs(o: BuildOutputs): Promise<string[]> {
   }
   if (o.image !== undefined) {
     const { path, kind, index, tag } = o.image;
-    const stage = kind === 'layout' ? () => stageLayout(path, index, { tag }) : () => stageDockerArchive(path, index, { tag });
+    const stage = kind === 'layout' ? () => stageLayout(path, index, { tag, extraFiles }) : () => stageDockerArchive(path, index, { tag });
     // The image is staged first: it is the large part, where a full disk is most likely to show.
     stagers.unshift(() => guarded(path, 'the image', 'write the image elsewhere', stage));
   }

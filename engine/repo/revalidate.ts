@@ -47,7 +47,8 @@ function acceptServed<T>(req: RevalidateRequest<T>, bytes: Buffer, what: string)
   try {
     return req.accept(bytes);
   } catch (err) {
-    if (!(err instanceof FormatError || err instanceof LimitError) || (err as ApkoError).hint !== undefined) throw err;
+    // A format error's general hint (a corrupt archive) says less than where the bytes came from; a limit keeps its own.
+    if (!(err instanceof FormatError) && !(err instanceof LimitError && err.hint === undefined)) throw err;
     const shown = redactUrl(req.url);
     throw new FormatError(err.message.includes(shown) ? err.message : `${what} ${shown}: ${err.message}`, {
       file: shown,
