@@ -87,8 +87,8 @@ for (const ix of INDEXES) {
     });
 
     // On 3.16 only busybox gives /bin/sh, without a version or priority; 3.17 has busybox-binsh with a priority.
-if (ix.release === '3.16') {
-        it('reports each provider choice on stderr, and --strict-providers refuses instead, naming the providers', () => {
+    if (ix.release === '3.16') {
+      it('reports each provider choice on stderr, and --strict-providers refuses instead, naming the providers', () => {
         const config = join(work, `${ix.release}-choice.yaml`);
         writeFileSync(config, ['contents:', `  repositories: [${repo}]`, `  keyring: [${key}]`, '  packages: [curl]', `archs: [${ix.arch}]`, ''].join('\n'));
         const chosen = runCli(['show-packages', config, '--offline'], { cwd: work });
