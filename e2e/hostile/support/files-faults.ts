@@ -59,32 +59,8 @@ export function unmountAll(): void {
   while (mounts.length > 0) unmount(mounts[mounts.length - 1]!);
 }
 
-/** Path → kind, mode and content hash of every entry under `root` (nothing when it does not exist). */
-export function treeOf(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const p = join(dir, name);
-      const st = lstatSync(p);
-      const rel = relative(root, p);
-      if (st.isDirectory()) {
-        out.set(rel, `dir ${st.mode.toString(8)}`);
-        walk(p);
-      } else if (st.isSymbolicLink()) out.set(rel, `link ${readlinkSync(p)}`);
-      else out.set(rel, `file ${st.mode.toString(8)} ${createHash('sha256').update(readFileSync(p)).digest('hex')}`);
-    }
-  };
-  if (existsSync(root)) walk(root);
-  return out;
-}
-
-/** The differences between two trees, as `added:`/`removed:`/`changed:` lines. */
-export function treeDiff(a: Map<string, string>, b: Map<string, string>): string[] {
-  const d: string[] = [];
-  for (const [k, v] of b) if (a.get(k) !== v) d.push(`${a.has(k) ? 'changed' : 'added'}: ${k}`);
-  for (const k of a.keys()) if (!b.has(k)) d.push(`removed: ${k}`);
-  return d.sort();
-}
+/** The battery's tree snapshot, under the names the file and process cases use. */
+export { snapshotTree as treeOf, treeDiff } from './tree-snapshot';
 
 /** Names in `dir` that a writer uses for temporaries and stages (none may be left after a finished build). */
 export function temporaries(dir: string): string[] {

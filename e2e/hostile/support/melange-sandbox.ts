@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { cleanEnv, runCli, runCliAsync, type CliRun } from '../../support/cli';
 import { Sandbox, type Refusal } from './sandbox';
-import { snapshotTree, treeDiff } from './melange-snapshot';
+import { snapshotTree, treeDiff } from './tree-snapshot';
 
 /** Debian's static busybox with a link per applet: the build environment's one package. */
 const BUSYBOX = `package:

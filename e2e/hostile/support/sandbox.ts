@@ -20,6 +20,7 @@ import { expect, it } from 'vitest';
 import type { PackageSpec } from '../../../engine/example/local-repository';
 import { cleanEnv, runCli, runCliAsync, type CliRun } from '../../support/cli';
 import { BASELAYOUT, makeWorkspace, type TestWorkspace } from '../../support/workspace';
+import { snapshotTree, treeDiff } from './tree-snapshot';
 import { forgeApk, forgeRepository, type ForgeApkInput, type RepoPackage } from './forge';
 
 /** A case of the battery: its id (`<class>/<name>`) and what it proves, listed in e2e/hostile/README.md. */
@@ -35,35 +36,6 @@ export interface Refusal {
   says?: RegExp;
   /** Skip the clean-rebuild check (verbs that write no image, e.g. a publish whose registry is gone). */
   noRebuild?: boolean;
-}
-
-type Snapshot = Map<string, string>;
-
-/** Path → kind and content hash, for every entry under `root` except the skipped top-level names. */
-function snapshot(root: string, skip: ReadonlySet<string>): Snapshot {
-  const out: Snapshot = new Map();
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const p = join(dir, name);
-      const rel = relative(root, p);
-      if (skip.has(rel.split('/')[0]!)) continue;
-      const st = lstatSync(p);
-      if (st.isDirectory()) {
-        out.set(rel, `dir ${st.mode.toString(8)}`);
-        walk(p);
-      } else if (st.isSymbolicLink()) out.set(rel, `link ${readlinkSync(p)}`);
-      else out.set(rel, `file ${st.mode.toString(8)} ${createHash('sha256').update(readFileSync(p)).digest('hex')}`);
-    }
-  };
-  if (existsSync(root)) walk(root);
-  return out;
-}
-
-function diff(a: Snapshot, b: Snapshot): string[] {
-  const changes: string[] = [];
-  for (const [k, v] of b) if (a.get(k) !== v) changes.push(`${a.has(k) ? 'changed' : 'added'}: ${k}`);
-  for (const k of a.keys()) if (!b.has(k)) changes.push(`removed: ${k}`);
-  return changes.sort();
 }
 
 /** The image digest an OCI layout's index.json points at. */
@@ -172,13 +144,13 @@ export class Sandbox {
 
   /** Runs `act` (which may run any verb any number of times) and checks the battery's five rules on the last run it returns. */
   async refuses(act: () => CliRun | Promise<CliRun>, refusal: Refusal): Promise<CliRun> {
-    const before = snapshot(this.dir, new Set(['out', 'cache']));
-    const outBefore = snapshot(this.out, new Set());
+    const before = snapshotTree(this.dir, new Set(['out', 'cache']));
+    const outBefore = snapshotTree(this.out);
     const r = await act();
     this.expectRefusal(r, refusal);
-    expect(diff(before, snapshot(this.dir, new Set(['out', 'cache']))), 'nothing written in the sandbox outside the output and the cache').toEqual([]);
+    expect(treeDiff(before, snapshotTree(this.dir, new Set(['out', 'cache']))), 'nothing written in the sandbox outside the output and the cache').toEqual([]);
     expect(existsSync(this.canary), `nothing written outside the sandbox (${this.canary})`).toBe(false);
-    expect(diff(outBefore, snapshot(this.out, new Set())), 'the previous output is unchanged').toEqual([]);
+    expect(treeDiff(outBefore, snapshotTree(this.out)), 'the previous output is unchanged').toEqual([]);
     if (!refusal.noRebuild) await this.expectCacheGood();
     return r;
   }

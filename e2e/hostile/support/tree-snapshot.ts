@@ -1,7 +1,7 @@
 /**
  * A directory tree as path → kind, mode and content hash, and the changes
- * between two such snapshots, for "the checkout and the previous output are
- * unchanged" in the melange cases.
+ * between two such snapshots: the battery's one way to say "unchanged" (the
+ * sandbox, the previous output, the checkout, a mount's contents).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
@@ -9,8 +9,8 @@ import { join, relative } from 'node:path';
 
 export type TreeSnapshot = Map<string, string>;
 
-/** Every entry under `root`, except the top-level names in `skip`. */
-export function snapshotTree(root: string, skip: ReadonlySet<string>): TreeSnapshot {
+/** Every entry under `root` (nothing when it does not exist), except the top-level names in `skip`. */
+export function snapshotTree(root: string, skip: ReadonlySet<string> = new Set()): TreeSnapshot {
   const out: TreeSnapshot = new Map();
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
