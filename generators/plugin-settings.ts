@@ -3,7 +3,8 @@
  * which key signs them, the package target's name), read from the @apko/nx
  * entry in nx.json, with the defaults the plugin uses (engine/defaults.ts).
  */
-import { readNxJson, type Tree } from '@nx/devkit';
+import type { Tree } from '@nx/devkit';
+import { nxFor } from './nx-api';
 import { WORKSPACE_DEFAULTS as D } from '../engine/workspace';
 
 /** Settings shared by the plugin and the files generators write. */
@@ -19,7 +20,7 @@ const PLUGIN = '@apko/nx';
 
 /** The @apko/nx settings of the workspace in `tree`. */
 export function readPluginSettings(tree: Tree): PluginSettings {
-  const entry = (readNxJson(tree)?.plugins ?? []).find((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN);
+  const entry = (nxFor(tree).readNxJson(tree)?.plugins ?? []).find((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN);
   const o = (typeof entry === 'object' && entry.options ? entry.options : {}) as Record<string, unknown>;
   const str = (v: unknown, d: string) => (typeof v === 'string' && v !== '' ? v.replace(/\/+$/, '') : d);
   return {

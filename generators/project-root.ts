@@ -4,12 +4,13 @@
  * directory named like the project, which the plugin then infers as a
  * project of that name.
  */
-import { getProjects, type Tree } from '@nx/devkit';
+import type { Tree } from '@nx/devkit';
+import { nxFor } from './nx-api';
 import { posix } from 'node:path';
 
 /** The project's root, workspace-relative; `created` when no such project exists yet. */
 export function projectRoot(tree: Tree, project: string, directory?: string): { root: string; created: boolean } {
-  const existing = getProjects(tree).get(project);
+  const existing = nxFor(tree).getProjects(tree).get(project);
   if (existing) return { root: existing.root || '.', created: false };
   const root = posix.normalize((directory ?? project).split('\\').join('/')).replace(/\/+$/, '');
   if (root === '..' || root.startsWith('../') || posix.isAbsolute(root)) {

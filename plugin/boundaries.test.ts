@@ -56,7 +56,31 @@ function ownOrderings(): string[] {
   return out;
 }
 
+/**
+ * Runtime (non-type) imports of @nx/devkit outside tests, as `file: line`. The
+ * plugin ships without it (generators/nx-api.ts says why), so only
+ * `import type` may name it.
+ */
+const DEVKIT = ["'", '@nx/devkit', "'"].join('');
+function runtimeDevkitImports(): string[] {
+  const out: string[] = [];
+  for (const folder of FOLDERS) {
+    for (const file of sources(join(ROOT, folder))) {
+      if (file.endsWith('.test.ts') || file.includes('/testdata/')) continue;
+      for (const line of readFileSync(file, 'utf8').split('\n')) {
+        const named = [`from ${DEVKIT}`, `require(${DEVKIT})`].some((form) => line.includes(form));
+        if (named && !/^import type /.test(line)) out.push(`${relative(ROOT, file)}: ${line.trim()}`);
+      }
+    }
+  }
+  return out;
+}
+
 describe('the shells', () => {
+  it('take nothing from @nx/devkit at run time, so installing the plugin is enough on every Nx major', () => {
+    expect(runtimeDevkitImports()).toEqual([]);
+  });
+
   it('import the engine only through its public entries, not each other, and @nx/devkit only from its root', () => {
     expect(violations()).toEqual([]);
   });

@@ -21,11 +21,15 @@ export interface Run {
 
 let packed: string | undefined;
 
-/** `npm pack` of the built repository (run `npm run build` first), once per test process. */
+/**
+ * `npm pack` of the built repository (run `npm run build` first), once per
+ * test process. `--ignore-scripts`: the package's `prepack` would rebuild
+ * dist/ while other test files run from it.
+ */
 export function packPlugin(): string {
   if (packed) return packed;
   const dir = mkdtempSync(join(tmpdir(), 'apko-nx-pack-'));
-  const r = spawnSync('npm', ['pack', '--pack-destination', dir, '--silent'], { cwd: ROOT, encoding: 'utf8', env: cleanEnv() });
+  const r = spawnSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, '--silent'], { cwd: ROOT, encoding: 'utf8', env: cleanEnv() });
   if (r.status !== 0) throw new Error(`npm pack failed: ${r.stderr}`);
   packed = join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz'))!);
   return packed;

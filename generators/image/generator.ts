@@ -6,14 +6,15 @@
  * archs. An existing config saying the same thing is left alone; one saying
  * something else is refused without --overwrite.
  */
-import { formatFiles, generateFiles, type Tree } from '@nx/devkit';
+import type { GeneratorCallback, Tree } from '@nx/devkit';
 import { posix } from 'node:path';
 import { ownersProviding, sameConfigData } from '../../engine/workspace';
 import initGenerator from '../init/generator';
 import { listOption } from '../list-option';
 import { packageRepository, readPluginSettings } from '../plugin-settings';
 import { projectRoot } from '../project-root';
-import { templateDir } from '../template-dir';
+import { formatChangedFiles } from '../nx-api';
+import { imageConfigText } from './config-text';
 import { melangePackageNames, workspacePackages } from '../workspace-packages';
 import type { ImageGeneratorSchema } from './schema';
 
@@ -34,10 +35,11 @@ const fromRoot = (root: string, target: string) => {
 };
 
 /** Adds an apko.yaml to a project. */
-export default async function imageGenerator(tree: Tree, options: ImageGeneratorSchema): Promise<void> {
+export default async function imageGenerator(tree: Tree, options: ImageGeneratorSchema): Promise<GeneratorCallback> {
   let settings = readPluginSettings(tree);
+  let done: GeneratorCallback = () => {};
   if (!settings.registered || !tree.exists(`${settings.signingKey}.pub`)) {
-    await initGenerator(tree, { skipFormat: true });
+    done = await initGenerator(tree, { skipFormat: true });
     settings = readPluginSettings(tree);
   }
   const { root } = projectRoot(tree, options.project, options.directory);
@@ -56,9 +58,9 @@ export default async function imageGenerator(tree: Tree, options: ImageGenerator
   const firstLocal = workspace.find((p) => index.has(p));
   const path = posix.join(root, configFile);
   const before = tree.read(path, 'utf8');
-  generateFiles(tree, templateDir(__dirname, 'image'), root, {
-    tmpl: '',
-    configFile,
+  tree.write(
+    path,
+    imageConfigText({
     project: options.project,
     base,
     repositories: [...local, ...distro.repositories],
@@ -68,11 +70,13 @@ export default async function imageGenerator(tree: Tree, options: ImageGenerator
     uid: options.uid ?? 65532,
     entrypoint: options.entrypoint ?? (firstLocal ? `/usr/bin/${firstLocal}` : ''),
     archs: listOption(options.archs).length > 0 ? listOption(options.archs) : settings.archs,
-  });
+    }),
+  );
   if (before !== null && !options.overwrite) {
     const same = sameConfigData(before, tree.read(path, 'utf8') ?? '');
     tree.write(path, before);
     if (!same) throw new Error(`${path} already exists and differs from what this generator would write; pass --overwrite to replace it`);
   }
-  if (!options.skipFormat) await formatFiles(tree);
+  if (!options.skipFormat) await formatChangedFiles(tree);
+  return done;
 }

@@ -4,13 +4,15 @@
  * pair for local packages. Every step checks first, so running it again
  * changes nothing.
  */
-import { formatFiles, logger, readNxJson, updateNxJson, type Tree } from '@nx/devkit';
+import type { GeneratorCallback, Tree } from '@nx/devkit';
+import { formatChangedFiles, nxFor } from '../nx-api';
 import { generateKeyPair, publicKeyFromPrivate, WORKSPACE_DEFAULTS } from '../../engine/workspace';
 import { readPluginSettings } from '../plugin-settings';
 import type { InitGeneratorSchema } from './schema';
 
 /** Adds `@apko/nx` to nx.json `plugins` (with a non-default key as its option) unless an entry for it exists. */
 function registerPlugin(tree: Tree, signingKey: string): void {
+  const { readNxJson, updateNxJson } = nxFor(tree);
   const nxJson = readNxJson(tree) ?? {};
   if (readPluginSettings(tree).registered) return;
   const entry = signingKey === WORKSPACE_DEFAULTS.signingKey ? '@apko/nx' : { plugin: '@apko/nx', options: { signingKey } };
@@ -37,29 +39,33 @@ function ignore(tree: Tree, outputDir: string, signingKey: string): void {
  * Key generation is the one engine call a generator makes: it is pure (no
  * I/O), and the keys go into the Tree like any other file.
  */
-function ensureKeyPair(tree: Tree, privatePath: string, bits: number): void {
+function ensureKeyPair(tree: Tree, privatePath: string, bits: number): GeneratorCallback {
+  const { logger } = nxFor(tree);
+  const nothing = () => {};
   const publicPath = `${privatePath}.pub`;
   const priv = tree.read(privatePath, 'utf8');
   if (priv !== null) {
     if (!tree.exists(publicPath)) tree.write(publicPath, publicKeyFromPrivate(priv));
-    return;
+    return nothing;
   }
   if (tree.exists(publicPath)) {
     logger.warn(`${publicPath} exists but ${privatePath} does not: package builds need the private key (in CI, write it from a secret). No new key was made, so images keep trusting ${publicPath}.`);
-    return;
+    return nothing;
   }
   const pair = generateKeyPair(privatePath.split('/').pop()!, bits);
   tree.write(privatePath, pair.privateKeyPem, { mode: 0o600 });
   tree.write(publicPath, pair.publicKeyPem);
-  logger.info(`created the workspace signing key ${privatePath} (git-ignored) and ${publicPath} (commit it)`);
+  // Said once the files are written: Nx runs the callback only when the Tree is applied, never under --dry-run.
+  return () => logger.info(`created the workspace signing key ${privatePath} (git-ignored) and ${publicPath} (commit it)`);
 }
 
 /** Sets up @apko/nx in the workspace. */
-export default async function initGenerator(tree: Tree, options: InitGeneratorSchema = {}): Promise<void> {
+export default async function initGenerator(tree: Tree, options: InitGeneratorSchema = {}): Promise<GeneratorCallback> {
   const settings = readPluginSettings(tree);
   const signingKey = options.signingKey ?? settings.signingKey;
   registerPlugin(tree, signingKey);
   ignore(tree, settings.outputDir, signingKey);
-  ensureKeyPair(tree, signingKey, options.keySize ?? 4096);
-  if (!options.skipFormat) await formatFiles(tree);
+  const done = ensureKeyPair(tree, signingKey, options.keySize ?? 4096);
+  if (!options.skipFormat) await formatChangedFiles(tree);
+  return done;
 }

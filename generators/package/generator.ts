@@ -5,14 +5,15 @@
  * melange.yaml saying the same thing is left alone; one saying something
  * else is refused without --overwrite.
  */
-import { formatFiles, generateFiles, logger, readProjectConfiguration, updateProjectConfiguration, type Tree } from '@nx/devkit';
+import type { GeneratorCallback, Tree } from '@nx/devkit';
 import { posix } from 'node:path';
 import { sameConfigData } from '../../engine/workspace';
 import initGenerator from '../init/generator';
 import { listOption } from '../list-option';
 import { readPluginSettings } from '../plugin-settings';
 import { projectRoot } from '../project-root';
-import { templateDir } from '../template-dir';
+import { formatChangedFiles, nxFor } from '../nx-api';
+import { melangeText } from './melange-text';
 import type { PackageGeneratorSchema } from './schema';
 
 function packageJsonLicense(tree: Tree, root: string): string | undefined {
@@ -26,6 +27,7 @@ function packageJsonLicense(tree: Tree, root: string): string | undefined {
 
 /** Makes `packageTarget` depend on `buildTarget` in the project's own configuration. */
 function dependOnBuild(tree: Tree, project: string, packageTarget: string, buildTarget: string | undefined): void {
+  const { readProjectConfiguration, updateProjectConfiguration } = nxFor(tree);
   const config = readProjectConfiguration(tree, project);
   const target = buildTarget ?? (config.targets?.build ? 'build' : undefined);
   if (target === undefined) return;
@@ -36,10 +38,11 @@ function dependOnBuild(tree: Tree, project: string, packageTarget: string, build
 }
 
 /** Adds a melange.yaml to a project. */
-export default async function packageGenerator(tree: Tree, options: PackageGeneratorSchema): Promise<void> {
+export default async function packageGenerator(tree: Tree, options: PackageGeneratorSchema): Promise<GeneratorCallback> {
   let settings = readPluginSettings(tree);
+  let done: GeneratorCallback = () => {};
   if (!settings.registered || !tree.exists(settings.signingKey)) {
-    await initGenerator(tree, { skipFormat: true });
+    done = await initGenerator(tree, { skipFormat: true });
     settings = readPluginSettings(tree);
   }
   const { root, created } = projectRoot(tree, options.project, options.directory);
@@ -48,8 +51,9 @@ export default async function packageGenerator(tree: Tree, options: PackageGener
   const buildOutput = posix.normalize(options.buildOutput ?? 'dist').replace(/^\.\/|\/+$/g, '');
   const path = posix.join(root, 'melange.yaml');
   const before = tree.read(path, 'utf8');
-  generateFiles(tree, templateDir(__dirname, 'package'), root, {
-    tmpl: '',
+  tree.write(
+    path,
+    melangeText({
     name,
     project: options.project,
     packageTarget: settings.packageTargetName,
@@ -61,13 +65,15 @@ export default async function packageGenerator(tree: Tree, options: PackageGener
     bin: options.bin ?? '',
     runtime: listOption(options.runtime),
     signingKey: settings.signingKey,
-  });
+    }),
+  );
   if (before !== null && !options.overwrite) {
     const same = sameConfigData(before, tree.read(path, 'utf8') ?? '');
     tree.write(path, before);
     if (!same) throw new Error(`${path} already exists and differs from what this generator would write; pass --overwrite to replace it`);
   }
   if (!created) dependOnBuild(tree, options.project, settings.packageTargetName, options.buildTarget);
-  else if (options.buildTarget) logger.warn(`${options.project} is not a project yet, so ${settings.packageTargetName} cannot depend on ${options.buildTarget}; add the dependsOn once it is`);
-  if (!options.skipFormat) await formatFiles(tree);
+  else if (options.buildTarget) nxFor(tree).logger.warn(`${options.project} is not a project yet, so ${settings.packageTargetName} cannot depend on ${options.buildTarget}; add the dependsOn once it is`);
+  if (!options.skipFormat) await formatChangedFiles(tree);
+  return done;
 }
