@@ -43,10 +43,6 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     id: 'install-if-across-world',
     matches: () => false,
   },
-  {
-    id: 'pax-header-block',
-    matches: (d) => d.category === 'layers' && d.entryType === 'x' && ['stored name', 'stored mode', 'stored mtime'].includes(d.field),
-  },
 ];
 
 /** What a case's differences come to: the known ids it showed and everything unexplained. */

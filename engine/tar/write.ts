@@ -63,6 +63,19 @@ function splitUstarPath(path: string): [string, string] | undefined {
   return undefined;
 }
 
+/**
+ * A string cut to its field as Go's formatter cuts it: a cut that ends in `/`
+ * loses its trailing slashes, so no reader takes a cut file name for a
+ * directory (the full value is in a PAX record).
+ */
+function cut(s: string, width: number): Buffer {
+  const bytes = Buffer.from(s, 'utf8');
+  if (bytes.length <= width || bytes[width - 1] !== 0x2f) return bytes.subarray(0, width);
+  let end = width - 1;
+  while (end > 0 && bytes[end - 1] === 0x2f) end--;
+  return bytes.subarray(0, end);
+}
+
 function block(fields: {
   name: string;
   prefix: string;
@@ -75,11 +88,12 @@ function block(fields: {
   linkname: string;
   uname: string;
   gname: string;
-  devmajor: number;
-  devminor: number;
+  /** Absent for PAX header blocks, whose device fields Go leaves as NUL bytes. */
+  devmajor?: number;
+  devminor?: number;
 }): Buffer {
   const b = Buffer.alloc(BLOCK);
-  b.write(fields.name, 0, 100, 'utf8');
+  cut(fields.name, 100).copy(b, 0);
   b.write(octal(fields.mode, 8), 100, 'ascii');
   b.write(octal(fields.uid, 8), 108, 'ascii');
   b.write(octal(fields.gid, 8), 116, 'ascii');
@@ -87,12 +101,12 @@ function block(fields: {
   b.write(octal(fields.mtime, 12), 136, 'ascii');
   b.write('        ', 148, 'ascii');
   b.write(fields.flag, 156, 'ascii');
-  b.write(fields.linkname, 157, 100, 'utf8');
+  cut(fields.linkname, 100).copy(b, 157);
   b.write('ustar\u000000', 257, 'binary');
-  b.write(fields.uname, 265, 32, 'utf8');
-  b.write(fields.gname, 297, 32, 'utf8');
-  b.write(octal(fields.devmajor, 8), 329, 'ascii');
-  b.write(octal(fields.devminor, 8), 337, 'ascii');
+  cut(fields.uname, 32).copy(b, 265);
+  cut(fields.gname, 32).copy(b, 297);
+  if (fields.devmajor !== undefined) b.write(octal(fields.devmajor, 8), 329, 'ascii');
+  if (fields.devminor !== undefined) b.write(octal(fields.devminor, 8), 337, 'ascii');
   b.write(fields.prefix, 345, 155, 'utf8');
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += b[i]!;
@@ -124,6 +138,37 @@ export function padding(size: number): Buffer {
 /** The two zero blocks that end an archive. */
 export const END_OF_ARCHIVE = Buffer.alloc(BLOCK * 2);
 
+/**
+ * The name of an entry's PAX header block as Go's archive/tar writes it (the
+ * writer apko and melange use): `<dir>/PaxHeaders.0/<base>`, non-ASCII
+ * characters dropped, cut to the 100-byte name field, trailing slashes
+ * removed. With mode 0, mtime 0 and NUL device fields, the block is
+ * byte-identical to theirs, so layer diff_ids and package bytes match.
+ */
+export function paxHeaderName(entryName: string): string {
+  const cut = entryName.lastIndexOf('/') + 1;
+  const [dir, base] = [entryName.slice(0, cut), entryName.slice(cut)];
+  return ascii(goJoin(dir, 'PaxHeaders.0', base)).slice(0, 100).replace(/\/+$/, '');
+}
+
+/** A field's ASCII characters (NUL excluded), as Go's toASCII keeps them; block() cuts them to the field's width. */
+function ascii(s: string): string {
+  return s.replace(/[^\x01-\x7f]/gu, '');
+}
+
+/** Go's path.Join: the non-empty parts joined by slashes, then cleaned (`.` and `a/..` removed, a leading slash kept). */
+function goJoin(...parts: string[]): string {
+  const joined = parts.filter((p) => p !== '').join('/');
+  const out: string[] = [];
+  for (const seg of joined.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..' && out.length > 0 && out[out.length - 1] !== '..') out.pop();
+    else if (seg !== '..' || !joined.startsWith('/')) out.push(seg);
+  }
+  const cleaned = out.join('/');
+  return joined.startsWith('/') ? `/${cleaned}` : cleaned || '.';
+}
+
 /** The header block(s) for one entry, with a PAX header first when a field needs it. */
 export function encodeHeader(h: TarHeaderInput): Buffer {
   const size = h.type === 'file' ? (h.size ?? 0) : 0;
@@ -135,8 +180,8 @@ export function encodeHeader(h: TarHeaderInput): Buffer {
   const linkname = h.linkname ?? '';
   const name = h.type === 'dir' && h.dirSlash !== false && !h.name.endsWith('/') ? `${h.name}/` : h.name;
   const pax: Record<string, string> = { ...(h.pax ?? {}) };
-  const split = splitUstarPath(name);
-  if (!split) pax.path = name;
+  // Go's archive/tar (Header.allowedFormats): every field that does not fit gets a PAX record...
+  if (!fits(name, 100)) pax.path = name;
   if (!fits(linkname, 100)) pax.linkpath = linkname;
   if (uid > MAX_OCTAL_7) pax.uid = String(uid);
   if (gid > MAX_OCTAL_7) pax.gid = String(gid);
@@ -144,7 +189,11 @@ export function encodeHeader(h: TarHeaderInput): Buffer {
   if (mtime > MAX_OCTAL_11 || mtime < 0) pax.mtime = String(mtime);
   if (!fits(uname, 32)) pax.uname = uname;
   if (!fits(gname, 32)) pax.gname = gname;
-  const [prefix, base] = split ?? ['', name.slice(0, 100)];
+  // ...and USTAR is used only when a long path is all that needs one and it splits into prefix and name.
+  const split = Object.keys(pax).every((k) => k === 'path') ? splitUstarPath(name) : undefined;
+  if (split) delete pax.path;
+  // In a PAX entry the main header keeps the ASCII characters of each field, cut to fit.
+  const [prefix, base] = split ?? ['', ascii(name)];
   const main = block({
     name: base,
     prefix,
@@ -154,29 +203,26 @@ export function encodeHeader(h: TarHeaderInput): Buffer {
     size: size > MAX_OCTAL_11 ? 0 : size,
     mtime: mtime > MAX_OCTAL_11 || mtime < 0 ? 0 : mtime,
     flag: FLAGS[h.type],
-    linkname: pax.linkpath ? '' : linkname,
-    uname: pax.uname ? '' : uname,
-    gname: pax.gname ? '' : gname,
+    linkname: ascii(linkname),
+    uname: ascii(uname),
+    gname: ascii(gname),
     devmajor: h.devmajor ?? 0,
     devminor: h.devminor ?? 0,
   });
   if (Object.keys(pax).length === 0) return main;
   const records = encodePax(pax);
-  const paxName = `PaxHeaders.0/${(name.replace(/\/$/, '').split('/').pop() ?? '').slice(0, 80)}`;
   const paxHeader = block({
-    name: paxName.slice(0, 100),
+    name: paxHeaderName(name),
     prefix: '',
-    mode: 0o644,
+    mode: 0,
     uid: 0,
     gid: 0,
     size: records.length,
-    mtime: mtime > MAX_OCTAL_11 || mtime < 0 ? 0 : mtime,
+    mtime: 0,
     flag: 'x',
     linkname: '',
     uname: '',
     gname: '',
-    devmajor: 0,
-    devminor: 0,
   });
   return Buffer.concat([paxHeader, records, padding(records.length), main]);
 }
