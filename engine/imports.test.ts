@@ -33,7 +33,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   format: ['*'],
 };
 /** The shared leaves: one rule each, importable from every stage. */
-const LEAVES = new Set(['defaults', 'errors', 'digest', 'order', 'json', 'time', 'arch', 'redact', 'reference', 'os-release', 'git', 'tool-version', 'tar', 'fs', 'net', 'yaml', 'report']);
+const LEAVES = new Set(['defaults', 'errors', 'digest', 'order', 'json', 'time', 'arch', 'redact', 'reference', 'os-release', 'git', 'tool-version', 'elf', 'tar', 'fs', 'net', 'yaml', 'report']);
 
 const ENGINE = resolve(__dirname);
 

@@ -4,7 +4,27 @@
  * expected to differ from apko names the known differences it shows
  * (known-differences.ts); every other case must match apko exactly.
  */
+import { readFileSync, realpathSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { PackageSpec } from '../../engine/example/local-repository';
+
+/**
+ * Real shared objects of this machine (x86_64 glibc), for the ld.so.cache
+ * case; each as its file name and bytes, or nothing where the machine lacks it.
+ */
+function hostLibrary(path: string): { name: string; data: Buffer } | undefined {
+  try {
+    const real = realpathSync(path);
+    return { name: basename(real), data: readFileSync(real) };
+  } catch {
+    return undefined;
+  }
+}
+const LIBZ = hostLibrary('/lib/x86_64-linux-gnu/libz.so.1');
+const LIBM = hostLibrary('/lib/x86_64-linux-gnu/libm.so.6');
+const LIBGCC = hostLibrary('/lib/x86_64-linux-gnu/libgcc_s.so.1');
+/** Whether the ld.so.cache case can run here. */
+export const HAS_HOST_LIBRARIES = LIBZ !== undefined && LIBM !== undefined && LIBGCC !== undefined;
 
 /** SOURCE_DATE_EPOCH for both tools (2023-11-14T22:21:40Z). */
 export const SOURCE_DATE_EPOCH = '1700000500';
@@ -68,6 +88,28 @@ export const PACKAGES: readonly PackageSpec[] = [
     // One name of 120 bytes: too long for ustar's 100-byte name field and not splittable, so a PAX header carries it.
     files: [{ path: `usr/share/deep/${'n'.repeat(120)}`, type: 'file', mode: 0o644, data: 'deep\n' }],
   },
+  ...(HAS_HOST_LIBRARIES
+    ? [
+        {
+          // /etc/ld.so.conf with an include (whose glob order and early end apko follows), libraries by SONAME, by link
+          // name and by neither, a library without the lib prefix and a file that only looks like one.
+          name: 'ldso', version: '1-r0', license: 'MIT', builddate: 1700000300, depends: ['base'],
+          files: [
+            { path: 'etc/ld.so.conf', type: 'file', mode: 0o644, data: '# libraries\ninclude /etc/ld.so.conf.d/*.conf\n/after/the/include\n' },
+            { path: 'etc/ld.so.conf.d/libc.conf', type: 'file', mode: 0o644, data: '/usr/local/lib\n/usr/lib # trailing comment\n/usr/local/lib\n' },
+            { path: 'etc/ld.so.conf.d/z.conf', type: 'file', mode: 0o644, data: '/opt/lib\n' },
+            { path: `lib/${LIBZ!.name}`, type: 'file', mode: 0o755, data: LIBZ!.data },
+            { path: 'lib/libz.so.1', type: 'symlink', mode: 0o777, linkname: LIBZ!.name },
+            { path: 'lib/libz.so', type: 'symlink', mode: 0o777, linkname: 'libz.so.1' },
+            { path: `usr/lib/${LIBM!.name}`, type: 'file', mode: 0o755, data: LIBM!.data },
+            { path: 'usr/local/lib/libfake.so.1', type: 'file', mode: 0o644, data: 'not an ELF file\n' },
+            { path: 'usr/local/lib/zlib.so.1', type: 'symlink', mode: 0o777, linkname: `/lib/${LIBZ!.name}` },
+            { path: 'opt/lib/libgcc_s.so.1', type: 'file', mode: 0o644, data: LIBGCC!.data },
+            { path: 'after/the/include/libm.so.6', type: 'file', mode: 0o755, data: LIBM!.data },
+          ],
+        } satisfies PackageSpec,
+      ]
+    : []),
 ];
 
 /** One build both tools run. */
@@ -119,4 +161,5 @@ export const CASES: readonly ConformanceCase[] = [
   },
   { name: 'dependencies listed against apko order', archs: ['x86_64'], packages: ['unsorted'], differences: [] },
   { name: 'path longer than ustar holds', archs: ['x86_64'], packages: ['deep'], differences: [] },
+  ...(HAS_HOST_LIBRARIES ? [{ name: 'ld.so.cache from /etc/ld.so.conf', archs: ['x86_64'], packages: ['ldso'], differences: [] }] : []),
 ];

@@ -12,6 +12,7 @@ import { mutateAccounts } from './accounts';
 import { writeKeys, writeRepositories, writeWorld } from './apk-files';
 import { DB_DIR, initDatabase, linkApkDatabase } from './base-layout';
 import { installBusyboxLinks } from './busybox';
+import { writeLdsoCache } from './ldso-cache';
 import { installCertificates } from './certificates';
 import { installPackage, keptEntries, newInstallState } from './install';
 import { formatInstalled, INSTALLED_DB } from './installed-db';
@@ -71,6 +72,8 @@ export function buildRootfs(input: RootfsInput): RootfsResult {
   writeServiceBundle(tree, input.entrypoint);
   const busybox = installBusyboxLinks(tree, installed);
   if (busybox) warnings.push(busybox);
+  // Last, as apko does, so it lists every library the steps above left in place.
+  writeLdsoCache(tree);
   const repos = writeRepositories(tree, input.repositories);
   if (repos) warnings.push(repos);
   for (const path of ['etc/passwd', 'etc/group', 'etc/os-release']) {

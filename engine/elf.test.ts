@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ET_DYN, ET_EXEC, parseElf, readElfFile } from './elf';
-import { findHostLibz } from './testdata/project';
+import { findHostLibz } from './melange/testdata/project';
 
 /**
  * Builds a minimal ELF file: header, PT_INTERP and PT_DYNAMIC/PT_LOAD program
@@ -48,6 +48,7 @@ function makeElf(o: { bits: 32 | 64; le: boolean; type?: number; interp?: string
   buf[5] = o.le ? 1 : 2;
   buf[6] = 1;
   u16(16, o.type ?? ET_DYN);
+  u16(18, 183);
   const base = o.bits === 64 ? 54 : 42;
   if (o.bits === 64) {
     word(32, phoff);
@@ -114,7 +115,7 @@ describe('parseElf', () => {
     [32, false],
   ] as const)('reads DT_SONAME and DT_NEEDED from a %i-bit %s-endian shared object', (bits, le) => {
     const info = parse(makeElf({ bits, le, needed: ['libc.so.6', 'libm.so.6'], soname: 'libfoo.so.1' }));
-    expect(info).toEqual({ bits, endian: le ? 'little' : 'big', type: ET_DYN, needed: ['libc.so.6', 'libm.so.6'], soname: ['libfoo.so.1'] });
+    expect(info).toEqual({ bits, endian: le ? 'little' : 'big', type: ET_DYN, machine: 183, needed: ['libc.so.6', 'libm.so.6'], soname: ['libfoo.so.1'] });
   });
 
   it.each([
@@ -146,7 +147,7 @@ const libz = findHostLibz();
 
 describe.skipIf(libz === undefined)('readElfFile on this machine', () => {
   it('reads the soname libz.so.1 and the libc dependency of the system zlib', () => {
-    expect(readElfFile(libz!)).toMatchObject({ bits: 64, soname: ['libz.so.1'], needed: ['libc.so.6'] });
+    expect(readElfFile(libz!)).toMatchObject({ bits: 64, machine: process.arch === 'arm64' ? 183 : 62, soname: ['libz.so.1'], needed: ['libc.so.6'] });
   });
 
   it('reads the interpreter of /usr/bin/env', () => {
