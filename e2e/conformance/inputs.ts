@@ -7,6 +7,74 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { PackageSpec } from '../../engine/example/local-repository';
+import { writeJks } from '../../engine/rootfs/java-truststore';
+import { X509Certificate } from 'node:crypto';
+
+/** Self-signed test certificates (made once with openssl, valid to 2125). */
+export const CERTS = {
+  extra: `-----BEGIN CERTIFICATE-----
+MIIDGzCCAgOgAwIBAgIUAbv2Zg395ezSwFHnZnltoQKRlNAwDQYJKoZIhvcNAQEL
+BQAwHDEaMBgGA1UEAwwRY29uZm9ybWFuY2UtZXh0cmEwIBcNMjYxMjAyMTIyMDUx
+WhgPMjEyNjExMDgxMjIwNTFaMBwxGjAYBgNVBAMMEWNvbmZvcm1hbmNlLWV4dHJh
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAryd9RieRwb72poFj6Smh
+pwefGP1ldw7zRWoG3qfKbbxmi0q+VpboGufnyj0oX1mM8GLgrd33rMALd9U/ERD0
+oGrQvQuA6Ru9thdE5UuDCoL9HPG0TowTZex2YMQ057h6g3B9ND/vHUh0kHDsQSOd
+uPiw6tuhJCCi/nrjTnzsMcLtowL7tO2sxDfjENeJIxD4p7nWnKUn1CagADlCuAFR
+vF5B8WyH6nb7H0o0sKui35BChTDEOx2LpzTU5QatQ5DMLEgEYFDVfWnrkWaT/UHo
+sh5+GoJwwKxxvlnbtUJXY4ytSEVOZd2WtdU46it3CuUJW2bUu/VikXII+GfF9/Sk
+kwIDAQABo1MwUTAdBgNVHQ4EFgQUZt18NAOha7G+S1hMxkM/Btqb8sgwHwYDVR0j
+BBgwFoAUZt18NAOha7G+S1hMxkM/Btqb8sgwDwYDVR0TAQH/BAUwAwEB/zANBgkq
+hkiG9w0BAQsFAAOCAQEAB1uqiZaWkTP08TIN23/tyjm0wuzfCLQbk5xgUt2D/RR3
+Mx2/Q8UJTE7Ywz0Utcml8WpJaYQYYXr+AMHpj4kOh2znk+bQSlpCegeqbrNXhamI
+vBLeU0NfC1DxtMAFp6Vky2imoqv4Qo0PhryPSYpsexGpNYpzTpfOQeWv6cqBQaUa
+n6I/AfxcDN1oByLw9JAntq0/QByYHJu3tQF5VqgGCWvv6Kxbu8GhAQs0qintvX3q
+/qwBqv81EwDg30pjiRZSUUKrhwK8nVKjLaYWjM1n1j7/6Ia0uxuDX62fIF9rY8Do
+14if4E3yKQBxCrgFf25mghGgqspeh9QHwKAg2WWY3Q==
+-----END CERTIFICATE-----
+`,
+  provided: `-----BEGIN CERTIFICATE-----
+MIIDIDCCAgigAwIBAgITUb3D8g1uoI9rlYonYzgH6HQw/jANBgkqhkiG9w0BAQsF
+ADAfMR0wGwYDVQQDDBRjb25mb3JtYW5jZS1wcm92aWRlZDAgFw0yNjEyMDIxMjIw
+NTJaGA8yMTI2MTEwODEyMjA1MlowHzEdMBsGA1UEAwwUY29uZm9ybWFuY2UtcHJv
+dmlkZWQwggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQCr47i7D8AXu5d+
+5SrhfI7z129mtGqigbTaUrFBooOhaXYrFA3i7K8O6HX2Rbs/5Kes+qS+cB1RLUEe
+in7i4KS8GRunbKgkXN2Rian5cAajGvI7AFTqBLQTMtymHVQKktq1a+AAnFUWa6tI
+qC33LQqzcL8HO/qCBtPh2J6/MsYrFGN+WbXWoL3F0Ay6kQhn0jeh/ausWaLsO2Tb
+3Vy6sH//sf9KoRxycA/XINTT00aWIq0dSN/yHIbUyzOMG+SvPxG77i15LXVANBhM
+lZC3KpO7BiJGFd9aTEKtrXdfAYOrrnudXZ6aB4HvhjXpyiXj4XBkR/98CcYKwfuX
+wsJBQ3YTAgMBAAGjUzBRMB0GA1UdDgQWBBSOyAKbzXA5iBbJk+jswHzjTwk4/TAf
+BgNVHSMEGDAWgBSOyAKbzXA5iBbJk+jswHzjTwk4/TAPBgNVHRMBAf8EBTADAQH/
+MA0GCSqGSIb3DQEBCwUAA4IBAQCPtjNSQ2OGmAuHBbpPEtVap1tcXagd5LeKC4rM
+siCquFhEZVjILhiCbvcImsQ0BwPjYa5vhNyNDYzkdO8pzlQRp/hN/fjV+qZy+/a8
+/mZ95oXXzKaI2qJS9Whr+IJYTPkVNcE1lbj/s8d9eH52nPnYrVoMG+tstRukjc83
+V8A4WgBK71LVu8IXQ7mhE+ITQwg3UirJVQt2ZZilc+OYjSWz15BjjvWITa8Z2L66
+LIAeWZV0oAA4Cmun/IpGtzR6tbpdt2YJgJBjh5JEgerbZpUM9D8Yhhrsolnj7wju
+yNXigNqMPeaNJFvICZji9ZPZBF7Uz9sdk7k0FFqSdRmQTbhh
+-----END CERTIFICATE-----
+`,
+  bundled: `-----BEGIN CERTIFICATE-----
+MIIDHzCCAgegAwIBAgIUVmCu4xNZa1I/vi3/Zjxiq6bEK88wDQYJKoZIhvcNAQEL
+BQAwHjEcMBoGA1UEAwwTY29uZm9ybWFuY2UtYnVuZGxlZDAgFw0yNjEyMDIxMjIw
+NTJaGA8yMTI2MTEwODEyMjA1MlowHjEcMBoGA1UEAwwTY29uZm9ybWFuY2UtYnVu
+ZGxlZDCCASIwDQYJKoZIhvcNAQEBBQADggEPADCCAQoCggEBAI8dzvmr7VKdXPuC
+zikBWvJN+IgVY1fF+6X266mfZFXgYgcAOYpWpUNcc90vqYxMM4/NVU3UC6Wx2eki
+8MMyuudseGPnTJsJbL7ZoaFLiTg0cHKmILutkOIL9UnOretlO4MkFuJxXhET8Bk5
+51xTy2FWlQsQNGDjY9NIEfQ1yVMHRfDEj9MBbNJ161G8ShBmieMmNBevO93p1SxP
+88UppKRr6QohtPAv124ks+K3JogurmJLAKLBRLpE8KkClimPJJxGKkidjrIk5BDr
+ynQaxdzfTUFailWNeEOvXWQ9V5Rtrll1mU9VWSjxT/LDid9nZppenNlBZtSyAush
+bNatbIECAwEAAaNTMFEwHQYDVR0OBBYEFGdH1cuQIZv96Lb2eevkkHfmnf+/MB8G
+A1UdIwQYMBaAFGdH1cuQIZv96Lb2eevkkHfmnf+/MA8GA1UdEwEB/wQFMAMBAf8w
+DQYJKoZIhvcNAQELBQADggEBADAQjbw8HRzuEprADfHHzqPi+zY50HIlmRpLEo9g
+R1348TbvZ7InYQTTD3LcVnxvgibxT/6uvD+35ZM4f0lVAVjlTDcQYPaiib0BR0jv
+XxrotX5jJWtdOQKoB9mkDp6JP1FpCCYwVoRRcpIG7ve6s/y9080z5qUzum0a5o8H
+nqwt6kgZZQxj8nEwOUlpCKqZCZXhkT+8mCJtEFD9mglPAgykIVYNAts8yshSTngy
+UbCmN7gpjs6ZPmy5qwLX4OERW5KbNN32cvSaSXD8Jahs/NcFk7N+zEHqvVqP+xUw
+Pa9KbjrrBQmn/1Qt7hjSIAEjmSJ0uFMCksw6e6jm6snFarA=
+-----END CERTIFICATE-----
+`,
+};
+/** A JKS cacerts holding the bundled certificate, as a distribution's Java package ships one. */
+const CACERTS = writeJks(new Map([['bundled', { kind: 'trusted', created: 1600000000000n, certificate: { type: 'X.509', content: new X509Certificate(CERTS.bundled).raw } }]]));
 
 /**
  * Real shared objects of this machine (x86_64 glibc), for the ld.so.cache
@@ -88,6 +156,20 @@ export const PACKAGES: readonly PackageSpec[] = [
     // One name of 120 bytes: too long for ustar's 100-byte name field and not splittable, so a PAX header carries it.
     files: [{ path: `usr/share/deep/${'n'.repeat(120)}`, type: 'file', mode: 0o644, data: 'deep\n' }],
   },
+  {
+    name: 'ca-bundle', version: '1-r0', license: 'MIT', builddate: 1700000300, depends: ['base'],
+    files: [
+      { path: 'etc/ssl/certs/ca-certificates.crt', type: 'file', mode: 0o644, data: CERTS.bundled },
+      { path: 'etc/ssl/certs/java/cacerts', type: 'file', mode: 0o644, data: CACERTS },
+    ],
+  },
+  {
+    name: 'corp-ca', version: '1-r0', license: 'MIT', builddate: 1700000300, depends: ['ca-bundle'], provides: ['custom-ca-certificates'],
+    files: [
+      { path: 'usr/local/share/ca-certificates/corp.crt', type: 'file', mode: 0o644, data: CERTS.provided },
+      { path: 'usr/local/share/ca-certificates/README', type: 'file', mode: 0o644, data: 'not a certificate\n' },
+    ],
+  },
   ...(HAS_HOST_LIBRARIES
     ? [
         {
@@ -161,5 +243,10 @@ export const CASES: readonly ConformanceCase[] = [
   },
   { name: 'dependencies listed against apko order', archs: ['x86_64'], packages: ['unsorted'], differences: [] },
   { name: 'path longer than ustar holds', archs: ['x86_64'], packages: ['deep'], differences: [] },
+  {
+    name: 'certificates into the bundle and the Java truststore', archs: ['x86_64'], packages: ['corp-ca'],
+    extra: `certificates:\n  providers: [custom-ca-certificates]\n  additional:\n    - name: extra\n      content: |\n${CERTS.extra.trimEnd().split('\n').map((l) => `        ${l}`).join('\n')}\n`,
+    differences: [],
+  },
   ...(HAS_HOST_LIBRARIES ? [{ name: 'ld.so.cache from /etc/ld.so.conf', archs: ['x86_64'], packages: ['ldso'], differences: [] }] : []),
 ];
