@@ -136,6 +136,30 @@ export function checkBuildTag(tag: string): void {
   }
 }
 
+/**
+ * The image name a project's name maps to, so that every Nx or package.json
+ * name gives a valid reference: lowercased; a leading `@` dropped (`@ws/api`
+ * → `ws/api`, the scoped names `create-nx-workspace --preset=ts` makes);
+ * in each `/`-separated component every character outside `[a-z0-9._-]`
+ * becomes `-`, a run of separators that is not `.`, `_`, `__` or dashes
+ * becomes one `-`, and separators at either end are dropped; empty
+ * components are dropped, and nothing left gives `image`.
+ */
+export function imageNameFor(project: string): string {
+  const components = project
+    .toLowerCase()
+    .replace(/^@/, '')
+    .split('/')
+    .map((c) =>
+      c
+        .replace(/[^a-z0-9._-]/g, '-')
+        .replace(/[._-]{2,}/g, (run) => (run === '__' || /^-+$/.test(run) ? run : '-'))
+        .replace(/^[._-]+|[._-]+$/g, ''),
+    )
+    .filter((c) => c !== '');
+  return components.length > 0 ? components.join('/') : 'image';
+}
+
 /** `registry/repository`, the name a pushed digest is printed under. */
 export function repositoryName(ref: Pick<Reference, 'registry' | 'repository'>): string {
   return `${ref.registry}/${ref.repository}`;
