@@ -122,6 +122,14 @@ export function splitTag(ref: string): [repo: string, tag: string] {
  * The name itself is kept as written (splitTag).
  */
 export function checkBuildTag(tag: string): void {
+  if (tag.startsWith('@')) {
+    const colon = tag.lastIndexOf(':');
+    const [name, version] = colon > tag.lastIndexOf('/') ? [tag.slice(0, colon), tag.slice(colon + 1)] : [tag, 'latest'];
+    throw new ConfigError(`the tag "${tag}" is not a valid image reference: a name cannot start with @`, {
+      path: 'tag',
+      hint: `write the scoped name without its @, e.g. ${imageNameFor(name)}:${version} (as the default tag does)`,
+    });
+  }
   if (tag.includes('@')) {
     throw new ConfigError(`the tag "${tag}" names a digest`, {
       path: 'tag',

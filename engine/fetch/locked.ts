@@ -15,6 +15,7 @@ import type { PackageSource } from '../repo';
 import { resolveMultiArch } from '../resolve';
 import { checkPackageIdentity } from './identity';
 import { DEFAULT_PACKAGE_LIMITS } from './limits';
+import { fetchProgress } from './progress';
 import { FETCH_CONCURRENCY, fetchVerified, readFetched, type PackageRef } from './package';
 import type { ArchPackages, PackageIO } from './types';
 
@@ -81,7 +82,13 @@ export async function lockedPackages(loaded: LoadedConfig, lock: LockFile, io: P
     if (locked.length === 0) {
       throw new ConfigError(`the lock file has no packages for ${arch.apk}`, { hint: `re-run ${relock} with archs ${loaded.archs.map((a) => a.apk).join(',')} to lock every architecture` });
     }
-    byArch.set(arch.apk, await Promise.all(locked.map((p) => limit(async () => ({ p, bytes: await fetchVerified(lockedRef(p, loaded), fetchOpts) })))));
+    const fetchedOne = fetchProgress(locked.length, arch.apk, io.log);
+    const fetchOne = async (p: LockedPackage) => {
+      const bytes = await fetchVerified(lockedRef(p, loaded), fetchOpts);
+      fetchedOne();
+      return { p, bytes };
+    };
+    byArch.set(arch.apk, await Promise.all(locked.map((p) => limit(() => fetchOne(p)))));
   }
   const repositories = new Map<string, { name: string; entries: ReturnType<typeof toIndexEntry>[] }[]>();
   const verified = new Map<string, ArchPackages['packages'][number]>();

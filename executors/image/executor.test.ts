@@ -64,6 +64,6 @@ describe('image executor', () => {
     expect(result.success).toBe(false);
     expect(result.error).toContain('missing.apko.yaml');
     expect(result.error).not.toMatch(/\n\s+at /);
-    expect(String(err.mock.calls[0]![0])).toMatch(/^building app:latest failed: /);
+    expect(String(err.mock.calls[0]![0])).toMatch(/^building app-missing:latest failed: /);
   });
 });

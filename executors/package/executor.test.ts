@@ -79,7 +79,7 @@ describe('package executor', () => {
     };
     const plain = await built({});
     expect(plain.commit ?? '').toBe('');
-    expect(plain.builddate).toBe(0);
+    expect(plain.builddate ?? 0).toBe(0);
     const withVcs = await built({ vcs: true });
     expect(withVcs.commit).toBe(head);
     expect(withVcs.builddate).toBe(1700000000);
