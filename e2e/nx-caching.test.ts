@@ -59,7 +59,7 @@ describe.skipIf(!ready)('package caching with a build target inferred by @nx/js 
     const project = JSON.parse(await ok(join(ws, 'node_modules', '.bin', 'nx'), ['show', 'project', LIB, '--json']));
     expect(project.targets.build.command ?? project.targets.build.options.command).toContain('tsc --build');
     expect(project.targets.package.dependsOn).toEqual([`${LIB}:build`]);
-  });
+  }, 60_000);
 
   it('packages the new code after a source file changes', async () => {
     await nxOk('run', `${LIB}:package`);
@@ -71,7 +71,7 @@ describe.skipIf(!ready)('package caching with a build target inferred by @nx/js 
       [`${LIB}:package`, 'ran'],
     ]);
     expect(greetJs().text).toContain('hello from the second version');
-  });
+  }, 240_000);
 
   it('gives byte-identical packages, cached and fresh, after an empty commit, with no commit recorded', async () => {
     const built = digestTree(join(ws, 'dist/packages'));
@@ -85,7 +85,7 @@ describe.skipIf(!ready)('package caching with a build target inferred by @nx/js 
     const { pkginfo } = greetJs();
     expect(pkginfo.commit ?? '').toBe('');
     expect(pkginfo.builddate ?? 0).toBe(0);
-  });
+  }, 240_000);
 
   it('refuses to package when the build output is missing, naming it and the build to run', async () => {
     const before = digestTree(join(ws, 'dist/packages'));
@@ -96,7 +96,7 @@ describe.skipIf(!ready)('package caching with a build target inferred by @nx/js 
     expect(r.output).toContain(`hint: run nx run ${LIB}:build first`);
     // The previous repository is still there, whole.
     expect(digestTree(join(ws, 'dist/packages'))).toEqual(before);
-  });
+  }, 120_000);
 
   it('keeps the library\'s build working with an apko.yaml in its own project, and tags the image from the scoped name', async () => {
     writeFiles(ws, {
@@ -118,5 +118,5 @@ describe.skipIf(!ready)('package caching with a build target inferred by @nx/js 
     expect([...nxTasks(image).keys()]).toEqual([`${LIB}:build`, `${LIB}:package`, `${LIB}:image`]);
     const index = JSON.parse(readFileSync(join(ws, 'dist/images/packages/greet/oci/index.json'), 'utf8'));
     expect(index.manifests[0].annotations['org.opencontainers.image.ref.name']).toBe('cachews/greet:latest');
-  });
+  }, 240_000);
 });

@@ -41,7 +41,9 @@ export function missingBuildOutputs(context: ExecutorContext, buildTarget: strin
   const missing = (build.outputs ?? [])
     .map((o) => outputPath(o, vars))
     .filter((p): p is string => p !== undefined && !existsSync(posix.join(context.root, p)));
-  return { target: `${context.projectName}:${buildTarget}`, missing: [...new Set(missing)] };
+  // A path inside another missing one says nothing more.
+  const outermost = [...new Set(missing)].filter((p, _i, all) => !all.some((q) => q !== p && (q === '.' || p.startsWith(`${q}/`))));
+  return { target: `${context.projectName}:${buildTarget}`, missing: outermost };
 }
 
 /** Refuses to package when the build's outputs are missing, naming the path and the build to run. */

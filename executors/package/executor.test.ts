@@ -107,7 +107,7 @@ describe('package executor', () => {
     const ctx = executorContext(root, 'greeter', 'package');
     ctx.projectsConfigurations.projects.greeter = {
       root: 'greeter',
-      targets: { compile: { executor: 'nx:run-commands', outputs: ['{projectRoot}/dist', '{options.outputPath}/**/*.js', '{workspaceRoot}/coverage/{projectName}'], options: { outputPath: 'greeter/out' } } },
+      targets: { compile: { executor: 'nx:run-commands', outputs: ['{projectRoot}/dist', '{options.outputPath}/**/*.js', '{options.outputPath}/x.tsbuildinfo', '{workspaceRoot}/coverage/{projectName}'], options: { outputPath: 'greeter/out' } } },
     };
     const result = await packageExecutor({ config: 'greeter/melange.yaml', outputPath: 'dist/packages/greeter', buildTarget: 'compile' }, ctx);
     expect(result.success).toBe(false);
