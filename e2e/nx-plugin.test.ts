@@ -152,7 +152,7 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
     nxOk('graph', '--file=graph.json');
     const graph = JSON.parse(readFileSync(join(ws, 'graph.json'), 'utf8')).graph;
     rmSync(join(ws, 'graph.json'));
-    expect(graph.dependencies.api).toEqual([{ source: 'api', target: 'api-server', type: 'static' }]);
+    expect(graph.dependencies.api).toEqual([{ source: 'api', target: 'api-server', type: 'implicit' }]);
     expect(graph.dependencies.worker).toEqual([]);
   });
 
@@ -249,7 +249,7 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
     const stale = nxRun('run', 'pinned:image', '--output-style=static');
     expect(stale.code).not.toBe(0);
     expect(stale.output).toMatch(/the lock file \S+apko\.lock\.json was made for another version of \S+apko\.yaml/);
-    expect(stale.output).toContain('hint: re-run apko-nx lock');
+    expect(stale.output).toContain('hint: re-run nx run pinned:lock');
 
     // Without the lock file the same config installs the newest version: the lock is what pinned it.
     rmSync(join(ws, 'pinned/apko.lock.json'));

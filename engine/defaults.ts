@@ -3,6 +3,7 @@
  * plugin's inferred targets and the generators all read their defaults
  * here, so a default changes in one place and every shell agrees.
  */
+import { imageNameFor } from './reference';
 
 /** Defaults of the image verbs (build, show-packages, dot, lock, publish). */
 export const BUILD_DEFAULTS = Object.freeze({
@@ -33,6 +34,8 @@ export const WORKSPACE_DEFAULTS = Object.freeze({
   publishTargetName: 'publish',
   lockTargetName: 'lock',
   packageTargetName: 'package',
+  /** The project's own target the package target depends on, written or inferred by any plugin. */
+  buildTargetName: 'build',
   outputDir: 'dist',
   signingKey: 'melange.rsa',
   /** Architectures packages are built for; images take theirs from `archs:` in apko.yaml. */
@@ -58,6 +61,12 @@ export const MELANGE_BUILD_DEFAULTS = Object.freeze({
   runner: 'bubblewrap' as MelangeRunnerName,
   generateIndex: true,
   offline: false,
+  /**
+   * Take `.PKGINFO commit` and, without SOURCE_DATE_EPOCH, the build date from
+   * git, as melange does. The Nx package target turns this off: a task hash
+   * that does not cover HEAD must not decide the bytes.
+   */
+  vcs: true,
   /** `host`: this machine's architecture. */
   archs: Object.freeze(['host']) as readonly string[],
 });
@@ -71,9 +80,20 @@ export function defaultLockPath(configPath: string): string {
   return `${dir}${dot > 0 ? file.slice(0, dot) : file}.lock.json`;
 }
 
-/** The tag an image target records when none is given. */
-export function defaultImageTag(project: string): string {
-  return `${project}:latest`;
+/** A config file's stem: `apko.yaml` → ``, `debug.apko.yaml` → `debug` (its targets and default tag carry it). */
+export function configStem(file: string): string {
+  const base = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+  return base.endsWith('.apko.yaml') ? base.slice(0, -'.apko.yaml'.length) : '';
+}
+
+/**
+ * The tag an image target records when none is given: the project's image
+ * name (reference.ts `imageNameFor`: `@ws/api` → `ws/api`), `-<stem>` for a
+ * `<stem>.apko.yaml`, and `:latest`.
+ */
+export function defaultImageTag(project: string, configFile = 'apko.yaml'): string {
+  const stem = configStem(configFile);
+  return `${imageNameFor(stem ? `${project}-${stem}` : project)}:latest`;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, OutputError } from './errors';
-import { canonicalRegistry, checkBuildTag, formatReference, parseReference, splitReference, splitTag } from './reference';
+import { defaultImageTag } from './defaults';
+import { normalizeBuildRequest } from './image/request';
+import { canonicalRegistry, checkBuildTag, formatReference, imageNameFor, parseReference, splitReference, splitTag } from './reference';
 
 const D = `sha256:${'a'.repeat(64)}`;
 
@@ -109,6 +111,7 @@ describe('checkBuildTag', () => {
     ['app:', /the tag "" must be/],
     ['app@sha256:abc', /the tag "app@sha256:abc" names a digest/],
     ['a b:1', /"a b" must be lowercase/],
+    ['@ws/api:1.0', /the tag "@ws\/api:1.0" is not a valid image reference: a name cannot start with @/],
   ])('refuses %s with a hint, as publish would', (tag, message) => {
     const e = (() => {
       try {
@@ -121,5 +124,38 @@ describe('checkBuildTag', () => {
     expect(e).toBeInstanceOf(ConfigError);
     expect(e.message).toMatch(message);
     expect(e.hint).toMatch(/\S/);
+  });
+
+  it('says what to write for a scoped project name', () => {
+    expect(() => checkBuildTag('@ws/api:1.0')).toThrow(expect.objectContaining({ hint: 'write the scoped name without its @, e.g. ws/api:1.0 (as the default tag does)' }));
+  });
+});
+
+describe('imageNameFor and defaultImageTag', () => {
+  it.each([
+    ['api', 'api'],
+    ['@ws/api', 'ws/api'],
+    ['@My-Org/API_Server', 'my-org/api_server'],
+    ['apps/web.v2', 'apps/web.v2'],
+    ['my app!', 'my-app'],
+    ['a..b', 'a-b'],
+    ['-lead_', 'lead'],
+    ['a__b', 'a__b'],
+    ['@/x', 'x'],
+    ['!!!', 'image'],
+  ])('maps the project name %j to the image name %j', (project, name) => {
+    expect(imageNameFor(project)).toBe(name);
+    expect(() => checkBuildTag(defaultImageTag(project))).not.toThrow();
+  });
+
+  it('adds the stem of a <stem>.apko.yaml and the latest tag', () => {
+    expect(defaultImageTag('@ws/api')).toBe('ws/api:latest');
+    expect(defaultImageTag('@ws/api', 'apps/api/debug.apko.yaml')).toBe('ws/api-debug:latest');
+    expect(defaultImageTag('api', 'apps/api/apko.yaml')).toBe('api:latest');
+  });
+
+  it('is checked in normalizeBuildRequest, so every shell refuses a tag publish would refuse', () => {
+    expect(() => normalizeBuildRequest({ config: 'apko.yaml', tag: '@ws/api:latest', cwd: '/w', env: {} })).toThrow(/the tag "@ws\/api:latest" is not a valid image reference/);
+    expect(normalizeBuildRequest({ config: 'apko.yaml', tag: 'ws/api:latest', cwd: '/w', env: {} }).tag).toBe('ws/api:latest');
   });
 });

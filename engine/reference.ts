@@ -122,6 +122,14 @@ export function splitTag(ref: string): [repo: string, tag: string] {
  * The name itself is kept as written (splitTag).
  */
 export function checkBuildTag(tag: string): void {
+  if (tag.startsWith('@')) {
+    const colon = tag.lastIndexOf(':');
+    const [name, version] = colon > tag.lastIndexOf('/') ? [tag.slice(0, colon), tag.slice(colon + 1)] : [tag, 'latest'];
+    throw new ConfigError(`the tag "${tag}" is not a valid image reference: a name cannot start with @`, {
+      path: 'tag',
+      hint: `write the scoped name without its @, e.g. ${imageNameFor(name)}:${version} (as the default tag does)`,
+    });
+  }
   if (tag.includes('@')) {
     throw new ConfigError(`the tag "${tag}" names a digest`, {
       path: 'tag',
@@ -134,6 +142,30 @@ export function checkBuildTag(tag: string): void {
     if (!(err instanceof ConfigError)) throw err;
     throw new ConfigError(`the tag ${err.message}`, { path: 'tag', hint: err.hint, cause: err });
   }
+}
+
+/**
+ * The image name a project's name maps to, so that every Nx or package.json
+ * name gives a valid reference: lowercased; a leading `@` dropped (`@ws/api`
+ * → `ws/api`, the scoped names `create-nx-workspace --preset=ts` makes);
+ * in each `/`-separated component every character outside `[a-z0-9._-]`
+ * becomes `-`, a run of separators that is not `.`, `_`, `__` or dashes
+ * becomes one `-`, and separators at either end are dropped; empty
+ * components are dropped, and nothing left gives `image`.
+ */
+export function imageNameFor(project: string): string {
+  const components = project
+    .toLowerCase()
+    .replace(/^@/, '')
+    .split('/')
+    .map((c) =>
+      c
+        .replace(/[^a-z0-9._-]/g, '-')
+        .replace(/[._-]{2,}/g, (run) => (run === '__' || /^-+$/.test(run) ? run : '-'))
+        .replace(/^[._-]+|[._-]+$/g, ''),
+    )
+    .filter((c) => c !== '');
+  return components.length > 0 ? components.join('/') : 'image';
 }
 
 /** `registry/repository`, the name a pushed digest is printed under. */

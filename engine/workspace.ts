@@ -5,6 +5,6 @@
  * table, the byte order, and workspace signing keys.
  */
 export { readImageFacts, readPackageFacts, sameConfigData, indexPackageOwners, ownersProviding, type ImageFacts, type PackageFacts, type PackageOwners } from './config/facts';
-export { BUILD_DEFAULTS, WORKSPACE_DEFAULTS, MELANGE_BUILD_DEFAULTS, MELANGE_RUNNER_NAMES, PACKAGE_LIMIT_DEFAULTS, defaultImageTag, defaultLockPath, type MelangeRunnerName } from './defaults';
+export { BUILD_DEFAULTS, WORKSPACE_DEFAULTS, MELANGE_BUILD_DEFAULTS, MELANGE_RUNNER_NAMES, PACKAGE_LIMIT_DEFAULTS, configStem, defaultImageTag, defaultLockPath, type MelangeRunnerName } from './defaults';
 export { compareBytes } from './order';
 export { generateKeyPair, publicKeyFromPrivate, type KeyPair } from './apk/keys';

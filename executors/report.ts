@@ -1,7 +1,9 @@
 /**
  * What every executor returns and prints: `{ success }`, and on failure the
- * engine's one error rendering (engine/report, the CLI's text without its
- * "Error: "), with stacks only under Nx's --verbose, because Nx shows this
+ * engine's one error rendering (engine/report: the CLI's text, every cause,
+ * member and hint, and the bug notice for errors the engine did not raise on
+ * purpose, naming Nx's --verbose), after "<what> failed: " instead of the
+ * CLI's "Error: ", with stacks only under --verbose, because Nx shows this
  * text in its task output and cache replays.
  */
 import { formatError } from '../engine';
@@ -23,7 +25,7 @@ export async function runExecutor(
     await work(log);
     return { success: true };
   } catch (err) {
-    const error = formatError(err, { debug: opts.verbose ?? false });
+    const error = formatError(err, { debug: opts.verbose ?? false, bugNotice: true, debugFlag: '--verbose' });
     console.error(`${what} failed: ${error}`);
     return { success: false, error };
   }

@@ -12,7 +12,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError, normalizeBuildRequest, normalizeLockRequest, normalizePublishRequest } from '../engine';
-import { defaultImageTag } from '../engine/workspace';
+import { defaultImageTag, WORKSPACE_DEFAULTS } from '../engine/workspace';
 import type { ImageExecutorSchema } from './image/schema';
 import type { LockExecutorSchema } from './lock/schema';
 import type { PublishExecutorSchema } from './publish/schema';
@@ -20,15 +20,19 @@ import type { PublishExecutorSchema } from './publish/schema';
 /** Where progress lines go. */
 export type Log = (line: string) => void;
 
-/** The options every image verb's schema shares. */
-type ResolveOptions = Pick<ImageExecutorSchema, 'config' | 'archs' | 'cacheDir' | 'offline'>;
+/** The options every image verb's schema shares (the CLI's resolve flags, cli/build-flags.ts). */
+type ResolveOptions = Pick<ImageExecutorSchema, 'config' | 'archs' | 'cacheDir' | 'offline' | 'strictProviders' | 'allowUnverifiedData' | 'fetchTimeout' | 'stallTimeout' | LimitName>;
+
+/** The size limits, named as the engine's request names them. */
+const LIMITS = ['maxApkIndexDecompressedSize', 'maxApkControlSize', 'maxApkDataSize', 'maxHttpResponseSize'] as const;
+type LimitName = (typeof LIMITS)[number];
 
 /** The options that change the image (image and publish). */
 type ImageOptions = ResolveOptions & Pick<ImageExecutorSchema, 'lockfile' | 'sbom' | 'sbomFormats' | 'vcs' | 'annotations' | 'buildDate'>;
 
-/** The tag an image target records: the option, else `<project>:latest`. */
-export function imageTag(o: Pick<ImageExecutorSchema, 'tag'>, context: ExecutorContext): string {
-  return o.tag ?? defaultImageTag(context.projectName ?? 'image');
+/** The tag an image target records: the option, else the project's (engine `defaultImageTag`: `@ws/api` → `ws/api:latest`, `-<stem>` for `<stem>.apko.yaml`). */
+export function imageTag(o: Pick<ImageExecutorSchema, 'tag' | 'config'>, context: ExecutorContext): string {
+  return o.tag ?? defaultImageTag(context.projectName ?? 'image', o.config);
 }
 
 function configPath(o: ResolveOptions, context: ExecutorContext): string {
@@ -37,12 +41,22 @@ function configPath(o: ResolveOptions, context: ExecutorContext): string {
   return config;
 }
 
+function limitsOf(o: ResolveOptions): { limits?: Partial<Record<LimitName, string>> } {
+  const limits = Object.fromEntries(LIMITS.filter((k) => o[k] !== undefined).map((k) => [k, o[k]!]));
+  return Object.keys(limits).length > 0 ? { limits } : {};
+}
+
 function resolveFields(o: ResolveOptions, context: ExecutorContext, log: Log) {
   return {
     config: configPath(o, context),
     ...(o.archs?.length ? { arch: o.archs } : {}),
     ...(o.cacheDir !== undefined ? { cacheDir: resolve(context.root, o.cacheDir) } : {}),
     ...(o.offline !== undefined ? { offline: o.offline } : {}),
+    ...(o.strictProviders !== undefined ? { strictProviders: o.strictProviders } : {}),
+    ...(o.allowUnverifiedData !== undefined ? { allowUnverifiedData: o.allowUnverifiedData } : {}),
+    ...(o.fetchTimeout !== undefined ? { fetchTimeout: o.fetchTimeout } : {}),
+    ...(o.stallTimeout !== undefined ? { stallTimeout: o.stallTimeout } : {}),
+    ...limitsOf(o),
     verbose: context.isVerbose,
     env: process.env,
     log,
@@ -66,7 +80,12 @@ function imageFields(o: ImageOptions, context: ExecutorContext, log: Log) {
 export function imageRequest(o: ImageExecutorSchema, context: ExecutorContext, log: Log): ReturnType<typeof normalizeBuildRequest> {
   const fields = imageFields(o, context, log);
   const outDir = resolve(context.root, o.outputPath);
-  return normalizeBuildRequest({ ...fields, tag: imageTag(o, context), output: { path: join(outDir, 'oci'), kind: 'layout' }, sbomPath: outDir }, dirname(fields.config));
+  // A stale lock's hint names the target that rewrites it.
+  const relockCommand = `nx run ${context.projectName}:${o.lockTarget ?? WORKSPACE_DEFAULTS.lockTargetName}`;
+  return normalizeBuildRequest(
+    { ...fields, tag: imageTag(o, context), output: { path: join(outDir, 'oci'), kind: 'layout' }, sbomPath: outDir, relockCommand },
+    dirname(fields.config),
+  );
 }
 
 /** `@apko/nx:lock`: the lock file at `lockfile`, else beside the config. */

@@ -1,8 +1,11 @@
 /**
  * `createDependencies`: an edge from each image project to every project
  * whose melange.yaml builds a package the image installs (directly or through
- * the runtime dependencies among the workspace's packages). The edge's source
- * file is the apko.yaml that names the package; edges come out sorted.
+ * the runtime dependencies among the workspace's packages). The edges are
+ * implicit, with no source file: an image installing a package is not a code
+ * import, and a static edge makes builders that follow imports
+ * (@nx/esbuild, @nx/js) read the other project's package.json. Edges come
+ * out sorted.
  */
 import type { CreateDependencies, CreateDependenciesContext, RawProjectGraphDependency } from '@nx/devkit';
 import { join, posix } from 'node:path';
@@ -64,18 +67,18 @@ export const createDependencies: CreateDependencies<ApkoPluginOptions> = (_optio
   const cache = openTargetsCache<CachedFacts>(join(workspaceDataDir(ws), 'apko-nx-dependencies.json'));
   const facts = (c: ConfigFile, kind: 'image' | 'package') =>
     cache.get(`${c.hash}:${kind}:${c.file}`, () => factsOf(ws, c, kind), (f) => f.includesHash === hashFiles(ws, f.includes));
-  const edges: Array<{ source: string; target: string; sourceFile: string }> = [];
+  const edges: Array<{ source: string; target: string }> = [];
   try {
     const index = indexPackageOwners(packages.map((p) => ({ owner: p.project, facts: facts(p, 'package').packages ?? { packages: [] } })));
     for (const image of images) {
       for (const target of ownersProviding(facts(image, 'image').installs ?? [], index)) {
-        if (target !== image.project) edges.push({ source: image.project, target, sourceFile: image.file });
+        if (target !== image.project && !edges.some((e) => e.source === image.project && e.target === target)) edges.push({ source: image.project, target });
       }
     }
   } finally {
     cache.save();
   }
-  edges.sort((a, b) => compareBytes(a.source, b.source) || compareBytes(a.target, b.target) || compareBytes(a.sourceFile, b.sourceFile));
-  // DependencyType.static is a runtime enum of @nx/devkit; its value is the string, and the plugin avoids runtime devkit imports.
-  return edges.map((e) => ({ ...e, type: 'static' }) as RawProjectGraphDependency);
+  edges.sort((a, b) => compareBytes(a.source, b.source) || compareBytes(a.target, b.target));
+  // DependencyType.implicit is a runtime enum of @nx/devkit whose value is this string; the plugin avoids runtime devkit imports.
+  return edges.map((e) => ({ ...e, type: 'implicit' }) as RawProjectGraphDependency);
 };

@@ -102,7 +102,6 @@ describe('createNodes', () => {
                 "options": {
                   "config": "api/apko.yaml",
                   "outputPath": "dist/images/api",
-                  "tag": "{projectName}:latest",
                 },
                 "outputs": [
                   "{workspaceRoot}/dist/images/api",
@@ -136,7 +135,6 @@ describe('createNodes', () => {
                 },
                 "options": {
                   "config": "api/apko.yaml",
-                  "tag": "{projectName}:latest",
                   "tags": [],
                 },
               },
@@ -154,9 +152,12 @@ describe('createNodes', () => {
     expect(project.targets!.package).toMatchObject({
       executor: '@apko/nx:package',
       cache: true,
+      // By name, so a build another plugin infers (@nx/js/typescript, @nx/vite, …) runs first too.
+      dependsOn: ['build'],
       outputs: ['{workspaceRoot}/dist/packages/api-server'],
-      options: { config: 'api-server/melange.yaml', outputPath: 'dist/packages/api-server', archs: ['x86_64'], signingKey: 'melange.rsa' },
+      options: { config: 'api-server/melange.yaml', outputPath: 'dist/packages/api-server', archs: ['x86_64'], signingKey: 'melange.rsa', buildTarget: 'build' },
     });
+    expect(project.targets!.package!.options).not.toHaveProperty('vcs');
     expect(project.targets!.package!.inputs).toContain('!{projectRoot}/apko.yaml');
   });
 
@@ -175,7 +176,7 @@ describe('createNodes', () => {
     expect(targets['image-debug']).toMatchObject({
       dependsOn: ['^package', 'package'],
       outputs: ['{workspaceRoot}/dist/images/api-server-debug'],
-      options: { outputPath: 'dist/images/api-server-debug', tag: '{projectName}-debug:latest' },
+      options: { outputPath: 'dist/images/api-server-debug', config: 'api-server/debug.apko.yaml' },
     });
     expect(targets['publish-debug']!.dependsOn).toEqual(['image-debug']);
     expect(targets['lock-debug']!.options.lockfile).toBe('api-server/debug.apko.lock.json');
@@ -192,9 +193,39 @@ describe('createNodes', () => {
     expect(targets.publish!.options.lockfile).toBe('api/apko.lock.json');
     expect(targets.lock!.options).toEqual({ config: 'api/apko.yaml', lockfile: 'api/apko.lock.json' });
     expect(debug.projects!['api-server']!.targets!['image-debug']!.options.lockfile).toBe('api-server/debug.apko.lock.json');
+    // The target a stale lock's error names: nx run <project>:<lockTarget>.
+    expect(targets.image!.options.lockTarget).toBe('lock');
+    expect(debug.projects!['api-server']!.targets!['image-debug']!.options.lockTarget).toBe('lock-debug');
     rmSync(join(ws, 'api/apko.lock.json'));
     const [[, unlocked]] = await infer(['api/apko.yaml']);
     expect(unlocked.projects!.api!.targets!.image!.options).not.toHaveProperty('lockfile');
+  });
+
+  it('gives each config of a project its own targets, each hashing its own config and lock file only', async () => {
+    write({ 'api-server/apko.yaml': 'contents:\n  packages: [api-server]\n', 'api-server/debug.apko.yaml': 'contents:\n  packages: [api-server, busybox]\n' });
+    const [[, main], [, debug]] = await infer(['api-server/apko.yaml', 'api-server/debug.apko.yaml']);
+    const inputs = (r: typeof main, t: string) => r.projects!['api-server']!.targets![t]!.inputs!.filter((i): i is string => typeof i === 'string');
+    expect(inputs(main, 'image')).toEqual(['{workspaceRoot}/api-server/apko.yaml', '{workspaceRoot}/api-server/apko.lock.json']);
+    expect(inputs(debug, 'image-debug')).toEqual(['{workspaceRoot}/api-server/debug.apko.yaml', '{workspaceRoot}/api-server/debug.apko.lock.json']);
+  });
+
+  it('depends on the build target the buildTargetName option names', async () => {
+    const [[, pkg]] = await infer(['api-server/melange.yaml'], { buildTargetName: 'compile' });
+    expect(pkg.projects!['api-server']!.targets!.package).toMatchObject({ dependsOn: ['compile'], options: { buildTarget: 'compile' } });
+  });
+
+  it('keeps git facts out of outputs by default, and with the vcs option records them and hashes HEAD', async () => {
+    const runtime = (t: { inputs?: unknown[] }) => (t.inputs ?? []).filter((i) => typeof i === 'object' && i !== null && 'runtime' in i);
+    const [[, img], [, pkg]] = await infer(['api/apko.yaml', 'api-server/melange.yaml']);
+    expect(runtime(img.projects!.api!.targets!.image!)).toEqual([]);
+    expect(runtime(pkg.projects!['api-server']!.targets!.package!)).toEqual([]);
+    const [[, vimg], [, vpkg]] = await infer(['api/apko.yaml', 'api-server/melange.yaml'], { vcs: true });
+    const image = vimg.projects!.api!.targets!.image!;
+    const packaged = vpkg.projects!['api-server']!.targets!.package!;
+    expect(image.options.vcs).toBe(true);
+    expect(runtime(image)).toEqual([{ runtime: 'git rev-parse HEAD && (git remote get-url origin || true)' }]);
+    expect(packaged.options.vcs).toBe(true);
+    expect(runtime(packaged)).toEqual([{ runtime: 'git rev-parse HEAD' }]);
   });
 
   it('uses the target names and output directory of the plugin options', async () => {

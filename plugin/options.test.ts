@@ -8,9 +8,11 @@ describe('normalizePluginOptions', () => {
       publishTargetName: 'publish',
       lockTargetName: 'lock',
       packageTargetName: 'package',
+      buildTargetName: 'build',
       outputDir: 'dist',
       archs: ['x86_64'],
       signingKey: 'melange.rsa',
+      vcs: false,
     });
   });
 

@@ -17,6 +17,8 @@ export interface ApkoPluginOptions {
   lockTargetName?: string;
   /** Name of the melange package target (default `package`). */
   packageTargetName?: string;
+  /** The project's build target the package target depends on, whichever plugin made it (default `build`). */
+  buildTargetName?: string;
   /** Workspace-relative directory for images and packages (default `dist`). */
   outputDir?: string;
   /** Workspace-relative APK/index download cache; default the engine's (`$APKO_CACHE_DIR`, else `~/.cache/apko-nx`). */
@@ -25,6 +27,12 @@ export interface ApkoPluginOptions {
   archs?: string[];
   /** Workspace-relative private key that signs local packages (default `melange.rsa`). */
   signingKey?: string;
+  /**
+   * Put git facts in the outputs: `.PKGINFO commit` and the commit time as
+   * the build date in packages, the vcs-url annotation in images (default
+   * false). When on, HEAD (and the origin remote) become task inputs.
+   */
+  vcs?: boolean;
 }
 
 /** Complete options. */
@@ -33,10 +41,12 @@ export interface NormalizedPluginOptions {
   readonly publishTargetName: string;
   readonly lockTargetName: string;
   readonly packageTargetName: string;
+  readonly buildTargetName: string;
   readonly outputDir: string;
   readonly cacheDir?: string;
   readonly archs: readonly string[];
   readonly signingKey: string;
+  readonly vcs: boolean;
 }
 
 /** Workspace-relative, forward slashes, no trailing slash; refuses paths that leave the workspace. */
@@ -56,9 +66,11 @@ export function normalizePluginOptions(o: ApkoPluginOptions | undefined): Normal
     publishTargetName: opts.publishTargetName ?? D.publishTargetName,
     lockTargetName: opts.lockTargetName ?? D.lockTargetName,
     packageTargetName: opts.packageTargetName ?? D.packageTargetName,
+    buildTargetName: opts.buildTargetName ?? D.buildTargetName,
     outputDir: workspacePath(opts.outputDir ?? D.outputDir, 'outputDir'),
     ...(opts.cacheDir !== undefined ? { cacheDir: workspacePath(opts.cacheDir, 'cacheDir') } : {}),
     archs: [...(opts.archs ?? D.packageArchs)],
     signingKey: workspacePath(opts.signingKey ?? D.signingKey, 'signingKey'),
+    vcs: opts.vcs ?? false,
   };
 }

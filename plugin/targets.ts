@@ -6,7 +6,7 @@
  */
 import type { TargetConfiguration } from '@nx/devkit';
 import { posix } from 'node:path';
-import { defaultImageTag, defaultLockPath } from '../engine/workspace';
+import { configStem, defaultLockPath } from '../engine/workspace';
 import type { NormalizedPluginOptions } from './options';
 
 /** An apko.yaml as inference sees it (all paths workspace-relative, posix). */
@@ -27,11 +27,11 @@ export interface ImageConfigInfo {
 
 const ENGINE = { externalDependencies: ['@apko/nx'] };
 const EPOCH = { env: 'SOURCE_DATE_EPOCH' };
+/** With the plugin's `vcs` option the git facts an output carries are hashed: HEAD, and for images the origin remote too. */
+const HEAD = { runtime: 'git rev-parse HEAD' };
+const HEAD_AND_ORIGIN = { runtime: 'git rev-parse HEAD && (git remote get-url origin || true)' };
 
-/** `apko.yaml` → ``, `debug.apko.yaml` → `debug`. */
-export function configStem(file: string): string {
-  return file === 'apko.yaml' ? '' : file.slice(0, -'.apko.yaml'.length);
-}
+export { configStem };
 
 /** The lock file `lock` writes for a config file name, as the engine names it: `apko.lock.json`, `<stem>.apko.lock.json`. */
 export function lockFileName(file: string): string {
@@ -55,7 +55,12 @@ export function imageTargets(c: ImageConfigInfo, opts: NormalizedPluginOptions):
   const localRepos = c.repositories.filter((r) => !`${r}/`.startsWith(built));
   const resolveOptions = { config, ...(opts.cacheDir !== undefined ? { cacheDir: opts.cacheDir } : {}) };
   // Whether the lock file exists is part of the inference cache key (plugin/nodes.ts), and its bytes are an input.
-  const imageOptions = { ...resolveOptions, tag: defaultImageTag(`{projectName}${suffix}`), ...(c.locked ? { lockfile } : {}) };
+  // No tag: the executor names the image after the project (engine defaultImageTag), which Nx names only at run time.
+  const imageOptions = {
+    ...resolveOptions,
+    ...(c.locked ? { lockfile } : {}),
+    ...(opts.vcs ? { vcs: true } : {}),
+  };
   const image = `${opts.imageTargetName}${suffix}`;
   return {
     [image]: {
@@ -70,9 +75,11 @@ export function imageTargets(c: ImageConfigInfo, opts: NormalizedPluginOptions):
         { dependentTasksOutputFiles: '**/*.apk', transitive: true },
         ENGINE,
         EPOCH,
+        ...(opts.vcs ? [HEAD_AND_ORIGIN] : []),
       ],
       outputs: [`{workspaceRoot}/${outputPath}`],
-      options: { ...imageOptions, outputPath },
+      // lockTarget: the target a stale lock's error tells the user to run.
+      options: { ...imageOptions, outputPath, ...(c.locked ? { lockTarget: `${opts.lockTargetName}${suffix}` } : {}) },
       metadata: {
         technologies: ['apko'],
         description: `Build the OCI image described by ${c.file}`,
@@ -95,13 +102,20 @@ export function imageTargets(c: ImageConfigInfo, opts: NormalizedPluginOptions):
   };
 }
 
-/** The package target of a melange.yaml. */
+/**
+ * The package target of a melange.yaml. It depends on the project's build
+ * target by name, whether project.json, package.json or another plugin
+ * (@nx/js/typescript, @nx/vite, …) defines it: Nx skips a same-project
+ * dependency the project does not have, and the build's outputs are hashed
+ * as dependent task outputs.
+ */
 export function packageTargets(root: string, opts: NormalizedPluginOptions): Record<string, TargetConfiguration> {
   const outputPath = outputPathFor(opts, 'packages', root);
   return {
     [opts.packageTargetName]: {
       executor: '@apko/nx:package',
       cache: true,
+      dependsOn: [opts.buildTargetName],
       inputs: [
         '{projectRoot}/**/*',
         // An image config beside the melange.yaml changes the image, not the package.
@@ -110,9 +124,17 @@ export function packageTargets(root: string, opts: NormalizedPluginOptions): Rec
         { dependentTasksOutputFiles: '**/*' },
         ENGINE,
         EPOCH,
+        ...(opts.vcs ? [HEAD] : []),
       ],
       outputs: [`{workspaceRoot}/${outputPath}`],
-      options: { config: posix.join(root, 'melange.yaml'), outputPath, archs: [...opts.archs], signingKey: opts.signingKey },
+      options: {
+        config: posix.join(root, 'melange.yaml'),
+        outputPath,
+        archs: [...opts.archs],
+        signingKey: opts.signingKey,
+        buildTarget: opts.buildTargetName,
+        ...(opts.vcs ? { vcs: true } : {}),
+      },
       metadata: {
         technologies: ['melange'],
         description: 'Build the APK packages of melange.yaml into this project\'s local repository',

@@ -1,5 +1,5 @@
 /** `apko-nx build <config.yaml> <tag> <output>`: apko's build verb. */
-import { buildImageFromConfig, checkBuildTag, normalizeBuildRequest, privilegedFileLines } from '../../engine';
+import { buildImageFromConfig, normalizeBuildRequest, privilegedFileLines } from '../../engine';
 import { IMAGE_FLAGS, RESOLVE_FLAGS, buildRequestFrom } from '../build-flags';
 import type { Command } from '../command';
 
@@ -11,8 +11,7 @@ export const build: Command = {
   arity: [3, 3],
   async run(p, io) {
     const [config, tag, output] = p.positionals as [string, string, string];
-    // The tag a user types is checked as publish checks it, before anything is read or written.
-    checkBuildTag(tag);
+    // normalizeBuildRequest checks the tag as publish does, before anything is read or written.
     // A bare output path follows apko's rule: an existing directory or a trailing slash is a layout.
     const opts = normalizeBuildRequest(buildRequestFrom(p, { config, tag, output, env: io.env, log: io.err }), io.cwd);
     const result = await buildImageFromConfig(opts);

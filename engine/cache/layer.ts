@@ -71,7 +71,7 @@ async function collect(layer: Layer): Promise<Buffer> {
  */
 export async function layersWithCache(
   tree: Tree,
-  opts: { strategy: LayeringStrategy; facts: RootfsFacts; store?: Store },
+  opts: { strategy: LayeringStrategy; facts: RootfsFacts; store?: Store; onLayer?: (done: number, total: number, status: LayerStatus) => void },
 ): Promise<{ layers: Layer[]; statuses: LayerStatus[] }> {
   const names = ownerNamesFromTree(tree);
   const lists = checkedPlan(opts.strategy, tree, opts.facts).layers;
@@ -84,6 +84,7 @@ export async function layersWithCache(
     if (hit !== undefined && trustworthy(hit, contentDigest)) {
       layers.push(new BufferLayer({ digest: parseDigest(hit.metadata.digest!), diffId: parseDigest(hit.metadata.diffId!), size: hit.data.length }, [hit.data]));
       statuses.push('reused');
+      opts.onLayer?.(layers.length, lists.length, 'reused');
       continue;
     }
     if (hit !== undefined) await opts.store!.remove(key);
@@ -91,6 +92,7 @@ export async function layersWithCache(
     if (opts.store) await opts.store.put(key, await collect(layer), { digest: layer.digest, diffId: layer.diffId, entries: contentDigest });
     layers.push(layer);
     statuses.push('built');
+    opts.onLayer?.(layers.length, lists.length, 'built');
   }
   return { layers, statuses };
 }

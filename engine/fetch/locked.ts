@@ -15,24 +15,25 @@ import type { PackageSource } from '../repo';
 import { resolveMultiArch } from '../resolve';
 import { checkPackageIdentity } from './identity';
 import { DEFAULT_PACKAGE_LIMITS } from './limits';
+import { fetchProgress } from './progress';
 import { FETCH_CONCURRENCY, fetchVerified, readFetched, type PackageRef } from './package';
 import type { ArchPackages, PackageIO } from './types';
 
 const REMOTE = /^https?:\/\//i;
 
-/** Reads the lock file and checks it belongs to this config. */
-export async function readLockFor(loaded: LoadedConfig, lockPath: string): Promise<LockFile> {
+/** Reads the lock file and checks it belongs to this config; `relock` is the command the hints name (default `apko-nx lock <config>`). */
+export async function readLockFor(loaded: LoadedConfig, lockPath: string, relock = `apko-nx lock ${loaded.file}`): Promise<LockFile> {
   let text: string;
   try {
     text = await readFile(lockPath, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read the lock file ${lockPath}: ${(err as Error).message}`, { file: lockPath, cause: err, hint: `create it with apko-nx lock ${loaded.file}` });
+    throw new ConfigError(`cannot read the lock file ${lockPath}: ${(err as Error).message}`, { file: lockPath, cause: err, hint: `create it with ${relock}` });
   }
   const lock = parseLockFile(text, lockPath);
   if (lock.config && lock.config.checksum !== loaded.checksum) {
     throw new ConfigError(
       `the lock file ${lockPath} was made for another version of ${loaded.file} (config checksum ${lock.config.checksum}, now ${loaded.checksum})`,
-      { file: lockPath, hint: `re-run apko-nx lock ${loaded.file} to update the lock file` },
+      { file: lockPath, hint: `re-run ${relock} to update the lock file` },
     );
   }
   return lock;
@@ -65,7 +66,7 @@ function lockedRef(p: LockedPackage, loaded: LoadedConfig): PackageRef {
 }
 
 /** Reads and verifies every locked package of `loaded.archs`, and recomputes their install graph. */
-export async function lockedPackages(loaded: LoadedConfig, lock: LockFile, io: PackageIO): Promise<ArchPackages[]> {
+export async function lockedPackages(loaded: LoadedConfig, lock: LockFile, io: PackageIO, relock = `apko-nx lock ${loaded.file}`): Promise<ArchPackages[]> {
   const limit = pLimit(FETCH_CONCURRENCY);
   const limits = io.limits ?? DEFAULT_PACKAGE_LIMITS;
   const fetchOpts = {
@@ -79,9 +80,15 @@ export async function lockedPackages(loaded: LoadedConfig, lock: LockFile, io: P
   for (const arch of loaded.archs) {
     const locked = lock.contents.packages.filter((p) => p.architecture === arch.apk || (p.architecture === 'noarch' && !lock.contents.packages.some((q) => q.name === p.name && q.architecture === arch.apk)));
     if (locked.length === 0) {
-      throw new ConfigError(`the lock file has no packages for ${arch.apk}`, { hint: `re-run apko-nx lock ${loaded.file} --arch ${loaded.archs.map((a) => a.apk).join(',')}` });
+      throw new ConfigError(`the lock file has no packages for ${arch.apk}`, { hint: `re-run ${relock} with archs ${loaded.archs.map((a) => a.apk).join(',')} to lock every architecture` });
     }
-    byArch.set(arch.apk, await Promise.all(locked.map((p) => limit(async () => ({ p, bytes: await fetchVerified(lockedRef(p, loaded), fetchOpts) })))));
+    const fetchedOne = fetchProgress(locked.length, arch.apk, io.log);
+    const fetchOne = async (p: LockedPackage) => {
+      const bytes = await fetchVerified(lockedRef(p, loaded), fetchOpts);
+      fetchedOne();
+      return { p, bytes };
+    };
+    byArch.set(arch.apk, await Promise.all(locked.map((p) => limit(() => fetchOne(p)))));
   }
   const repositories = new Map<string, { name: string; entries: ReturnType<typeof toIndexEntry>[] }[]>();
   const verified = new Map<string, ArchPackages['packages'][number]>();
@@ -97,7 +104,7 @@ export async function lockedPackages(loaded: LoadedConfig, lock: LockFile, io: P
         vouchedData: {
           sha256: sriHex(p.data.checksum),
           by: 'the lock file',
-          hint: 'the package changed since the lock file was written; re-run apko-nx lock if the new package is trusted',
+          hint: `the package changed since the lock file was written; re-run ${relock} if the new package is trusted`,
         },
       }), io.store ? { store: io.store, checksum: p.checksum } : undefined);
       checkPackageIdentity(pkg, { name: p.name, version: p.version, arch: p.architecture, buildArch: arch }, redactUrl(p.url), 'the lock file');

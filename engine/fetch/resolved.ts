@@ -7,6 +7,7 @@ import { readApkBytes } from '../apk/package-read';
 import type { LoadedConfig } from '../config';
 import { checkPackageIdentity } from './identity';
 import { DEFAULT_PACKAGE_LIMITS } from './limits';
+import { fetchProgress } from './progress';
 import { FETCH_CONCURRENCY, fetchPackageBytes, readFetched } from './package';
 import type { ArchPackages, PackageIO } from './types';
 import { repositoryOf, resolveWorld } from './world';
@@ -21,6 +22,7 @@ export async function resolvePackages(loaded: LoadedConfig, io: PackageIO): Prom
   for (const [i, resolution] of world.resolutions.entries()) {
     const arch = loaded.archs[i]!;
     io.log(`${arch.apk}: ${resolution.packages.length} packages`);
+    const fetchedOne = fetchProgress(resolution.packages.length, arch.apk, io.log);
     // Results are stored by index, never in completion order.
     const fetched = await Promise.all(
       resolution.packages.map((p) =>
@@ -45,6 +47,7 @@ export async function resolvePackages(loaded: LoadedConfig, io: PackageIO): Prom
           if (pkg.pkginfo.datahash === undefined) {
             io.log(`warning: ${p.name}-${p.version} (${url}): no datahash vouches for its data section; installing it because of --allow-unverified-data`);
           }
+          fetchedOne();
           return { url, pkg };
         }),
       ),

@@ -42,6 +42,8 @@ export interface ArchImageContext {
   readonly store?: Store;
   /** A library user's own layering strategy; default: what `layering:` in the config asks for. */
   readonly layering?: LayeringStrategy;
+  /** Progress lines ("layer n/N written"); never part of an output. */
+  readonly log?: (line: string) => void;
 }
 
 /** Builds the filesystem, layers and image of one architecture. */
@@ -49,7 +51,9 @@ export async function buildArchImage(loaded: LoadedConfig, fetched: ArchPackages
   const config = loaded.config;
   const rootfs = buildRootTree(loaded, fetched, { keyring: ctx.keyring, buildDate: ctx.buildDate });
   const strategy = ctx.layering ?? layeringFor(config.layering);
-  const { layers, statuses } = await layersWithCache(rootfs.tree, { strategy, facts: rootfs.facts, ...(ctx.store ? { store: ctx.store } : {}) });
+  const log = ctx.log;
+  const onLayer = log ? (done: number, total: number, status: string) => log(`${fetched.arch.apk}: layer ${done}/${total} ${status === 'built' ? 'written' : 'reused'}`) : undefined;
+  const { layers, statuses } = await layersWithCache(rootfs.tree, { strategy, facts: rootfs.facts, ...(ctx.store ? { store: ctx.store } : {}), ...(onLayer ? { onLayer } : {}) });
   const entrypoint = entrypointWords(loaded);
   const image = buildImage(layers, {
     platform: platformForArch(fetched.arch.apk),

@@ -67,7 +67,7 @@ function vcsAnnotations(vcsUrl: string | undefined): Record<string, string> {
 /** The verified packages of every arch: from the lock file when given, else resolved from the indexes. */
 async function packagesFor(loaded: LoadedConfig, opts: NormalizedBuildRequest, io: PackageIO): Promise<{ keyring: Map<string, string>; archs: ArchPackages[] }> {
   if (opts.lockfile === undefined) return resolvePackages(loaded, io);
-  const lock = await readLockFor(loaded, opts.lockfile);
+  const lock = await readLockFor(loaded, opts.lockfile, opts.relockCommand);
   io.log(`installing the packages locked in ${opts.lockfile}`);
   // The lock embeds every key's content, so a locked build needs no key download.
   // A lock file is input like any other: its keys pass the same check as the keyring's before they reach the image.
@@ -78,7 +78,7 @@ async function packagesFor(loaded: LoadedConfig, opts: NormalizedBuildRequest, i
   if (missing.length > 0) {
     for (const [name, pem] of await loadKeyring(missing, { cwd: loaded.workDir, offline: io.offline, ...(io.store ? { store: io.store } : {}), ...(io.http ? { http: io.http } : {}) })) keyring.set(name, pem);
   }
-  return { keyring, archs: await lockedPackages(loaded, lock, io) };
+  return { keyring, archs: await lockedPackages(loaded, lock, io, opts.relockCommand) };
 }
 
 /** Builds every arch's image and the index, reusing layers from the store where their content is unchanged. */

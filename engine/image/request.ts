@@ -13,6 +13,7 @@ import type { LayeringStrategy } from '../layer';
 import { sbomFormat, type SbomFormat } from '../sbom';
 import { defaultCacheDir } from '../store';
 import { BUILD_DEFAULTS } from '../defaults';
+import { checkBuildTag } from '../reference';
 import { fetchLimitsFrom, type DurationInput, type FetchLimits } from '../net/limits';
 import { normalizePackageLimits, type PackageLimits, type PackageLimitsInput } from '../fetch/limits';
 
@@ -68,6 +69,8 @@ export interface BuildRequest extends ResolveRequest {
   readonly sbomFormats?: ReadonlyArray<string | SbomFormat>;
   /** Install exactly the packages of this lock file (no index is read). */
   readonly lockfile?: string;
+  /** The command a stale or missing lock file's hint says to run (default `apko-nx lock <config>`; the Nx executor names its lock target). */
+  readonly relockCommand?: string;
   /** A library user's own layering strategy, instead of what `layering:` in the config asks for. */
   readonly layeringStrategy?: LayeringStrategy;
 }
@@ -110,6 +113,7 @@ export interface NormalizedBuildRequest extends NormalizedResolveRequest {
   /** At least one (documents refuse a format asked twice). */
   readonly sbomFormats: readonly SbomFormat[];
   readonly lockfile?: string;
+  readonly relockCommand: string;
   readonly layeringStrategy?: LayeringStrategy;
 }
 
@@ -177,6 +181,8 @@ function sbomFormatsOf(given: BuildRequest['sbomFormats']): SbomFormat[] {
 
 /** Normalizes a build request; a bare output path gets its kind by apko's rule. */
 export function normalizeBuildRequest(o: BuildRequest, cwd: string = o.cwd ?? process.cwd()): Readonly<NormalizedBuildRequest> {
+  // Every shell's tag passes publish's rule before anything is read or written.
+  checkBuildTag(o.tag);
   const abs = absolute(cwd);
   // The kind is read off the path as given: resolving it would drop a trailing separator.
   const output =
@@ -193,6 +199,7 @@ export function normalizeBuildRequest(o: BuildRequest, cwd: string = o.cwd ?? pr
     sbom: o.sbom ?? BUILD_DEFAULTS.sbom,
     sbomFormats: sbomFormatsOf(o.sbomFormats),
     ...(o.lockfile !== undefined ? { lockfile: abs(o.lockfile) } : {}),
+    relockCommand: o.relockCommand ?? `apko-nx lock ${o.config}`,
     ...(o.layeringStrategy !== undefined ? { layeringStrategy: o.layeringStrategy } : {}),
   });
 }

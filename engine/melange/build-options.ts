@@ -5,8 +5,8 @@
  * request, in order), the signing key read by the one reader and its name
  * made a public key file name, the runner checked against the runner table,
  * the build root's inputs (cache, offline, melange's -r/-k/-p) settled, and
- * the build date taken from the option or SOURCE_DATE_EPOCH (git and 0 are
- * the build's later fallbacks). Every default is in MELANGE_BUILD_DEFAULTS.
+ * the build date taken from the option or SOURCE_DATE_EPOCH (git, unless
+ * `vcs` is off, and 0 are the build's later fallbacks). Every default is in MELANGE_BUILD_DEFAULTS.
  */
 import { dirname, resolve } from 'node:path';
 import { hostArch, parseArch, type Arch } from '../arch';
@@ -35,8 +35,10 @@ export interface MelangeBuildOptions {
   sourceDir?: string;
   /** A name from the runner table (runners.ts). */
   runner?: string;
-  /** Seconds; default SOURCE_DATE_EPOCH, else the source's last git commit time, else 0. */
+  /** Seconds; default SOURCE_DATE_EPOCH, else (with `vcs`) the source's last git commit time, else 0. */
   sourceDateEpoch?: number;
+  /** Read the HEAD commit and its time from git (default true, as melange); false: no commit, build date 0 unless given. */
+  vcs?: boolean;
   /** Receives progress and step output, one line per call. */
   log?: (line: string) => void;
   /** Overrides for `vars:`. */
@@ -45,6 +47,8 @@ export interface MelangeBuildOptions {
   namespace?: string;
   /** Update `<outDir>/<arch>/APKINDEX.tar.gz`. */
   generateIndex?: boolean;
+  /** Build a fresh repository beside `outDir` and swap it in when every arch succeeded (default false: add to the existing one). */
+  replaceOutDir?: boolean;
   /** The build root's package cache; default `$APKO_CACHE_DIR`, then the user cache (engine/store). */
   cacheDir?: string;
   /** Build the root from the cache and local repositories only. */
@@ -64,12 +68,15 @@ export interface MelangeBuildRequest {
   readonly outDir: string;
   readonly sourceDir: string;
   readonly runner: RunnerName;
-  /** Undefined: fall back to git, then 0. */
+  /** Undefined: fall back to git (with `vcs`), then 0. */
   readonly sourceDateEpoch?: number;
+  /** Whether git's HEAD commit and its time may enter the packages. */
+  readonly vcs: boolean;
   readonly log: (line: string) => void;
   readonly vars: Readonly<Record<string, string>>;
   readonly namespace: string;
   readonly generateIndex: boolean;
+  readonly replaceOutDir: boolean;
   /** The caller's directory: relative repository and keyring entries of the environment start here, as in melange. */
   readonly cwd: string;
   readonly cacheDir: string;
@@ -125,10 +132,12 @@ export function normalizeMelangeBuildOptions(
     sourceDir: resolve(cwd, o.sourceDir ?? dirname(configPath)),
     runner,
     ...(sourceDateEpoch !== undefined ? { sourceDateEpoch } : {}),
+    vcs: o.vcs ?? d.vcs,
     log: o.log ?? (() => undefined),
     vars: { ...(o.vars ?? {}) },
     namespace: o.namespace ?? d.namespace,
     generateIndex: o.generateIndex ?? d.generateIndex,
+    replaceOutDir: o.replaceOutDir ?? false,
     cwd: resolve(cwd),
     cacheDir: defaultCacheDir({ ...(o.cacheDir !== undefined ? { cacheDir: o.cacheDir } : {}), env, cwd }),
     offline: o.offline ?? d.offline,

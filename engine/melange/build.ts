@@ -7,10 +7,10 @@
  * architecture's repository exactly as it was (earlier ones are done).
  */
 import { promises as fsp } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { formatPath } from '../yaml/tree';
 import { ConfigError } from '../errors';
-import { writeFileAtomic } from '../fs/atomic';
+import { replaceDirAtomic, writeFileAtomic } from '../fs/atomic';
 import type { Arch } from '../arch';
 import type { PrepareRoot } from '../buildroot';
 import { readGitFacts, repositoryPath, type GitFacts } from '../git';
@@ -111,16 +111,39 @@ async function licenseTexts(loaded: LoadedMelangeConfig, workspace: string): Pro
   return out;
 }
 
-/** Builds every package of a melange.yaml for each architecture of the request, in order, into the local repository. */
+/** The facts without HEAD (its commit and time) when the request keeps VCS facts out; the top level only names the config's path. */
+function withoutHead(facts: GitFacts, vcs: boolean): GitFacts {
+  if (vcs) return facts;
+  return facts.toplevel !== undefined ? { toplevel: facts.toplevel } : {};
+}
+
+/**
+ * Builds every package of a melange.yaml for each architecture of the request, in order, into the local repository.
+ * With `replaceOutDir` the repository is built afresh in a temporary sibling and swapped in only when every
+ * architecture succeeded, so a failed build leaves the previous repository whole.
+ */
 export async function buildMelangePackages(request: MelangeBuildRequest, seams: MelangeBuildSeams = {}): Promise<MelangeBuildResult> {
+  if (!request.replaceOutDir) return buildAll(request, seams, request.outDir);
+  const final = request.outDir;
+  const moved = (p: string, tmp: string) => join(final, relative(tmp, p));
+  let result: MelangeBuildResult = { packages: [], indexes: [] };
+  await replaceDirAtomic(final, async (tmp) => {
+    const r = await buildAll({ ...request, outDir: tmp }, seams, final);
+    result = { packages: r.packages.map((p) => ({ ...p, path: moved(p.path, tmp) })), indexes: r.indexes.map((i) => moved(i, tmp)) };
+  });
+  return result;
+}
+
+/** Every architecture into `request.outDir`; `shownOutDir` is the repository as the user named it (logs, and never copied into the workspace). */
+async function buildAll(request: MelangeBuildRequest, seams: MelangeBuildSeams, shownOutDir: string): Promise<MelangeBuildResult> {
   const loaded = await loadMelangeConfig(request.configPath, { vars: request.vars });
-  const git = await readGitFacts(loaded.dir);
-  const sourceGit = request.sourceDir === loaded.dir ? git : await readGitFacts(request.sourceDir);
+  const git = withoutHead(await readGitFacts(loaded.dir), request.vcs);
+  const sourceGit = request.sourceDir === loaded.dir ? git : withoutHead(await readGitFacts(request.sourceDir), request.vcs);
   const sde = request.sourceDateEpoch ?? sourceGit.commitTime ?? 0;
   const packages: BuiltPackage[] = [];
   const indexes: string[] = [];
   for (const arch of request.archs) {
-    const r = await buildArch(request, seams, { loaded, git, sde, arch });
+    const r = await buildArch(request, seams, { loaded, git, sde, arch, shownOutDir });
     packages.push(...r.packages);
     if (r.index !== undefined) indexes.push(r.index);
   }
@@ -133,6 +156,7 @@ interface ArchBuild {
   readonly git: GitFacts;
   readonly sde: number;
   readonly arch: Arch;
+  readonly shownOutDir: string;
 }
 
 /** One architecture: skipped when package.target-architecture leaves it out, else built and written to `<outDir>/<arch>/`. */
@@ -153,7 +177,7 @@ async function buildArch(o: MelangeBuildRequest, seams: MelangeBuildSeams, b: Ar
     for (const p of emitted) await writeFileAtomic(join(archDir, p.fileName), p.bytes);
   }
   const packages = emitted.map((p) => ({ arch: b.arch.apk, name: p.name, version: p.version, path: join(archDir, p.fileName), checksum: p.checksum }));
-  for (const p of packages) o.log(`wrote ${p.path}`);
+  for (const p of packages) o.log(`wrote ${join(b.shownOutDir, relative(o.outDir, p.path))}`);
   return { packages, ...(index !== undefined ? { index } : {}) };
 }
 
@@ -161,7 +185,7 @@ async function buildArch(o: MelangeBuildRequest, seams: MelangeBuildSeams, b: Ar
 async function runAndEmit(o: MelangeBuildRequest, seams: MelangeBuildSeams, b: ArchBuild): Promise<EmittedPackage[]> {
   const { loaded, git, sde, arch } = b;
   const cfg = loaded.config;
-  const skip = isInside(o.sourceDir, o.outDir) ? [o.outDir] : [];
+  const skip = [o.outDir, b.shownOutDir].filter((d, i, all) => all.indexOf(d) === i && isInside(o.sourceDir, d));
   const runner = await startRunner(o.runner, { request: o, arch, environment: withNeeds(cfg), skip, ...(seams.prepareRoot ? { prepareRoot: seams.prepareRoot } : {}) });
   try {
     const names = [cfg.package.name, ...cfg.subpackages.map((s) => s.name)];

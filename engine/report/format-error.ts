@@ -12,12 +12,19 @@ import { ApkoError } from '../errors';
 export interface FormatErrorOptions {
   /** Print each error's stack frames beneath its message (the CLI's --debug). */
   readonly debug?: boolean;
-  /** End with a line saying that an error the engine did not raise on purpose looks like a bug (the CLI does; Nx task output does not). */
+  /** End with a line saying that an error the engine did not raise on purpose looks like a bug (the CLI and the executors do). */
   readonly bugNotice?: boolean;
+  /** The flag that prints stacks, named in that line: `--debug` (the CLI's, the default) or Nx's `--verbose`. */
+  readonly debugFlag?: string;
 }
 
-/** The line the CLI adds under an error that is not an ApkoError. */
-export const BUG_NOTICE = '(this looks like a bug in apko-nx; rerun with --debug for a stack trace)';
+/** The line added under an error that is not an ApkoError, naming the shell's stack flag. */
+export function bugNotice(debugFlag = '--debug'): string {
+  return `(this looks like a bug in apko-nx; rerun with ${debugFlag} for a stack trace)`;
+}
+
+/** The CLI's line. */
+export const BUG_NOTICE = bugNotice();
 
 /** Causes nest rarely; a cycle of causes must not hang the printer. */
 const MAX_DEPTH = 10;
@@ -88,6 +95,6 @@ export function formatError(err: unknown, opts: FormatErrorOptions = {}): string
   const p = new Printer(opts.debug ?? false);
   p.walk(err, 0, 'top', false);
   for (const h of p.trailing) p.lines.push(`hint: ${h}`);
-  if (opts.bugNotice && !opts.debug && !(err instanceof ApkoError)) p.lines.push(BUG_NOTICE);
+  if (opts.bugNotice && !opts.debug && !(err instanceof ApkoError)) p.lines.push(bugNotice(opts.debugFlag));
   return p.lines.join('\n');
 }

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { validateLayout } from '../../engine/format';
@@ -28,6 +28,9 @@ describe('image executor', () => {
     expect(readdirSync(join(root, 'dist/images/app')).sort()).toEqual(['oci', 'sbom-index.spdx.json', 'sbom-x86_64.spdx.json']);
     const printed = out.mock.calls.map((c) => String(c[0]));
     expect(printed.some((l) => l.startsWith('app:latest@sha256:'))).toBe(true);
+    // Progress of the long steps, as the CLI prints it on stderr.
+    expect(printed).toContain('x86_64: fetched 1/1 packages');
+    expect(printed).toContain('x86_64: layer 1/1 written');
   });
 
   it('gives the same bytes when run again, so Nx cache restores and fresh builds agree', async () => {
@@ -64,6 +67,34 @@ describe('image executor', () => {
     expect(result.success).toBe(false);
     expect(result.error).toContain('missing.apko.yaml');
     expect(result.error).not.toMatch(/\n\s+at /);
+    expect(String(err.mock.calls[0]![0])).toMatch(/^building app-missing:latest failed: /);
+  });
+
+  it('names the project\'s lock target when the lock file is stale, and takes the CLI\'s safety options', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    writeFileSync(join(root, 'app', 'apko.lock.json'), JSON.stringify({ version: 'v1', config: { name: 'apko.yaml', checksum: 'sha256-stale' }, contents: { keyring: [], build_repositories: [], repositories: [], packages: [] } }));
+    const result = await imageExecutor(
+      { config: 'app/apko.yaml', outputPath: 'dist/images/locked', cacheDir: '.cache', lockfile: 'app/apko.lock.json', lockTarget: 'lock', strictProviders: true, fetchTimeout: '30s', maxApkDataSize: '1000000' },
+      executorContext(root),
+    );
+    expect(result.success).toBe(false);
+    expect(result.error).toMatch(/was made for another version of .*apko\.yaml/);
+    expect(result.error).toContain('hint: re-run nx run app:lock to update the lock file');
     expect(String(err.mock.calls[0]![0])).toMatch(/^building app:latest failed: /);
+  });
+
+  it('refuses a tag publish would refuse, before building', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const result = await imageExecutor({ config: 'app/apko.yaml', tag: '@ws/api:latest', outputPath: 'dist/images/bad' }, executorContext(root));
+    expect(result.success).toBe(false);
+    expect(result.error).toBe('the tag "@ws/api:latest" is not a valid image reference: a name cannot start with @\nhint: write the scoped name without its @, e.g. ws/api:latest (as the default tag does)');
+  });
+
+  it('tags a scoped project\'s image with a valid default reference', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    expect(await imageExecutor({ config: 'app/apko.yaml', outputPath: 'dist/images/scoped', cacheDir: '.cache' }, executorContext(root, '@ws/api'))).toEqual({ success: true });
+    const index = JSON.parse(readFileSync(join(root, 'dist/images/scoped/oci/index.json'), 'utf8'));
+    expect(index.manifests[0].annotations['org.opencontainers.image.ref.name']).toBe('ws/api:latest');
   });
 });

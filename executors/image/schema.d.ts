@@ -12,4 +12,13 @@ export interface ImageExecutorSchema {
   annotations?: Record<string, string>;
   buildDate?: string;
   vcs?: boolean;
+  lockTarget?: string;
+  strictProviders?: boolean;
+  allowUnverifiedData?: boolean;
+  fetchTimeout?: string;
+  stallTimeout?: string;
+  maxApkIndexDecompressedSize?: string;
+  maxApkControlSize?: string;
+  maxApkDataSize?: string;
+  maxHttpResponseSize?: string;
 }

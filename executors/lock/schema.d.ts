@@ -6,4 +6,12 @@ export interface LockExecutorSchema {
   archs?: string[];
   cacheDir?: string;
   offline?: boolean;
+  strictProviders?: boolean;
+  allowUnverifiedData?: boolean;
+  fetchTimeout?: string;
+  stallTimeout?: string;
+  maxApkIndexDecompressedSize?: string;
+  maxApkControlSize?: string;
+  maxApkDataSize?: string;
+  maxHttpResponseSize?: string;
 }

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readApkBytes, readApkIndex } from '../../engine/format';
@@ -61,5 +62,61 @@ describe('package executor', () => {
     expect(result.success).toBe(false);
     expect(result.error).toMatch(/^cannot read the signing key keys\/none\.rsa\n/);
     expect(result.error).toContain('hint: create it with `apko-nx melange keygen` (in an Nx workspace: `nx g @apko/nx:init`)');
+  });
+
+  it('keeps git facts out by default and records HEAD only with vcs', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t', GIT_COMMITTER_DATE: '1700000000 +0000' } }).trim();
+    git('init', '-q');
+    git('add', 'greeter');
+    git('commit', '-q', '-m', 'greeter');
+    const head = git('rev-parse', 'HEAD');
+    const keyring = new Map([['melange.rsa.pub', testKey().publicKeyPem]]);
+    const built = async (extra: { vcs?: boolean }) => {
+      const ctx = executorContext(root, 'greeter', 'package');
+      expect(await packageExecutor({ config: 'greeter/melange.yaml', outputPath: 'dist/packages/vcs', archs: ['x86_64'], ...extra }, ctx)).toEqual({ success: true });
+      return readApkBytes(readFileSync(join(root, 'dist/packages/vcs/x86_64/greeter-1.2.0-r0.apk')), { keyring }).pkginfo;
+    };
+    const plain = await built({});
+    expect(plain.commit ?? '').toBe('');
+    expect(plain.builddate ?? 0).toBe(0);
+    const withVcs = await built({ vcs: true });
+    expect(withVcs.commit).toBe(head);
+    expect(withVcs.builddate).toBe(1700000000);
+    rmSync(join(root, '.git'), { recursive: true, force: true });
+  });
+
+  it('leaves the previous repository whole when the build fails', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const repo = join(root, 'dist', 'packages', 'keep');
+    expect(await packageExecutor({ config: 'greeter/melange.yaml', outputPath: 'dist/packages/keep' }, executorContext(root, 'greeter', 'package'))).toEqual({ success: true });
+    const before = readFileSync(join(repo, 'x86_64', 'APKINDEX.tar.gz'));
+    mkdirSync(join(root, 'broken'), { recursive: true });
+    writeFileSync(join(root, 'broken', 'melange.yaml'), MELANGE.replace('cp ./dist/greeter', 'exit 3; cp ./dist/greeter'));
+    const result = await packageExecutor({ config: 'broken/melange.yaml', outputPath: 'dist/packages/keep' }, executorContext(root, 'broken', 'package'));
+    expect(result.success).toBe(false);
+    expect(readFileSync(join(repo, 'x86_64', 'APKINDEX.tar.gz'))).toEqual(before);
+    expect(readdirSync(join(repo, 'x86_64')).sort()).toEqual(['APKINDEX.tar.gz', 'greeter-1.2.0-r0.apk']);
+    // No staging directory is left beside it.
+    expect(readdirSync(join(root, 'dist', 'packages')).filter((f) => f.includes('keep'))).toEqual(['keep']);
+  });
+
+  it('refuses to package when an output the build target declares is missing, naming the path and the build to run', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const ctx = executorContext(root, 'greeter', 'package');
+    ctx.projectsConfigurations.projects.greeter = {
+      root: 'greeter',
+      targets: { compile: { executor: 'nx:run-commands', outputs: ['{projectRoot}/dist', '{options.outputPath}/**/*.js', '{options.outputPath}/x.tsbuildinfo', '{workspaceRoot}/coverage/{projectName}'], options: { outputPath: 'greeter/out' } } },
+    };
+    const result = await packageExecutor({ config: 'greeter/melange.yaml', outputPath: 'dist/packages/greeter', buildTarget: 'compile' }, ctx);
+    expect(result.success).toBe(false);
+    expect(result.error).toBe(
+      'greeter/out, coverage/greeter do not exist: greeter:compile declares them as its outputs, which greeter/melange.yaml packages\n' +
+        'hint: run nx run greeter:compile first (the package target depends on it: do not skip it with --exclude-task-dependencies)',
+    );
+    // A project without that target is packaged as is (the default build target name).
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    expect(await packageExecutor({ config: 'greeter/melange.yaml', outputPath: 'dist/packages/greeter' }, ctx)).toEqual({ success: true });
   });
 });

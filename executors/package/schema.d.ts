@@ -6,4 +6,6 @@ export interface PackageExecutorSchema {
   signingKey?: string;
   runner?: 'bubblewrap' | 'host' | 'chroot';
   namespace?: string;
+  buildTarget?: string;
+  vcs?: boolean;
 }
