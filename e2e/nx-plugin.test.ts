@@ -107,11 +107,13 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
     const gen = [...readme].find(([l]) => l.startsWith('nx g @apko/nx:package'))![1];
     expect(gen).not.toContain('has no build target');
     const image = readme.get('nx run api:image')!;
-    expect([...nxTasks(image)]).toEqual([
-      ['api-server:build', 'ran'],
-      ['api-server:package', 'ran'],
-      ['api:image', 'ran'],
-    ]);
+    // Nx 22 prints every task of the run, Nx 24 only the one asked for: the ones printed all ran, in order.
+    const order = ['api-server:build', 'api-server:package', 'api:image'];
+    const printed = [...nxTasks(image)];
+    expect(printed).toEqual(order.filter((t) => nxTasks(image).has(t)).map((t) => [t, 'ran']));
+    expect(printed.at(-1)).toEqual(['api:image', 'ran']);
+    if (major === 22) expect(printed.map(([t]) => t)).toEqual(order);
+    expect(existsSync(join(ws, SERVER, 'dist/api-server'))).toBe(true);
     expect(existsSync(join(ws, SERVER_REPO, 'x86_64/APKINDEX.tar.gz'))).toBe(true);
     // The version comes from api-server's package.json (npm init wrote 1.0.0).
     expect(existsSync(join(ws, SERVER_REPO, 'x86_64/api-server-1.0.0-r0.apk'))).toBe(true);
@@ -189,7 +191,7 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
       await cache.stop();
       for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 300_000);
 
   it('draws the edge api → api-server in nx graph, and none from worker', () => {
     nxOk('graph', '--file=graph.json');
@@ -277,11 +279,11 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
     const stale = nxRun('run', 'pinned:image', '--output-style=static');
     expect(stale.code).not.toBe(0);
     expect(stale.output).toMatch(/the lock file \S+apko\.lock\.json was made for another version of \S+apko\.yaml/);
-    expect(stale.output).toContain('hint: re-run apko-nx lock');
+    expect(stale.output).toContain('hint: re-run nx run pinned:lock');
 
     // Without the lock file the same config installs the newest version: the lock is what pinned it.
     rmSync(join(ws, 'pinned/apko.lock.json'));
     nxOk('run', 'pinned:image', '--output-style=static');
     expect(installed()).toEqual(['1.1.0-r0']);
-  });
+  }, 300_000);
 });
