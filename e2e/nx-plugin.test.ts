@@ -120,7 +120,8 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
     const index = JSON.parse(readFileSync(join(ws, 'dist/images/api/oci/index.json'), 'utf8'));
     expect(index.manifests[0].annotations['org.opencontainers.image.ref.name']).toBe('api:latest');
     expect(existsSync(join(ws, 'dist/images/api/sbom-index.spdx.json'))).toBe(true);
-    expect(nxTasks(readme.get('nx affected -t image')!).get('api:image')).toBe('local cache');
+    // Nx 24 names no cached task in its default output for affected; Nx 22 does.
+    if (major === 22) expect(nxTasks(readme.get('nx affected -t image')!).get('api:image')).toBe('local cache');
     const publish = [...readme].find(([l]) => l.startsWith('nx run api:publish'));
     if (registry) {
       expect(publish).toBeDefined();
