@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair } from '../engine/workspace';
 import { writeLocalRepository } from '../engine/format';
@@ -8,96 +8,142 @@ import { validateLayout } from '../engine/oci';
 import { sh } from './support/cli';
 import { hasTool, isRoot } from './support/env';
 import { startRemoteCache } from './support/nx-remote-cache';
-import { startRegistry } from './support/registry';
-import { commitAll, digestTree, helloC, makeWorkspace, nxTasks, packPlugin, run, runAsync, runOk, writeFiles } from './support/nx-workspace';
+import { startRegistry, type RunningRegistry } from './support/registry';
+import { commitAll, digestTree, helloC, makeNxWorkspace, nxTasks, packPlugin, readmeNxCommands, run, runAsync, runOk, writeFiles } from './support/nx-workspace';
 
 /**
- * The plugin in a real Nx workspace, once with Nx 22 and once with Nx 24:
- * `nx add` from the packed tarball, the generators scaffold an `api` image and
- * an `api-server` package (a static C program built by an Nx `build`
- * target), and then caching, restoring, the graph, `nx affected`, the
- * image running under runc, and an image built from the lock file its lock
- * target wrote.
+ * The plugin in real Nx workspaces made as users make them: Nx 22 by
+ * create-nx-workspace --preset=ts, Nx 24 by `nx init` in an npm package.
+ * Only the packed plugin is installed (no @nx/devkit beside it), by `nx add`
+ * on 22 and by `npm i -D` + `nx g @apko/nx:init` on 24, and then the
+ * README's Nx section runs command by command, as written: its example
+ * api-server (a workspace package whose build script compiles a static C
+ * program), the package and image generators, the image, affected and
+ * publish. The rest follows in the same workspace: caching, restoring, the
+ * remote cache, the graph, `nx affected`, the image running under runc, and
+ * an image built from the lock file its lock target wrote.
  */
 const ready = hasTool('git') && hasTool('gcc');
 const canRun = ready && ['skopeo', 'umoci', 'runc'].every((t) => hasTool(t)) && isRoot();
 const canPush = ready && ['docker-registry', 'skopeo'].every((t) => hasTool(t));
 
 const VERSIONS = [
-  { major: 22, nx: '22.7.12', devkit: '22.7.12' },
-  { major: 24, nx: '24.0.6', devkit: '24.0.0' },
+  { major: 22 as const, route: 'add' as const },
+  { major: 24 as const, route: 'npm' as const },
 ];
 
-const BUILD = {
-  command: 'mkdir -p api-server/dist && gcc -static -O2 -o api-server/dist/api-server api-server/src/main.c',
-  inputs: ['{projectRoot}/src/**/*'],
-  outputs: ['{projectRoot}/dist'],
-  cache: true,
-};
+/** Where the README's example project lives and where its package goes. */
+const SERVER = 'packages/api-server';
+const SERVER_REPO = `dist/packages/${SERVER}`;
+const README = readmeNxCommands();
 
-describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major workspace', ({ major, nx, devkit }) => {
+describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major workspace', ({ major, route }) => {
   let ws: string;
-  let addOutput: string;
+  let registry: RunningRegistry | undefined;
+  const installOutput: string[] = [];
+  /** Output of each README command that ran, by line. */
+  const readme = new Map<string, string>();
   const nxRun = (...args: string[]) => run(ws, join(ws, 'node_modules', '.bin', 'nx'), [...args]);
   const nxOk = (...args: string[]) => runOk(ws, join(ws, 'node_modules', '.bin', 'nx'), [...args]);
+  /** A README line as this workspace runs it: the packed plugin for @apko/nx, the local registry for registry.example.com. */
+  const localize = (line: string) =>
+    line
+      .replace(/^nx add @apko\/nx$/, `nx add @apko/nx@file:${packPlugin()}`)
+      .replace(/^npm i -D @apko\/nx$/, `npm i -D ${packPlugin()}`)
+      .replace('registry.example.com', registry?.host ?? 'registry.example.com');
+  const sh$ = (line: string) => runAsync(ws, 'sh', ['-c', localize(line)], { PATH: `${join(ws, 'node_modules', '.bin')}:${process.env.PATH}` });
 
-  beforeAll(() => {
-    ws = makeWorkspace(
-      `apko-nx-e2e-nx${major}-`,
-      {
-        'package.json': JSON.stringify({ name: 'e2e-workspace', private: true }, null, 2),
-        'nx.json': JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json', defaultBase: 'main' }, null, 2),
-        '.gitignore': 'node_modules\n/dist\n/.nx\n/api-server/dist\n',
-        'api-server/src/main.c': helloC('hello from api-server'),
-        'api-server/project.json': JSON.stringify({ name: 'api-server', targets: { build: BUILD } }, null, 2),
-        'worker/bin/worker': '#!/bin/sh\necho worker\n',
-      },
-      [`nx@${nx}`, `@nx/devkit@${devkit}`],
-    );
-    addOutput = nxOk('add', `@apko/nx@file:${packPlugin()}`);
-    nxOk('g', '@apko/nx:package', 'api-server', '--bin=api-server');
-    nxOk('g', '@apko/nx:image', 'api', '--packages=api-server');
-    nxOk('g', '@apko/nx:package', 'worker', '--buildOutput=bin', '--bin=worker');
-    nxOk('g', '@apko/nx:image', 'worker');
-    commitAll(ws, 'scaffold');
-  }, 300_000);
+  beforeAll(async () => {
+    ws = await makeNxWorkspace(major, `apko-nx-e2e-nx${major}-`);
+  }, 600_000);
 
   // A workspace holds ~100 MB of node_modules; APKO_E2E_KEEP=1 keeps it for a look after a failure.
-  afterAll(() => {
-    if (ws && process.env.APKO_E2E_KEEP !== '1') rmSync(ws, { recursive: true, force: true });
+  afterAll(async () => {
+    await registry?.stop();
+    if (ws && process.env.APKO_E2E_KEEP !== '1') rmSync(major === 22 ? dirname(ws) : ws, { recursive: true, force: true });
   });
 
-  it('is installed by nx add, whose init registers it, ignores outputs and keys, and makes the signing key pair', () => {
-    expect(addOutput).toContain('Generating @apko/nx:init');
-    expect(JSON.parse(readFileSync(join(ws, 'nx.json'), 'utf8')).plugins).toEqual(['@apko/nx']);
+  it(`is installed by the README's ${route === 'add' ? 'nx add' : 'npm i -D + nx g init'} route alone, whose init registers it, ignores outputs and keys, and makes the signing key pair`, async () => {
+    for (const { line } of README.filter((c) => c.kind === route)) {
+      const r = await sh$(line);
+      expect(r.code, `${line}\n${r.output}`).toBe(0);
+      installOutput.push(r.output);
+    }
+    expect(installOutput.length).toBe(route === 'add' ? 1 : 2);
+    if (route === 'add') expect(installOutput.join('')).toContain('Generating @apko/nx:init');
+    expect(installOutput.join('')).toContain('created the workspace signing key melange.rsa');
+    expect(JSON.parse(readFileSync(join(ws, 'package.json'), 'utf8')).devDependencies).toHaveProperty('@apko/nx');
+    // Nx 24's workspace has no @nx/devkit of its own: the plugin must not need one (nor bring one).
+    if (major === 24) expect(existsSync(join(ws, 'node_modules', '@nx', 'devkit'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(ws, 'nx.json'), 'utf8')).plugins).toContain('@apko/nx');
     expect(readFileSync(join(ws, '.gitignore'), 'utf8')).toContain('*.rsa');
     expect(statSync(join(ws, 'melange.rsa')).mode & 0o777).toBe(0o600);
+    commitAll(ws, 'add @apko/nx');
     const tracked = runOk(ws, 'git', ['ls-files']).split('\n');
     expect(tracked).toContain('melange.rsa.pub');
     expect(tracked).not.toContain('melange.rsa');
+  }, 300_000);
+
+  it('reports under --dry-run what the package generator would write, writes nothing and claims nothing', () => {
+    const r = nxRun('g', '@apko/nx:package', 'dry-server', '--bin=dry-server', '--dry-run');
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toContain('CREATE dry-server/melange.yaml');
+    expect(r.output).not.toMatch(/\b(created|wrote|written)\b/i);
+    expect(existsSync(join(ws, 'dry-server'))).toBe(false);
+    expect(runOk(ws, 'git', ['status', '--porcelain'])).toBe('');
   });
 
+  it('runs the README quickstart command by command, as written', async () => {
+    registry = canPush ? await startRegistry() : undefined;
+    for (const { line, kind } of README.filter((c) => c.kind === 'setup' || c.kind === 'quickstart')) {
+      if (line.includes('registry.example.com') && !registry) continue;
+      const r = await sh$(line);
+      expect(r.code, `${line}\n${r.output}`).toBe(0);
+      readme.set(line, r.output);
+      // The example project exists and its build target is inferred from package.json, not project.json.
+      if (kind === 'setup' && line.startsWith('npm init')) expect(existsSync(join(ws, SERVER, 'package.json'))).toBe(true);
+    }
+    expect(existsSync(join(ws, SERVER, 'project.json'))).toBe(false);
+    const gen = [...readme].find(([l]) => l.startsWith('nx g @apko/nx:package'))![1];
+    expect(gen).not.toContain('has no build target');
+    const image = readme.get('nx run api:image')!;
+    // Nx 22 prints every task of the run, Nx 24 only the one asked for: the ones printed all ran, in order.
+    const order = ['api-server:build', 'api-server:package', 'api:image'];
+    const printed = [...nxTasks(image)];
+    expect(printed).toEqual(order.filter((t) => nxTasks(image).has(t)).map((t) => [t, 'ran']));
+    expect(printed.at(-1)).toEqual(['api:image', 'ran']);
+    if (major === 22) expect(printed.map(([t]) => t)).toEqual(order);
+    expect(existsSync(join(ws, SERVER, 'dist/api-server'))).toBe(true);
+    expect(existsSync(join(ws, SERVER_REPO, 'x86_64/APKINDEX.tar.gz'))).toBe(true);
+    // The version comes from api-server's package.json (npm init wrote 1.0.0).
+    expect(existsSync(join(ws, SERVER_REPO, 'x86_64/api-server-1.0.0-r0.apk'))).toBe(true);
+    const index = JSON.parse(readFileSync(join(ws, 'dist/images/api/oci/index.json'), 'utf8'));
+    expect(index.manifests[0].annotations['org.opencontainers.image.ref.name']).toBe('api:latest');
+    expect(existsSync(join(ws, 'dist/images/api/sbom-index.spdx.json'))).toBe(true);
+    // Nx 24 names no cached task in its default output for affected; Nx 22 does.
+    if (major === 22) expect(nxTasks(readme.get('nx affected -t image')!).get('api:image')).toBe('local cache');
+    const publish = [...readme].find(([l]) => l.startsWith('nx run api:publish'));
+    if (registry) {
+      expect(publish).toBeDefined();
+      const local = index.manifests[0].digest;
+      expect(publish![1]).toContain(`${registry.host}/api@${local}`);
+      const pushed = JSON.parse(sh('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${registry.host}/api:1.0`]));
+      expect(pushed.manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture)).toEqual(['amd64']);
+    }
+    writeFiles(ws, { 'worker/bin/worker': '#!/bin/sh\necho worker\n' });
+    nxOk('g', '@apko/nx:package', 'worker', '--buildOutput=bin', '--bin=worker');
+    nxOk('g', '@apko/nx:image', 'worker');
+    commitAll(ws, 'quickstart');
+  }, 600_000);
+
   it('infers projects from the scaffolded apko.yaml and melange.yaml files', () => {
-    expect(JSON.parse(nxOk('show', 'projects', '--json')).sort()).toEqual(['api', 'api-server', 'worker']);
+    expect(JSON.parse(nxOk('show', 'projects', '--json')).filter((p: string) => ['api', 'api-server', 'worker'].includes(p)).sort()).toEqual(['api', 'api-server', 'worker']);
     const api = JSON.parse(nxOk('show', 'project', 'api', '--json'));
     expect(Object.keys(api.targets).sort()).toEqual(['image', 'lock', 'publish']);
     expect(api.targets.image).toMatchObject({ executor: '@apko/nx:image', cache: true, dependsOn: ['^package'], outputs: ['{workspaceRoot}/dist/images/api'] });
     expect(api.targets.publish).toMatchObject({ cache: false, dependsOn: ['image'] });
     const server = JSON.parse(nxOk('show', 'project', 'api-server', '--json'));
-    expect(server.targets.package).toMatchObject({ executor: '@apko/nx:package', dependsOn: ['build'], outputs: ['{workspaceRoot}/dist/packages/api-server'] });
-  });
-
-  it('nx run api:image builds api-server (its program, then its package) first, then the image', () => {
-    const out = nxOk('run', 'api:image', '--output-style=static');
-    expect([...nxTasks(out)]).toEqual([
-      ['api-server:build', 'ran'],
-      ['api-server:package', 'ran'],
-      ['api:image', 'ran'],
-    ]);
-    expect(existsSync(join(ws, 'dist/packages/api-server/x86_64/APKINDEX.tar.gz'))).toBe(true);
-    const index = JSON.parse(readFileSync(join(ws, 'dist/images/api/oci/index.json'), 'utf8'));
-    expect(index.manifests[0].annotations['org.opencontainers.image.ref.name']).toBe('api:latest');
-    expect(existsSync(join(ws, 'dist/images/api/sbom-index.spdx.json'))).toBe(true);
+    expect(server.targets.package).toMatchObject({ executor: '@apko/nx:package', dependsOn: ['build'], outputs: [`{workspaceRoot}/${SERVER_REPO}`] });
   });
 
   it('passes the layout validator', async () => {
@@ -112,7 +158,7 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
   it('restores deleted outputs from the cache, byte for byte', () => {
     const before = digestTree(join(ws, 'dist'));
     rmSync(join(ws, 'dist'), { recursive: true });
-    rmSync(join(ws, 'api-server/dist'), { recursive: true });
+    rmSync(join(ws, SERVER, 'dist'), { recursive: true });
     const out = nxOk('run', 'api:image', '--output-style=static');
     expect(nxTasks(out).get('api:image')).toBe('local cache');
     expect(digestTree(join(ws, 'dist'))).toEqual(before);
@@ -134,7 +180,7 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
       };
       // A fresh local cache in each checkout and no outputs on disk: the first run builds and uploads, the second can only hit the remote.
       rmSync(join(ws, 'dist'), { recursive: true });
-      rmSync(join(ws, 'api-server/dist'), { recursive: true });
+      rmSync(join(ws, SERVER, 'dist'), { recursive: true });
       const first = await runAsync(ws, join(ws, 'node_modules', '.bin', 'nx'), ['run', 'api:image', '--output-style=static'], remote());
       expect(first.code, first.output).toBe(0);
       expect(cache.hashes.size, first.output).toBe(3);
@@ -146,7 +192,7 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
       await cache.stop();
       for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 300_000);
 
   it('draws the edge api → api-server in nx graph, and none from worker', () => {
     nxOk('graph', '--file=graph.json');
@@ -159,13 +205,13 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
   it.runIf(major >= 24)('hashes the engine package and the package task\'s .apk into the image task', () => {
     const inputs = JSON.parse(nxOk('show', 'target', 'inputs', 'api:image', '--json'));
     expect(inputs.external).toContain('npm:@apko/nx');
-    expect(inputs.depOutputs).toEqual(['dist/packages/api-server/x86_64/api-server-0.1.0-r0.apk']);
+    expect(inputs.depOutputs).toEqual([`${SERVER_REPO}/x86_64/api-server-1.0.0-r0.apk`]);
     expect(inputs.files).toEqual(expect.arrayContaining(['api/apko.yaml', 'melange.rsa.pub']));
   });
 
   it('rebuilds api, and not worker, in nx affected after api-server\'s sources change', () => {
     nxOk('run-many', '-t', 'image', '--output-style=static');
-    writeFileSync(join(ws, 'api-server/src/main.c'), helloC('hello again from api-server'));
+    writeFileSync(join(ws, SERVER, 'main.c'), helloC('hello again from api-server'));
     commitAll(ws, 'change api-server');
     const out = nxOk('affected', '-t', 'image', '--base=HEAD~1', '--head=HEAD', '--output-style=static');
     const tasks = nxTasks(out);
@@ -197,21 +243,6 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
     config.process.terminal = false;
     writeFileSync(configPath, JSON.stringify(config));
     expect(sh('runc', ['run', '--bundle', join(work, 'bundle'), `apko-nx-e2e-${major}-${process.pid}`]).trim()).toBe('hello again from api-server');
-  });
-
-  it.runIf(canPush)('pushes with nx run api:publish --tags, the same index the image target built', async () => {
-    const registry = await startRegistry();
-    try {
-      const ref = `${registry.host}/api:1.0`;
-      const out = nxOk('run', 'api:publish', `--tags=${ref}`, '--output-style=static');
-      expect(nxTasks(out).get('api:image')).toBe('local cache');
-      const local = JSON.parse(readFileSync(join(ws, 'dist/images/api/oci/index.json'), 'utf8')).manifests[0].digest;
-      expect(out).toContain(`${registry.host}/api@${local}`);
-      const pushed = JSON.parse(sh('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${ref}`]));
-      expect(pushed.manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture)).toEqual(['amd64']);
-    } finally {
-      await registry.stop();
-    }
   });
 
   it('fails a broken image config with the engine\'s message and no stack', () => {
@@ -255,5 +286,5 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
     rmSync(join(ws, 'pinned/apko.lock.json'));
     nxOk('run', 'pinned:image', '--output-style=static');
     expect(installed()).toEqual(['1.1.0-r0']);
-  });
+  }, 300_000);
 });

@@ -15,7 +15,15 @@ import type * as Devkit from '@nx/devkit';
 /** The subset of devkit the generators call. */
 export type NxApi = Pick<
   typeof Devkit,
-  'readNxJson' | 'updateNxJson' | 'addProjectConfiguration' | 'readProjectConfiguration' | 'updateProjectConfiguration' | 'getProjects' | 'logger'
+  | 'readNxJson'
+  | 'updateNxJson'
+  | 'addProjectConfiguration'
+  | 'readProjectConfiguration'
+  | 'updateProjectConfiguration'
+  | 'getProjects'
+  | 'logger'
+  | 'createProjectGraphAsync'
+  | 'workspaceRoot'
 >;
 
 const loaded = new Map<string, NxApi>();

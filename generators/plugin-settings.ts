@@ -1,6 +1,6 @@
 /**
  * The plugin options a generator must agree with (where packages are built,
- * which key signs them, the package target's name), read from the @apko/nx
+ * which key signs them, the package and build targets' names), read from the @apko/nx
  * entry in nx.json, with the defaults the plugin uses (engine/defaults.ts).
  */
 import type { Tree } from '@nx/devkit';
@@ -13,6 +13,7 @@ export interface PluginSettings {
   readonly outputDir: string;
   readonly signingKey: string;
   readonly packageTargetName: string;
+  readonly buildTargetName: string;
   readonly archs: readonly string[];
 }
 
@@ -28,6 +29,7 @@ export function readPluginSettings(tree: Tree): PluginSettings {
     outputDir: str(o.outputDir, D.outputDir),
     signingKey: str(o.signingKey, D.signingKey),
     packageTargetName: str(o.packageTargetName, D.packageTargetName),
+    buildTargetName: str(o.buildTargetName, D.buildTargetName),
     archs: Array.isArray(o.archs) && o.archs.every((a) => typeof a === 'string') ? (o.archs as string[]) : [...D.packageArchs],
   };
 }

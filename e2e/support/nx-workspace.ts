@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { cleanEnv } from './cli';
@@ -97,6 +97,67 @@ export function makeWorkspace(prefix: string, files: Record<string, string>, ins
   runOk(ws, 'git', ['init', '-q', '-b', 'main']);
   runOk(ws, 'npm', ['install', '--save-dev', '--no-audit', '--no-fund', '--loglevel=error', ...install]);
   return ws;
+}
+
+/** How a user makes an Nx workspace of each major tested: the commands Nx documents, answered non-interactively. */
+export const NX_WORKSPACES = {
+  // create-nx-workspace makes the directory, installs @nx/js (and with it @nx/devkit) and commits.
+  22: { version: '22', create: (name: string) => ['npx', ['-y', 'create-nx-workspace@22', name, '--preset=ts', '--pm=npm', '--nxCloud=skip', '--interactive=false']] as const },
+  // nx init in a plain npm package: nx alone, no .gitignore of its own.
+  24: { version: '24.0.6', create: (_name: string) => ['npx', ['-y', 'nx@24.0.6', 'init', '--interactive=false']] as const },
+} as const;
+
+/**
+ * A new Nx workspace made as users make one (create-nx-workspace@22, or
+ * `npm init` + `git init` + `nx init` for 24), committed, with nothing of
+ * ours installed yet.
+ */
+export async function makeNxWorkspace(major: keyof typeof NX_WORKSPACES, prefix: string): Promise<string> {
+  const parent = mkdtempSync(join(tmpdir(), prefix));
+  const how = NX_WORKSPACES[major];
+  let ws: string;
+  if (major === 22) {
+    ws = join(parent, 'ws');
+    const [cmd, args] = how.create('ws');
+    await runAsyncOk(parent, cmd, args);
+  } else {
+    ws = parent;
+    // A user's npm package: its manifest and the usual .gitignore.
+    writeFiles(ws, { '.gitignore': 'node_modules\ndist\n' });
+    await runAsyncOk(ws, 'npm', ['init', '-y']);
+    const [cmd, args] = how.create('.');
+    await runAsyncOk(ws, cmd, args);
+  }
+  if (!existsSync(join(ws, '.git'))) runOk(ws, 'git', ['init', '-q', '-b', 'main']);
+  runOk(ws, 'git', ['add', '-A']);
+  runOk(ws, 'git', ['commit', '-q', '--allow-empty', '-m', 'new workspace']);
+  return ws;
+}
+
+/** `runAsync` that throws with the output when the command fails. */
+export async function runAsyncOk(ws: string, cmd: string, args: readonly string[], extra: Record<string, string> = {}): Promise<string> {
+  const r = await runAsync(ws, cmd, args, extra);
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.code}) in ${ws}:\n${r.output}`);
+  return r.output;
+}
+
+/** A command line of the README's Nx section, as a user would type it. */
+export interface ReadmeCommand {
+  readonly line: string;
+  /** `add`: the nx add route; `npm`: npm i -D + nx g init; `setup`: the example project; `quickstart`: the rest. */
+  readonly kind: 'add' | 'npm' | 'setup' | 'quickstart';
+}
+
+/** Every command of the fenced sh blocks in README.md's `## Nx` section, comments dropped, in order. */
+export function readmeNxCommands(readme = readFileSync(join(ROOT, 'README.md'), 'utf8')): ReadmeCommand[] {
+  const section = readme.split(/^## /m).find((s) => s.startsWith('Nx\n'));
+  if (!section) throw new Error('README.md has no "## Nx" section');
+  const blocks = [...section.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+  const lines = blocks.flatMap((b, block) => b.split('\n').map((l) => ({ block, line: l.replace(/\s+#\s.*$/, '').trim() }))).filter((l) => l.line !== '');
+  return lines.map(({ line }) => ({
+    line,
+    kind: line.startsWith('nx add @apko/nx') ? 'add' : line.startsWith('npm i -D @apko/nx') || line === 'nx g @apko/nx:init' ? 'npm' : line.startsWith('nx ') ? 'quickstart' : 'setup',
+  }));
 }
 
 /** `git add -A && git commit`. */

@@ -1,40 +1,33 @@
 /**
  * `nx g @apko/nx:package <project>`: writes a melange.yaml that packages the
- * project's build output as an APK signed with the workspace key, and makes
- * the package target wait for the target producing that output. An existing
+ * project's build output as an APK signed with the workspace key, and ties
+ * the package target to the target producing that output (./build-target.ts). An existing
  * melange.yaml saying the same thing is left alone; one saying something
  * else is refused without --overwrite.
  */
 import type { GeneratorCallback, Tree } from '@nx/devkit';
 import { posix } from 'node:path';
-import { sameConfigData } from '../../engine/workspace';
+import { isValidVersion, sameConfigData } from '../../engine/workspace';
 import initGenerator from '../init/generator';
 import { listOption } from '../list-option';
 import { readPluginSettings } from '../plugin-settings';
+import { readProjectPackageJson } from '../project-package-json';
 import { projectRoot } from '../project-root';
-import { formatChangedFiles, nxFor } from '../nx-api';
+import { connectBuildTarget } from './build-target';
+import { formatChangedFiles } from '../nx-api';
 import { melangeText } from './melange-text';
 import type { PackageGeneratorSchema } from './schema';
 
-function packageJsonLicense(tree: Tree, root: string): string | undefined {
-  try {
-    const license: unknown = JSON.parse(tree.read(posix.join(root, 'package.json'), 'utf8') ?? '{}').license;
-    return typeof license === 'string' && license !== '' ? license : undefined;
-  } catch {
-    return undefined;
+/** The package version: --packageVersion, else the project's package.json version, else 0.1.0; always one apk accepts. */
+function packageVersion(tree: Tree, root: string, option: string | undefined): string {
+  const pkg = readProjectPackageJson(tree, root);
+  const version = option ?? pkg.version ?? '0.1.0';
+  // melange's package.version is the apk version without its -r<epoch>.
+  if (!isValidVersion(`${version}-r0`)) {
+    const from = option === undefined ? `the version in ${pkg.path}` : '--packageVersion';
+    throw new Error(`${from} "${version}" is not an apk package version (digits and dots, then optional letter and _alpha/_beta/_rc/_p suffixes, e.g. 1.2.0_rc1)\nhint: pass --packageVersion=<apk version>`);
   }
-}
-
-/** Makes `packageTarget` depend on `buildTarget` in the project's own configuration. */
-function dependOnBuild(tree: Tree, project: string, packageTarget: string, buildTarget: string | undefined): void {
-  const { readProjectConfiguration, updateProjectConfiguration } = nxFor(tree);
-  const config = readProjectConfiguration(tree, project);
-  const target = buildTarget ?? (config.targets?.build ? 'build' : undefined);
-  if (target === undefined) return;
-  const existing = config.targets?.[packageTarget] ?? {};
-  const dependsOn = existing.dependsOn ?? [];
-  if (dependsOn.includes(target)) return;
-  updateProjectConfiguration(tree, project, { ...config, targets: { ...config.targets, [packageTarget]: { ...existing, dependsOn: [...dependsOn, target] } } });
+  return version;
 }
 
 /** Adds a melange.yaml to a project. */
@@ -54,17 +47,17 @@ export default async function packageGenerator(tree: Tree, options: PackageGener
   tree.write(
     path,
     melangeText({
-    name,
-    project: options.project,
-    packageTarget: settings.packageTargetName,
-    version: options.version ?? '0.1.0',
-    description: options.description ?? `${name}, packaged by @apko/nx`,
-    license: options.license ?? packageJsonLicense(tree, root) ?? 'NOASSERTION',
-    buildOutput,
-    installDir: (options.installDir ?? `/usr/lib/${name}`).replace(/\/+$/, ''),
-    bin: options.bin ?? '',
-    runtime: listOption(options.runtime),
-    signingKey: settings.signingKey,
+      name,
+      project: options.project,
+      packageTarget: settings.packageTargetName,
+      version: packageVersion(tree, root, options.packageVersion),
+      description: options.description ?? `${name}, packaged by @apko/nx`,
+      license: options.license ?? readProjectPackageJson(tree, root).license ?? 'NOASSERTION',
+      buildOutput,
+      installDir: (options.installDir ?? `/usr/lib/${name}`).replace(/\/+$/, ''),
+      bin: options.bin ?? '',
+      runtime: listOption(options.runtime),
+      signingKey: settings.signingKey,
     }),
   );
   if (before !== null && !options.overwrite) {
@@ -72,8 +65,7 @@ export default async function packageGenerator(tree: Tree, options: PackageGener
     tree.write(path, before);
     if (!same) throw new Error(`${path} already exists and differs from what this generator would write; pass --overwrite to replace it`);
   }
-  if (!created) dependOnBuild(tree, options.project, settings.packageTargetName, options.buildTarget);
-  else if (options.buildTarget) nxFor(tree).logger.warn(`${options.project} is not a project yet, so ${settings.packageTargetName} cannot depend on ${options.buildTarget}; add the dependsOn once it is`);
+  await connectBuildTarget(tree, settings, { project: options.project, exists: !created, buildOutput: posix.join(root, buildOutput), buildTarget: options.buildTarget });
   if (!options.skipFormat) await formatChangedFiles(tree);
   return done;
 }

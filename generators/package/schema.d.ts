@@ -3,7 +3,7 @@ export interface PackageGeneratorSchema {
   project: string;
   directory?: string;
   name?: string;
-  version?: string;
+  packageVersion?: string;
   description?: string;
   license?: string;
   buildOutput?: string;
