@@ -69,6 +69,11 @@ export function imageRequest(o: ImageExecutorSchema, context: ExecutorContext, l
   return normalizeBuildRequest({ ...fields, tag: imageTag(o, context), output: { path: join(outDir, 'oci'), kind: 'layout' }, sbomPath: outDir }, dirname(fields.config));
 }
 
+/** `@apko/nx:image` with dockerTarball: the docker-loadable tarball inside the output directory. */
+export function dockerTarballPath(o: Pick<ImageExecutorSchema, 'outputPath'>, context: ExecutorContext): string {
+  return join(resolve(context.root, o.outputPath), 'image.tar');
+}
+
 /** `@apko/nx:lock`: the lock file at `lockfile`, else beside the config. */
 export function lockRequest(o: LockExecutorSchema, context: ExecutorContext, log: Log): ReturnType<typeof normalizeLockRequest> {
   const fields = resolveFields(o, context, log);

@@ -3,6 +3,7 @@ export interface ImageExecutorSchema {
   config: string;
   tag?: string;
   outputPath: string;
+  dockerTarball?: boolean;
   archs?: string[];
   lockfile?: string;
   cacheDir?: string;
