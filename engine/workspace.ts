@@ -8,3 +8,4 @@ export { readImageFacts, readPackageFacts, sameConfigData, indexPackageOwners, o
 export { BUILD_DEFAULTS, WORKSPACE_DEFAULTS, MELANGE_BUILD_DEFAULTS, MELANGE_RUNNER_NAMES, PACKAGE_LIMIT_DEFAULTS, defaultImageTag, defaultLockPath, type MelangeRunnerName } from './defaults';
 export { compareBytes } from './order';
 export { generateKeyPair, publicKeyFromPrivate, type KeyPair } from './apk/keys';
+export { localSigningKeyPath } from './melange/signing-key';

@@ -66,7 +66,10 @@ function imageFields(o: ImageOptions, context: ExecutorContext, log: Log) {
 export function imageRequest(o: ImageExecutorSchema, context: ExecutorContext, log: Log): ReturnType<typeof normalizeBuildRequest> {
   const fields = imageFields(o, context, log);
   const outDir = resolve(context.root, o.outputPath);
-  return normalizeBuildRequest({ ...fields, tag: imageTag(o, context), output: { path: join(outDir, 'oci'), kind: 'layout' }, sbomPath: outDir }, dirname(fields.config));
+  // A developer's own key, trusted only when present (it is git-ignored, and an input of the inferred target).
+  const localKey = o.localKeyring ? resolve(context.root, o.localKeyring) : undefined;
+  const keyringAppend = localKey !== undefined && existsSync(localKey) ? { keyringAppend: [localKey] } : {};
+  return normalizeBuildRequest({ ...fields, ...keyringAppend, tag: imageTag(o, context), output: { path: join(outDir, 'oci'), kind: 'layout' }, sbomPath: outDir }, dirname(fields.config));
 }
 
 /** `@apko/nx:image` with dockerTarball: the docker-loadable tarball inside the output directory. */

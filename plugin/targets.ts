@@ -6,7 +6,7 @@
  */
 import type { TargetConfiguration } from '@nx/devkit';
 import { posix } from 'node:path';
-import { defaultImageTag, defaultLockPath } from '../engine/workspace';
+import { defaultImageTag, defaultLockPath, localSigningKeyPath } from '../engine/workspace';
 import type { NormalizedPluginOptions } from './options';
 
 /** An apko.yaml as inference sees it (all paths workspace-relative, posix). */
@@ -65,6 +65,7 @@ export function imageTargets(c: ImageConfigInfo, opts: NormalizedPluginOptions):
       inputs: [
         `{workspaceRoot}/${config}`,
         `{workspaceRoot}/${lockfile}`,
+        `{workspaceRoot}/${localSigningKeyPath(opts.signingKey)}.pub`,
         ...[...c.includes, ...c.keyring].map((f) => `{workspaceRoot}/${f}`),
         ...localRepos.map((r) => `{workspaceRoot}/${r}/**/*`),
         { dependentTasksOutputFiles: '**/*.apk', transitive: true },
@@ -72,7 +73,7 @@ export function imageTargets(c: ImageConfigInfo, opts: NormalizedPluginOptions):
         EPOCH,
       ],
       outputs: [`{workspaceRoot}/${outputPath}`],
-      options: { ...imageOptions, outputPath },
+      options: { ...imageOptions, outputPath, localKeyring: `${localSigningKeyPath(opts.signingKey)}.pub` },
       metadata: {
         technologies: ['apko'],
         description: `Build the OCI image described by ${c.file}`,
@@ -107,6 +108,7 @@ export function packageTargets(root: string, opts: NormalizedPluginOptions): Rec
         // An image config beside the melange.yaml changes the image, not the package.
         ...['apko.yaml', '*.apko.yaml', 'apko.lock.json', '*.apko.lock.json'].map((f) => `!{projectRoot}/${f}`),
         `{workspaceRoot}/${opts.signingKey}.pub`,
+        `{workspaceRoot}/${localSigningKeyPath(opts.signingKey)}.pub`,
         { dependentTasksOutputFiles: '**/*' },
         ENGINE,
         EPOCH,

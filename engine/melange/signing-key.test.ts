@@ -128,6 +128,20 @@ describe('readSigningKey: where the key comes from', () => {
     const local = mkdtempSync(join(tmpdir(), 'signing-key-local-'));
     writeFileSync(join(local, 'melange.rsa.pub'), workspace.publicKeyPem);
     writeFileSync(join(local, 'melange.local.rsa'), other.privateKeyPem);
+    // Without its public half (the task input that keeps local-key builds apart in the cache) it is refused.
+    const unpaired = (() => {
+      try {
+        readSigningKey('melange.rsa', { cwd: local, env: {} });
+      } catch (err) {
+        return err as ConfigError;
+      }
+      throw new Error('read');
+    })();
+    expect(unpaired.message).toBe('the local signing key melange.local.rsa has no public key melange.local.rsa.pub beside it');
+    expect(unpaired.hint).toContain('`apko-nx melange keygen melange.local --force`');
+    writeFileSync(join(local, 'melange.local.rsa.pub'), workspace.publicKeyPem);
+    expect(() => readSigningKey('melange.rsa', { cwd: local, env: {} })).toThrow('melange.local.rsa.pub is not the public half of melange.local.rsa');
+    writeFileSync(join(local, 'melange.local.rsa.pub'), other.publicKeyPem);
     expect(readSigningKey('melange.rsa', { cwd: local, env: {} })).toEqual({ privateKeyPem: other.privateKeyPem, keyName: 'melange.local.rsa', file: join(local, 'melange.local.rsa') });
     // The workspace key, once present, wins over the local one.
     writeFileSync(join(local, 'melange.rsa'), workspace.privateKeyPem);

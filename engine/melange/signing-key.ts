@@ -77,6 +77,23 @@ function checkMatchesCommitted(privateKeyPem: string, subject: string, path: str
   }
 }
 
+/**
+ * Nx hashes builds by the local public key (a task input): without it, a
+ * local-key build would hash as a workspace-key one and could be served
+ * from a shared cache as such. So the local key is used only with its
+ * matching `.pub` beside it.
+ */
+function checkLocalPublicKey(privateKeyPem: string, local: string, cwd: string): void {
+  const hint = `restore ${local}.pub, or make a new pair with \`apko-nx melange keygen ${local.replace(/\.rsa$/, '')} --force\`: builds are told apart from workspace-key builds by that public key`;
+  let pub: string;
+  try {
+    pub = readFileSync(resolve(cwd, `${local}.pub`), 'utf8');
+  } catch (err) {
+    throw new ConfigError(`the local signing key ${local} has no public key ${local}.pub beside it`, { file: `${local}.pub`, cause: err, hint });
+  }
+  if (publicKeyFromPrivate(privateKeyPem).trim() !== pub.trim()) throw new ConfigError(`${local}.pub is not the public half of ${local}`, { file: `${local}.pub`, hint });
+}
+
 type Read = { readonly text: string } | { readonly missing: true };
 
 /** Reads a key file: a missing file lets the next source answer; any other failure is an error about it. */
@@ -114,7 +131,11 @@ export function readSigningKey(path: string, opts: { readonly cwd: string; reado
   const local = localSigningKeyPath(path);
   const localFile = resolve(opts.cwd, local);
   const own = readKeyFile(localFile, local);
-  if ('text' in own) return { privateKeyPem: checkedPem(own.text, local, basename(local)), keyName: basename(localFile), file: localFile };
+  if ('text' in own) {
+    const pem = checkedPem(own.text, local, basename(local));
+    checkLocalPublicKey(pem, local, opts.cwd);
+    return { privateKeyPem: pem, keyName: basename(localFile), file: localFile };
+  }
   throw new ConfigError(`cannot read the signing key ${path}`, {
     file: path,
     cause: new Error(`tried, in order: ${SIGNING_KEY_ENV} (unset), ${SIGNING_KEY_FILE_ENV} (unset), ${path} (no such file), ${local} (no such file)`),

@@ -4,6 +4,7 @@ export interface ImageExecutorSchema {
   tag?: string;
   outputPath: string;
   dockerTarball?: boolean;
+  localKeyring?: string;
   archs?: string[];
   lockfile?: string;
   cacheDir?: string;
