@@ -217,7 +217,7 @@ describe('a missing signing key', () => {
     const lines = nx.error!.split('\n');
     expect(lines[0]).toBe('cannot read the signing key keys/none.rsa');
     expect(lines.at(-1)).toBe(
-      'hint: create it with `apko-nx melange keygen` (in an Nx workspace: `nx g @apko/nx:init`), or pass the path of an existing RSA private key (in CI, write it from a secret first)',
+      "hint: create it with `apko-nx melange keygen` (in an Nx workspace: `nx g @apko/nx:init`), or pass the path of an existing RSA private key; in CI, set APKO_NX_SIGNING_KEY to the key's PEM (or APKO_NX_SIGNING_KEY_FILE to a secret file); without the workspace key, make your own beside it with `apko-nx melange keygen <name>.local` (see docs/release-and-keys.md)",
     );
     expect(build.stderr).toBe(`Error: ${nx.error}\n`);
     expect(index.stderr).toBe(`Error: ${nx.error}\n`);

@@ -27,6 +27,7 @@ export {
   type BuildResult,
 } from './image';
 export { toDot } from './resolve';
+export { writeImageOutput } from './oci';
 export { publishImage, normalizePublishRequest, type PublishRequest, type PublishResult } from './publish/publish';
 export { defaultCredentials, type CredentialSource, type Credential } from './registry';
 export type { SbomFormat, SbomDocument, ImageSbomInput, IndexSbomInput, PackageSbomInput } from './sbom';

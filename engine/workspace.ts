@@ -9,3 +9,4 @@ export { BUILD_DEFAULTS, WORKSPACE_DEFAULTS, MELANGE_BUILD_DEFAULTS, MELANGE_RUN
 export { compareBytes } from './order';
 export { generateKeyPair, publicKeyFromPrivate, type KeyPair } from './apk/keys';
 export { isValidVersion } from './apk/version';
+export { localSigningKeyPath } from './melange/signing-key';

@@ -82,10 +82,18 @@ export function imageRequest(o: ImageExecutorSchema, context: ExecutorContext, l
   const outDir = resolve(context.root, o.outputPath);
   // A stale lock's hint names the target that rewrites it.
   const relockCommand = `nx run ${context.projectName}:${o.lockTarget ?? WORKSPACE_DEFAULTS.lockTargetName}`;
+  // A developer's own key, trusted only when present (it is git-ignored, and an input of the inferred target).
+  const localKey = o.localKeyring ? resolve(context.root, o.localKeyring) : undefined;
+  const keyringAppend = localKey !== undefined && existsSync(localKey) ? { keyringAppend: [localKey] } : {};
   return normalizeBuildRequest(
-    { ...fields, tag: imageTag(o, context), output: { path: join(outDir, 'oci'), kind: 'layout' }, sbomPath: outDir, relockCommand },
+    { ...fields, ...keyringAppend, tag: imageTag(o, context), output: { path: join(outDir, 'oci'), kind: 'layout' }, sbomPath: outDir, relockCommand },
     dirname(fields.config),
   );
+}
+
+/** `@apko/nx:image` with dockerTarball: the docker-loadable tarball inside the output directory. */
+export function dockerTarballPath(o: Pick<ImageExecutorSchema, 'outputPath'>, context: ExecutorContext): string {
+  return join(resolve(context.root, o.outputPath), 'image.tar');
 }
 
 /** `@apko/nx:lock`: the lock file at `lockfile`, else beside the config. */

@@ -67,6 +67,7 @@ describe('createNodes', () => {
                 "inputs": [
                   "{workspaceRoot}/api/apko.yaml",
                   "{workspaceRoot}/api/apko.lock.json",
+                  "{workspaceRoot}/melange.local.rsa.pub",
                   "{workspaceRoot}/shared/base.apko.yaml",
                   "{workspaceRoot}/melange.rsa.pub",
                   "{workspaceRoot}/api/vendor/repo/**/*",
@@ -101,6 +102,7 @@ describe('createNodes', () => {
                 },
                 "options": {
                   "config": "api/apko.yaml",
+                  "localKeyring": "melange.local.rsa.pub",
                   "outputPath": "dist/images/api",
                 },
                 "outputs": [

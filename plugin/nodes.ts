@@ -14,6 +14,7 @@ import { hashFiles, hashParts } from './hash';
 import { normalizePluginOptions, type ApkoPluginOptions, type NormalizedPluginOptions } from './options';
 import { openTargetsCache, workspaceDataDir } from './targets-cache';
 import { imageTargets, lockFileName, packageTargets } from './targets';
+import { withReleaseTarget } from './release-target';
 
 /** The files the plugin infers from. */
 export const CONFIG_GLOB = '**/{apko.yaml,*.apko.yaml,melange.yaml}';
@@ -55,7 +56,7 @@ function inferImage(workspaceRoot: string, root: string, file: string, opts: Nor
   const loaded = loadImageConfig(workspaceRoot, posix.join(root, file));
   const local = (entries: readonly string[]) =>
     [...new Set(entries.map((e) => localPath(workspaceRoot, root, e)).filter((p): p is string => p !== undefined))].sort(compareBytes);
-  const targets = imageTargets(
+  const targets = withReleaseTarget(imageTargets(
     {
       root,
       file,
@@ -66,7 +67,7 @@ function inferImage(workspaceRoot: string, root: string, file: string, opts: Nor
       locked: hasFile(workspaceRoot, root, lockFileName(file)),
     },
     opts,
-  );
+  ), { file, hasPackageJson: hasFile(workspaceRoot, root, 'package.json') }, opts);
   return { includes: loaded.includes, includesHash: hashFiles(workspaceRoot, loaded.includes), project: project(name, targets) };
 }
 
@@ -86,7 +87,7 @@ function inferProjects(files: readonly string[], options: ApkoPluginOptions | un
       const name = projectNameFor(ws, root);
       const isPackage = base === 'melange.yaml';
       // Everything the targets are a function of, except included files, which `fresh` checks.
-      const beside = isPackage ? '' : `${hasFile(ws, root, 'melange.yaml')}:${hasFile(ws, root, lockFileName(base))}`;
+      const beside = isPackage ? '' : `${hasFile(ws, root, 'melange.yaml')}:${hasFile(ws, root, lockFileName(base))}:${hasFile(ws, root, 'package.json')}`;
       const key = hashParts([readFileSync(join(ws, file)), JSON.stringify(opts), root, name ?? '', beside]);
       const entry = cache.get(
         `${key}:${file}`,

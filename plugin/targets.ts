@@ -6,7 +6,7 @@
  */
 import type { TargetConfiguration } from '@nx/devkit';
 import { posix } from 'node:path';
-import { configStem, defaultLockPath } from '../engine/workspace';
+import { configStem, defaultLockPath, localSigningKeyPath } from '../engine/workspace';
 import type { NormalizedPluginOptions } from './options';
 
 /** An apko.yaml as inference sees it (all paths workspace-relative, posix). */
@@ -70,6 +70,7 @@ export function imageTargets(c: ImageConfigInfo, opts: NormalizedPluginOptions):
       inputs: [
         `{workspaceRoot}/${config}`,
         `{workspaceRoot}/${lockfile}`,
+        `{workspaceRoot}/${localSigningKeyPath(opts.signingKey)}.pub`,
         ...[...c.includes, ...c.keyring].map((f) => `{workspaceRoot}/${f}`),
         ...localRepos.map((r) => `{workspaceRoot}/${r}/**/*`),
         { dependentTasksOutputFiles: '**/*.apk', transitive: true },
@@ -79,7 +80,12 @@ export function imageTargets(c: ImageConfigInfo, opts: NormalizedPluginOptions):
       ],
       outputs: [`{workspaceRoot}/${outputPath}`],
       // lockTarget: the target a stale lock's error tells the user to run.
-      options: { ...imageOptions, outputPath, ...(c.locked ? { lockTarget: `${opts.lockTargetName}${suffix}` } : {}) },
+      options: {
+        ...imageOptions,
+        outputPath,
+        localKeyring: `${localSigningKeyPath(opts.signingKey)}.pub`,
+        ...(c.locked ? { lockTarget: `${opts.lockTargetName}${suffix}` } : {}),
+      },
       metadata: {
         technologies: ['apko'],
         description: `Build the OCI image described by ${c.file}`,
@@ -121,6 +127,7 @@ export function packageTargets(root: string, opts: NormalizedPluginOptions): Rec
         // An image config beside the melange.yaml changes the image, not the package.
         ...['apko.yaml', '*.apko.yaml', 'apko.lock.json', '*.apko.lock.json'].map((f) => `!{projectRoot}/${f}`),
         `{workspaceRoot}/${opts.signingKey}.pub`,
+        `{workspaceRoot}/${localSigningKeyPath(opts.signingKey)}.pub`,
         { dependentTasksOutputFiles: '**/*' },
         ENGINE,
         EPOCH,

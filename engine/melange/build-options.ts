@@ -123,7 +123,7 @@ export function normalizeMelangeBuildOptions(
   }
   sourceDateEpoch ??= parseSourceDateEpoch(env.SOURCE_DATE_EPOCH);
   const archs = parseArchs(o.archs);
-  const key = typeof o.signingKey === 'string' ? readSigningKey(o.signingKey, { cwd }) : o.signingKey;
+  const key = typeof o.signingKey === 'string' ? readSigningKey(o.signingKey, { cwd, env }) : o.signingKey;
   return {
     configPath,
     archs,
@@ -142,6 +142,6 @@ export function normalizeMelangeBuildOptions(
     cacheDir: defaultCacheDir({ ...(o.cacheDir !== undefined ? { cacheDir: o.cacheDir } : {}), env, cwd }),
     offline: o.offline ?? d.offline,
     ...appends,
-    secretFiles: typeof o.signingKey === 'string' && key !== undefined ? [resolve(cwd, o.signingKey)] : [],
+    secretFiles: typeof o.signingKey === 'string' && key?.file !== undefined ? [key.file] : [],
   };
 }

@@ -3,6 +3,8 @@ export interface ImageExecutorSchema {
   config: string;
   tag?: string;
   outputPath: string;
+  dockerTarball?: boolean;
+  localKeyring?: string;
   archs?: string[];
   lockfile?: string;
   cacheDir?: string;
