@@ -113,7 +113,7 @@ async function licenseTexts(loaded: LoadedMelangeConfig, workspace: string): Pro
 
 /** Builds every package of a melange.yaml for each architecture of the request, in order, into the local repository. */
 export async function buildMelangePackages(request: MelangeBuildRequest, seams: MelangeBuildSeams = {}): Promise<MelangeBuildResult> {
-  const loaded = await loadMelangeConfig(request.configPath, { vars: request.vars });
+  const loaded = await loadMelangeConfig(request.configPath, { vars: request.vars, pipelineDirs: request.pipelineDirs });
   const git = await readGitFacts(loaded.dir);
   const sourceGit = request.sourceDir === loaded.dir ? git : await readGitFacts(request.sourceDir);
   const sde = request.sourceDateEpoch ?? sourceGit.commitTime ?? 0;
