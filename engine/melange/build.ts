@@ -77,8 +77,13 @@ function baseEnv(loaded: LoadedMelangeConfig, runner: Runner, sde: number): Reco
   };
 }
 
-/** Packages the steps declare in `needs.packages`, which melange adds to the build environment. */
+/**
+ * Packages the steps declare in `needs.packages`, which melange adds to the
+ * build environment; a build without environment packages runs on this
+ * machine's tools, so its needs are the machine's to meet.
+ */
 function withNeeds(cfg: LoadedMelangeConfig['config']): BuildEnvironment {
+  if (cfg.environment.contents.packages.length === 0) return cfg.environment;
   const needs: string[] = [];
   const collect = (steps: readonly PipelineStep[]): void => {
     for (const s of steps) {

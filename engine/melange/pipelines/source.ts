@@ -97,7 +97,7 @@ ${input('sparse', 'sparse-paths')}
       done
       cd /
       mkdir -p "$destabs"
-      cp -a "$tmp/src/." "$OLDPWD_DEST/"
+      cp -a "$tmp/src/." "$destabs/"
       rm -rf "$tmp"
       msg "checked out $got"
 `;
