@@ -8,12 +8,20 @@
  */
 import { compareBytes } from '../../order';
 import { CODE_PIPELINES } from '../builtins';
+import { BUILD_SYSTEM_PIPELINES } from './build-systems';
+import { GO_PIPELINES } from './go';
+import { LANGUAGE_PIPELINES } from './languages';
 import { SOURCE_PIPELINES } from './source';
+import { SPLIT_PIPELINES } from './split';
 
 /** Every built-in definition's text, by `uses:` name. */
 export const BUILTIN_PIPELINES: Readonly<Record<string, string>> = {
   ...CODE_PIPELINES,
   ...SOURCE_PIPELINES,
+  ...BUILD_SYSTEM_PIPELINES,
+  ...GO_PIPELINES,
+  ...LANGUAGE_PIPELINES,
+  ...SPLIT_PIPELINES,
 };
 
 /** The names `uses:` resolves without a `--pipeline-dir`, in byte order. */
