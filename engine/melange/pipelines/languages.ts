@@ -80,6 +80,8 @@ pipeline:
       "$python" -m build --wheel --no-isolation --outdir dist
   - runs: |
       ${PY}
+      # Debian's python installs to /usr/local unless told it is packaging for the system.
+      export DEB_PYTHON_INSTALL_LAYOUT=deb_system
       if "$python" -c 'import installer' 2>/dev/null; then
         "$python" -m installer --destdir "\${{targets.contextdir}}" --prefix /usr dist/*.whl
       else
