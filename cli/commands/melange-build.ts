@@ -37,6 +37,7 @@ export const melangeBuildCommand: Command = {
     offline: { type: 'boolean', description: 'chroot environment: use the cache and local repositories only' },
     'repository-append': { type: 'list', alias: 'r', value: 'REPO', description: 'chroot environment: extra repository (repeatable)' },
     'keyring-append': { type: 'list', alias: 'k', value: 'KEY', description: 'chroot environment: extra trusted public key (repeatable)' },
+    'pipeline-dir': { type: 'list', value: 'DIR', description: 'directory of pipeline definitions for uses:, searched before the built-in ones (repeatable, in order)' },
     'package-append': { type: 'list', alias: 'p', value: 'PKG', description: 'chroot environment: extra package (repeatable)' },
   },
   arity: [1, 1],
@@ -58,6 +59,7 @@ export const melangeBuildCommand: Command = {
       repositoryAppend: list(p, 'repository-append'),
       keyringAppend: list(p, 'keyring-append'),
       packageAppend: list(p, 'package-append'),
+      pipelineDirs: list(p, 'pipeline-dir'),
       log: io.err,
     };
     const result = await buildMelangePackages(normalizeMelangeBuildOptions(options, io.cwd, io.env));

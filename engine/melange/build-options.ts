@@ -57,6 +57,8 @@ export interface MelangeBuildOptions {
   repositoryAppend?: readonly string[];
   keyringAppend?: readonly string[];
   packageAppend?: readonly string[];
+  /** melange's `--pipeline-dir`: directories searched for `uses:` definitions before the built-in ones (relative to the caller's directory). */
+  pipelineDirs?: readonly string[];
 }
 
 /** A complete melange build request. */
@@ -86,6 +88,8 @@ export interface MelangeBuildRequest {
   readonly packageAppend: readonly string[];
   /** Files on this machine no step may read (the signing key's file): runners that isolate hide them. */
   readonly secretFiles: readonly string[];
+  /** Absolute, in search order. */
+  readonly pipelineDirs: readonly string[];
 }
 
 /** The architectures asked for, parsed, first occurrence kept. */
@@ -142,6 +146,7 @@ export function normalizeMelangeBuildOptions(
     cacheDir: defaultCacheDir({ ...(o.cacheDir !== undefined ? { cacheDir: o.cacheDir } : {}), env, cwd }),
     offline: o.offline ?? d.offline,
     ...appends,
+    pipelineDirs: (o.pipelineDirs ?? []).map((d) => resolve(cwd, d)),
     secretFiles: typeof o.signingKey === 'string' && key?.file !== undefined ? [key.file] : [],
   };
 }

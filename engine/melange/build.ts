@@ -77,8 +77,13 @@ function baseEnv(loaded: LoadedMelangeConfig, runner: Runner, sde: number): Reco
   };
 }
 
-/** Packages the steps declare in `needs.packages`, which melange adds to the build environment. */
+/**
+ * Packages the steps declare in `needs.packages`, which melange adds to the
+ * build environment; a build without environment packages runs on this
+ * machine's tools, so its needs are the machine's to meet.
+ */
 function withNeeds(cfg: LoadedMelangeConfig['config']): BuildEnvironment {
+  if (cfg.environment.contents.packages.length === 0) return cfg.environment;
   const needs: string[] = [];
   const collect = (steps: readonly PipelineStep[]): void => {
     for (const s of steps) {
@@ -136,7 +141,7 @@ export async function buildMelangePackages(request: MelangeBuildRequest, seams: 
 
 /** Every architecture into `request.outDir`; `shownOutDir` is the repository as the user named it (logs, and never copied into the workspace). */
 async function buildAll(request: MelangeBuildRequest, seams: MelangeBuildSeams, shownOutDir: string): Promise<MelangeBuildResult> {
-  const loaded = await loadMelangeConfig(request.configPath, { vars: request.vars });
+  const loaded = await loadMelangeConfig(request.configPath, { vars: request.vars, pipelineDirs: request.pipelineDirs });
   const git = withoutHead(await readGitFacts(loaded.dir), request.vcs);
   const sourceGit = request.sourceDir === loaded.dir ? git : withoutHead(await readGitFacts(request.sourceDir), request.vcs);
   const sde = request.sourceDateEpoch ?? sourceGit.commitTime ?? 0;

@@ -7,6 +7,7 @@
  *   executable and shared object under `${{targets.contextdir}}` (the package
  *   being built: the destdir, or the subpackage's dir). When the environment
  *   has no `strip` (binutils), the step logs that it skips and succeeds.
+ * - `uses: fetch`: builtin-fetch.ts.
  * - `uses: copy` (`with: {src, dest, opts, modroot}`): `cd modroot` (default
  *   the workspace), then `cp opts src… dest` (opts default `-r`), creating
  *   dest's parent (or dest itself when it ends in `/`). `src` is a
@@ -15,35 +16,34 @@
 import { posix } from 'node:path';
 import { ET_DYN, ET_EXEC, readElfFile } from './elf';
 import type { DestEntry } from './destdir';
-import { compareBytes } from '../order';
-
-/** The names `uses:` accepts. */
-export const BUILTIN_USES: readonly string[] = ['copy', 'strip'];
-
-const INPUTS: Record<string, { required: readonly string[]; optional: readonly string[] }> = {
-  strip: { required: [], optional: ['opts'] },
-  copy: { required: ['src'], optional: ['dest', 'opts', 'modroot'] },
-};
-
-/** A problem with a built-in's `with:` (unknown or missing input), or undefined when it is fine. */
-export function checkBuiltinInputs(uses: string, args: Readonly<Record<string, string>>): { key?: string; detail: string } | undefined {
-  const spec = INPUTS[uses];
-  if (spec === undefined) return undefined;
-  for (const k of Object.keys(args).sort(compareBytes)) {
-    if (!spec.required.includes(k) && !spec.optional.includes(k)) {
-      return { key: k, detail: `uses: ${uses} has no input "${k}" (inputs: ${[...spec.required, ...spec.optional].join(', ')})` };
-    }
-  }
-  for (const k of spec.required) {
-    if (!args[k]) return { detail: `uses: ${uses} needs with: ${k}` };
-  }
-  return undefined;
-}
+import { fetchScript } from './builtin-fetch';
 
 /** Quotes a word for /bin/sh. */
 export function shQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
+
+/** Their definitions (inputs as melange declares them), read like every other (pipelines/). */
+export const CODE_PIPELINES: Readonly<Record<string, string>> = {
+  strip: 'code: strip\ninputs:\n  opts:\n    default: -g\n',
+  copy: 'code: copy\ninputs:\n  src:\n    required: true\n  dest: {}\n  opts: {}\n  modroot: {}\n',
+  fetch: [
+    'code: fetch',
+    'inputs:',
+    '  uri: {required: true}',
+    ...['expected-sha256', 'expected-sha512', 'expected-none', 'reason'].map((k) => `  ${k}: {}`),
+    '  purl-name: {default: "${{package.name}}"}',
+    '  purl-version: {default: "${{package.version}}"}',
+    '  strip-components: {default: 1}',
+    '  directory: {default: .}',
+    '  extract: {default: true}',
+    '  delete: {default: false}',
+    '  timeout: {default: 5}',
+    '  dns-timeout: {default: 20}',
+    '  retry-limit: {default: 5}',
+    '',
+  ].join('\n'),
+};
 
 /** What a built-in needs to know about the package being built. */
 export interface BuiltinTarget {
@@ -51,6 +51,10 @@ export interface BuiltinTarget {
   readonly contextDir: string;
   /** The same directory's entries on this machine (for finding ELF files). */
   readonly entries: () => Promise<readonly DestEntry[]>;
+  /** The step's working directory on this machine, when it is inside the workspace (where fetch writes). */
+  readonly hostWorkdir?: string;
+  /** The melange.yaml and the step's YAML path, for messages. */
+  readonly where: string;
 }
 
 /** The script for a built-in step, or undefined when there is nothing to do (a message says why). */
@@ -86,8 +90,9 @@ export async function builtinScript(
     return [
       `cd ${shQuote(args.modroot || '.')}`,
       `mkdir -p ${shQuote(parent)}`,
-      `cp ${args.opts ?? '-r'} ${srcs.map(shQuote).join(' ')} ${shQuote(dest)}`,
+      `cp ${args.opts || '-r'} ${srcs.map(shQuote).join(' ')} ${shQuote(dest)}`,
     ].join('\n');
   }
+  if (uses === 'fetch') return fetchScript(args, target, log);
   throw new Error(`no built-in pipeline "${uses}"`);
 }

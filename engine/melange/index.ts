@@ -14,5 +14,5 @@ export type { MelangeConfig, PackageSpec, SubpackageSpec, PipelineStep, BuildEnv
 export { melangeKeygen, type KeygenResult } from './keygen';
 export { melangeIndex, melangeSignIndex, addToRepository, INDEX_NAME, type MelangeIndexOptions, type MelangeSignIndexOptions } from './repository';
 export { CHROOT_WORKSPACE } from './runner-chroot';
-export { BUILTIN_USES } from './builtins';
+export { BUILTIN_USES } from './pipelines';
 export { parseElf, readElfFile, type ElfInfo } from './elf';

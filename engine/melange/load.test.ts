@@ -134,14 +134,14 @@ subpackages:
   });
 
   it('refuses an unknown uses: naming it, the file and the position', async () => {
-    const err = await loadError(`${MINIMAL}  - uses: autoconf/make\n`);
-    expect(err.message).toMatch(/melange\.yaml:6:11: pipeline\[1\]\.uses: uses: autoconf\/make is not a pipeline apko-nx knows \(built in: copy, strip\)/);
-    expect(err.hint).toBe('write the step as runs: with the shell commands it needs');
+    const err = await loadError(`${MINIMAL}  - uses: autoconf/mak\n`);
+    expect(err.message).toMatch(/melange\.yaml:6:11: pipeline\[1\]\.uses: uses: autoconf\/mak is not a pipeline: there is no autoconf\/mak\.yaml among the built-in pipelines/);
+    expect(err.hint).toBe('check the name, or pass the directory holding its definition with --pipeline-dir');
   });
 
   it('refuses an unknown input to a built-in pipeline', async () => {
     const err = await loadError(`${MINIMAL}  - uses: copy\n    with:\n      source: a\n`);
-    expect(err.message).toContain('pipeline[1].with.source: uses: copy has no input "source" (inputs: src, dest, opts, modroot)');
+    expect(err.message).toContain('melange.yaml:8:7: pipeline[1].with.source: pipeline copy (built-in pipeline copy) has no input "source" (inputs: src, dest, opts, modroot)');
   });
 
   it('refuses a step with both uses and runs', async () => {

@@ -3,7 +3,8 @@
  * (config/yaml-tree.ts), the strict schema, then melange's load-time steps:
  * `vars` and `var-transforms`, `range` subpackages expanded from `data`,
  * substitutions in names, versions and dependencies, and the checks melange
- * makes (name syntax, version, priorities, unique subpackages). Every
+ * makes (name syntax, version, priorities, unique subpackages), and `uses:`
+ * resolved into the pipelines' steps (uses.ts). Every
  * `${{…}}` in a pipeline is checked here too, so a typo fails before any step
  * runs. Errors are ConfigErrors with file, YAML path, line and column.
  */
@@ -14,7 +15,6 @@ import { issuesToError, locatedError } from '../yaml/issues';
 import { parseYamlTree, formatPath, type PathSegment, type YamlTree } from '../yaml/tree';
 import { isValidVersion } from '../apk/version';
 import { ConfigError } from '../errors';
-import { BUILTIN_USES, checkBuiltinInputs } from './builtins';
 import { toModel, type Dependencies, type MelangeConfig, type PipelineStep, type SubpackageSpec } from './model';
 import { melangeFileSchema } from './schema';
 import {
@@ -26,6 +26,7 @@ import {
   type Substitutions,
 } from './substitutions';
 import { compareBytes } from '../order';
+import { expandSteps, usesContext } from './uses';
 
 /** A loaded, validated and substituted melange.yaml. */
 export interface LoadedMelangeConfig {
@@ -44,6 +45,8 @@ export interface LoadedMelangeConfig {
 export interface LoadMelangeOptions {
   /** Overrides for `vars:` (as `melange build --vars-file` gives them). */
   vars?: Readonly<Record<string, string>>;
+  /** `--pipeline-dir`: directories searched for `uses:` definitions before the built-in ones, in order. */
+  pipelineDirs?: readonly string[];
 }
 
 /** melange's `packageNameRegex`. */
@@ -67,11 +70,19 @@ export async function loadMelangeConfig(path: string, opts: LoadMelangeOptions =
   raw.vars = { ...raw.vars, ...(opts.vars ?? {}) };
   // --var values are literal text: nothing of the caller's is substituted.
   const literal = new Set(Object.keys(opts.vars ?? {}));
-  const config = substituteConfig(expandRanges(raw, tree, path), path, literal);
+  const config = await expandAllUses(substituteConfig(expandRanges(raw, tree, path), path, literal), usesContext(path, tree, opts.pipelineDirs ?? []));
   // vars and var-transforms may use package fields, so they are resolved again against the substituted ones.
   const substitutions = resolveVars(configSubstitutions(config.package), config.vars, { transforms: config.varTransforms, file: path, literal });
   checkConfig(config, substitutions, tree, path);
   return { file: path, dir: resolve(dirname(path)), text, config, substitutions };
+}
+
+/** Resolves every `uses:` of the main pipeline and the subpackages into steps (uses.ts). */
+async function expandAllUses(cfg: MelangeConfig, ctx: ReturnType<typeof usesContext>): Promise<MelangeConfig> {
+  const pipeline = await expandSteps(ctx, cfg.pipeline, { path: ['pipeline'] });
+  const subpackages: SubpackageSpec[] = [];
+  for (const [i, sp] of cfg.subpackages.entries()) subpackages.push({ ...sp, pipeline: await expandSteps(ctx, sp.pipeline, { path: ['subpackages', i, 'pipeline'] }) });
+  return { ...cfg, pipeline, subpackages };
 }
 
 /** A problem at a YAML path, for `fail`. */
@@ -192,20 +203,11 @@ function checkPriority(d: Dependencies, base: PathSegment[], tree: YamlTree, fil
   }
 }
 
-/** Checks every step's `uses:` and `${{…}}` references against the map the step will run with. */
+/** Checks every step's `${{…}}` references against the map the step will run with (`uses:` were resolved before). */
 function checkSteps(ctx: { subs: Substitutions; tree: YamlTree; file: string }, steps: readonly PipelineStep[], base: PathSegment[]): void {
   const { subs, tree, file } = ctx;
   steps.forEach((st, i) => {
     const path = [...base, i];
-    if (st.uses !== undefined && !BUILTIN_USES.includes(st.uses)) {
-      fail(tree, file, {
-        path: [...path, 'uses'],
-        detail: `uses: ${st.uses} is not a pipeline apko-nx knows (built in: ${BUILTIN_USES.join(', ')})`,
-        hint: 'write the step as runs: with the shell commands it needs',
-      });
-    }
-    const bad = st.uses !== undefined ? checkBuiltinInputs(st.uses, st.with) : undefined;
-    if (bad !== undefined) fail(tree, file, { path: bad.key !== undefined ? [...path, 'with', bad.key] : [...path, 'with'], detail: bad.detail, at: 'key' });
     const check = (v: string | undefined, key: PathSegment[]) => {
       // inputs.* belong to a uses: pipeline's own definition, never to a file's steps.
       if (v !== undefined) substitute(v, subs, { file, path: formatPath([...path, ...key]) });

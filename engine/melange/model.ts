@@ -49,6 +49,8 @@ export interface PipelineStep {
   needs: string[];
   /** `assertions.required-steps`. */
   requiredSteps?: number;
+  /** Set by `uses:` resolution (uses.ts) when engine code runs the step (builtins.ts); `with` then holds every input. */
+  code?: string;
 }
 
 /** `environment`: the build environment (an apko configuration subset). */

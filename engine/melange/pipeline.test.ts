@@ -115,6 +115,8 @@ describe('pipeline steps', () => {
       objcopy --add-symbol apko_nx_marker_symbol=0 /usr/bin/env \${{targets.destdir}}/usr/bin/env
       grep -q apko_nx_marker_symbol \${{targets.destdir}}/usr/bin/env
   - uses: strip
+    with:
+      opts: --strip-all
 `;
     const p = makeProject(yaml);
     const r = await build(p);

@@ -1,6 +1,7 @@
 /**
- * Runs a package's pipeline steps in order. Each `runs:` (and each built-in
- * `uses:`) becomes the script melange writes: `set -e`, `umask 022`, create
+ * Runs a package's pipeline steps in order. Each `runs:` (and each `uses:`
+ * run by code, builtins.ts; other `uses:` were expanded into nested steps at
+ * load, uses.ts) becomes the script melange writes: `set -e`, `umask 022`, create
  * and enter the working directory, the fragment, `exit 0`, run with
  * `/bin/sh -c`. `umask 022` is ours: it keeps the modes of created files
  * independent of the caller's umask. Nested `pipeline:` steps inherit the
@@ -8,7 +9,8 @@
  * A failing step is a PipelineError naming the step, its command, its exit
  * code and the last lines of its output; nothing after it runs.
  */
-import { posix } from 'node:path';
+import { promises as fsp } from 'node:fs';
+import { join, posix } from 'node:path';
 import { formatPath, type PathSegment } from '../yaml/tree';
 import { PipelineError } from '../errors';
 import { builtinScript, shQuote } from './builtins';
@@ -92,10 +94,17 @@ async function runStep(step: PipelineStep, run: PipelineRun, path: PathSegment[]
   for (const [k, v] of Object.entries(step.environment)) env[k] = s(v, `environment.${k}`);
   const where = formatPath(path);
   run.log(`running step "${name}"`);
-  if (step.uses !== undefined) {
+  if (step.code !== undefined) {
     const args = Object.fromEntries(Object.entries(step.with).map(([k, v]) => [k, s(v, `with.${k}`)]));
-    const target = { contextDir: run.contextDir.inRunner, entries: () => readDestdir(run.contextDir.onHost, NO_REMAP) };
-    const script = await builtinScript({ uses: step.uses, with: args }, target, run.log);
+    const rel = posix.relative(run.runner.workspace, workdir);
+    const target = {
+      contextDir: run.contextDir.inRunner,
+      entries: () => readDestdir(run.contextDir.onHost, NO_REMAP),
+      ...(rel === '' || (!rel.startsWith('..') && !posix.isAbsolute(rel)) ? { hostWorkdir: join(run.runner.hostWorkspace, rel) } : {}),
+      where: `${run.file}: ${where}`,
+    };
+    if (target.hostWorkdir !== undefined) await fsp.mkdir(target.hostWorkdir, { recursive: true });
+    const script = await builtinScript({ uses: step.code, with: args }, target, run.log);
     if (script !== undefined) await execute(run, { name, where, workdir, env, fragment: script });
   }
   if (step.runs !== undefined) await execute(run, { name, where, workdir, env, fragment: s(step.runs, 'runs') });
