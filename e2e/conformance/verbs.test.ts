@@ -78,13 +78,13 @@ describe(`apko-nx verbs against apko ${toolPins().apko.version}`, () => {
 
   it('resolve is lock under its old name: the deprecation note on stderr, <config>.resolved.json, the same file', async (ctx) => {
     needTool(prerequisite, ctx);
-    const { a, o } = await both(['resolve', 'apko.yaml', '--output', 'apko-resolved.json'], ['resolve', 'apko.yaml', '--output', 'ours-resolved.json']);
+    const { a, o } = await both(['resolve', 'apko.yaml', '--output', 'apko-resolved.json', '--arch', 'x86_64'], ['resolve', 'apko.yaml', '--output', 'ours-resolved.json', '--arch', 'x86_64']);
     const note = 'Command "resolve" is deprecated, Please use `lock` command. The `resolve` command will get removed in the future versions.';
     expect(a.stderr).toContain(note);
     expect(o.stderr).toContain(note);
     expect([a.stdout, o.stdout]).toEqual(['', '']);
     expect(JSON.parse(readFileSync(join(dir, 'ours-resolved.json'), 'utf8'))).toEqual(JSON.parse(readFileSync(join(dir, 'apko-resolved.json'), 'utf8')));
-    const plain = await ours(['resolve', 'apko.yaml']);
+    const plain = await ours(['resolve', 'apko.yaml', '--arch', 'x86_64']);
     expect(plain.code, plain.stderr).toBe(0);
     expect(existsSync(join(dir, 'apko.resolved.json'))).toBe(true);
   });

@@ -72,7 +72,7 @@ export async function buildCpio(opts: NormalizedMinirootfsRequest): Promise<Cpio
   const one = { ...loaded, archs: [arch] };
   const store = openStore(opts.cacheDir);
   const { keyring, archs } = await resolvePackages(one, { store, offline: opts.offline, log: opts.log, limits: opts.limits, allowUnverifiedData: opts.allowUnverifiedData, http: createHttpClient(opts.fetch) });
-  const rootfs = buildRootTree(one, archs[0]!, { keyring, buildDate: buildDateFor(one, archs) });
+  const rootfs = buildRootTree(one, archs[0]!, { keyring, buildDate: buildDateFor(one, archs), unlocked: true });
   const { records, skipped } = cpioRecordsOf(rootfs.tree);
   for (const p of skipped) opts.log(`warning: /${p}: ${rootfs.tree.get(p)!.type} entries have no place in apko's cpio archives; left out`);
   const compressed = opts.output.endsWith('.gz');
