@@ -47,7 +47,7 @@ export const IMAGE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   sbom: { type: 'boolean', description: 'write SBOMs (default true; --sbom=false to skip)' },
   'sbom-path': { type: 'string', value: 'DIR', description: 'directory for the SBOMs (build: default beside the output; publish: written only when set)' },
   'sbom-formats': { type: 'list', split: true, value: 'FMT', description: 'SBOM formats; only spdx is supported' },
-  vcs: { type: 'boolean', description: 'without vcs-url in the config, annotate the source repository and commit from git (off by default: build tools do not hash the commit)' },
+  vcs: { type: 'boolean', description: 'without vcs-url in the config, annotate the source repository and commit from git (default true, as apko; --vcs=false to skip; the Nx targets keep it off)' },
   format: { type: 'string', value: 'FMT', description: 'layer format: tar (default)' },
   lockfile: { type: 'string', value: 'FILE', description: 'install exactly the packages of this lock file (see apko-nx lock); no index is read' },
 };
@@ -92,7 +92,8 @@ export function buildRequestFrom(p: ParsedArgs, base: Pick<BuildRequest, 'config
     ...(str(p, 'sbom-path') !== undefined ? { sbomPath: str(p, 'sbom-path') } : {}),
     ...(list(p, 'sbom-formats').length > 0 ? { sbomFormats: list(p, 'sbom-formats') } : {}),
     ...given(p, 'sbom', 'sbom'),
-    ...given(p, 'vcs', 'vcs'),
+    // On unless --vcs=false, as apko's CLI; the engine's own default (for the Nx executors) stays off.
+    vcs: p.flags.vcs !== false,
     ...(str(p, 'lockfile') !== undefined ? { lockfile: str(p, 'lockfile') } : {}),
   };
 }

@@ -1,13 +1,15 @@
 /**
  * `apko-nx`: apko- and melange-compatible verbs over the engine. Global flags
- * (`--debug`, `-C/--workdir`, `--help`) are read here; each verb lives in
- * cli/commands/<verb>.ts.
+ * (`--debug`, `-C/--workdir`, `--log-level`, `--help`) are read here; each verb
+ * lives in cli/commands/<verb>.ts. Results go to stdout (only what apko prints
+ * there), progress and notes to stderr, filtered by the log level.
  */
 import { resolve } from 'node:path';
 import { formatFlags, parseArgs, UsageError } from './args';
 import type { Command, CommandIO } from './command';
 import { commands } from './commands';
 import { EXIT, exitCodeFor, reportError } from './report';
+import { DEBUG_LEVEL, filterLog, parseLogLevel } from './log-level';
 
 function helpText(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -19,7 +21,7 @@ function helpText(): string {
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Global flags: --debug (stack traces), -C/--workdir DIR, --help',
+    'Global flags: --debug (stack traces), -C/--workdir DIR, --log-level LEVEL (debug, info, warn, error; default info), --help',
   ].join('\n');
 }
 
@@ -39,15 +41,24 @@ function findCommand(argv: readonly string[]): { command?: Command; rest: string
 /** Runs the CLI and returns its exit code. */
 export async function main(argv: readonly string[], io?: Partial<CommandIO>): Promise<number> {
   const out = io?.out ?? ((l: string) => process.stdout.write(`${l}\n`));
-  const err = io?.err ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const stderr = io?.err ?? ((l: string) => process.stderr.write(`${l}\n`));
   let cwd = io?.cwd ?? process.cwd();
   const env = io?.env ?? process.env;
   const args = [...argv];
   const debug = args.includes('--debug');
   const filtered: string[] = [];
+  let levelText: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--debug') continue;
+    if (a === '--log-level') {
+      levelText = args[++i] ?? '';
+      continue;
+    }
+    if (a.startsWith('--log-level=')) {
+      levelText = a.slice('--log-level='.length);
+      continue;
+    }
     if (a === '-C' || a === '--workdir') {
       cwd = resolve(cwd, args[++i] ?? '.');
       continue;
@@ -62,9 +73,20 @@ export async function main(argv: readonly string[], io?: Partial<CommandIO>): Pr
     out(helpText());
     return filtered.length === 0 ? EXIT.usage : EXIT.ok;
   }
+  let level: number;
+  try {
+    level = levelText === undefined ? 0 : parseLogLevel(levelText);
+  } catch (e) {
+    stderr(reportError(e, debug));
+    return EXIT.usage;
+  }
+  // --verbose, where a verb has it, is debug; debug turns on a verb's --verbose output.
+  const verbose = filtered.includes('--verbose') || filtered.includes('--verbose=true');
+  if (verbose) level = Math.min(level, DEBUG_LEVEL);
+  const err = filterLog(level, stderr);
   const { command, rest } = findCommand(filtered);
   if (!command) {
-    err(reportError(new UsageError(`unknown command "${filtered[0]}"`, 'run apko-nx --help to list the commands'), debug));
+    stderr(reportError(new UsageError(`unknown command "${filtered[0]}"`, 'run apko-nx --help to list the commands'), debug));
     return EXIT.usage;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -73,6 +95,7 @@ export async function main(argv: readonly string[], io?: Partial<CommandIO>): Pr
   }
   try {
     const parsed = parseArgs(rest, command.flags);
+    if (level <= DEBUG_LEVEL && command.flags.verbose && parsed.flags.verbose === undefined) parsed.flags.verbose = true;
     const [min, max] = command.arity;
     if (parsed.positionals.length < min || parsed.positionals.length > max) {
       throw new UsageError(
@@ -82,7 +105,8 @@ export async function main(argv: readonly string[], io?: Partial<CommandIO>): Pr
     }
     return await command.run(parsed, { out, err, cwd, env });
   } catch (e) {
-    err(reportError(e, debug));
+    // A failure is always said, whatever the level (apko's cobra prints it too).
+    stderr(reportError(e, debug));
     return exitCodeFor(e);
   }
 }

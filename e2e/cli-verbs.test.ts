@@ -93,7 +93,7 @@ describe('apko-nx verbs', () => {
   it('--help lists every verb and exits 0; no arguments exits 2', () => {
     const help = runCli(['--help'], { cwd: ws.dir });
     expect(help.code).toBe(0);
-    for (const verb of ['build', 'build-minirootfs', 'show-config', 'show-packages', 'dot', 'example']) expect(help.stdout).toContain(verb);
+    for (const verb of ['build', 'build-minirootfs', 'build-cpio', 'show-config', 'show-packages', 'dot', 'lock', 'resolve', 'login', 'example']) expect(help.stdout).toContain(verb);
     expect(runCli([], { cwd: ws.dir }).code).toBe(2);
     expect(runCli(['frobnicate'], { cwd: ws.dir }).code).toBe(2);
   });
@@ -103,7 +103,11 @@ describe('build --vcs', () => {
   it('annotates the image with the git origin and commit of the config, and says when there is none', async () => {
     const ws = await makeWorkspace([BASELAYOUT], ['x86_64']);
     ws.write('apko.yaml', apkoYaml(ws, { packages: ['test-baselayout'], archs: ['x86_64'] }));
-    const plain = runCli(['build', 'apko.yaml', 'vcs:1', 'plain/', '--vcs'], { cwd: ws.dir });
+    // The probe is on by default, as in apko, and its "no checkout" note is a debug line, as apko's.
+    const quiet = runCli(['build', 'apko.yaml', 'vcs:1', 'quiet/'], { cwd: ws.dir });
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stderr).not.toContain('is not in a git checkout');
+    const plain = runCli(['--log-level', 'debug', 'build', 'apko.yaml', 'vcs:1', 'plain/', '--vcs'], { cwd: ws.dir });
     expect(plain.code, plain.stderr).toBe(0);
     expect(plain.stderr).toContain('is not in a git checkout with an origin remote');
     const env = cleanEnv({ GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' });
@@ -112,12 +116,17 @@ describe('build --vcs', () => {
     git('remote', 'add', 'origin', 'https://token@example.com/team/images.git');
     git('add', 'apko.yaml');
     sh('git', ['-C', ws.dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'config']);
-    const r = runCli(['build', 'apko.yaml', 'vcs:1', 'annotated/', '--vcs'], { cwd: ws.dir, env });
+    const r = runCli(['build', 'apko.yaml', 'vcs:1', 'annotated/'], { cwd: ws.dir, env });
     expect(r.code, r.stderr).toBe(0);
     const top = JSON.parse(readFileSync(join(ws.dir, 'annotated', 'index.json'), 'utf8'));
     const index = JSON.parse(readFileSync(join(ws.dir, 'annotated', 'blobs', 'sha256', top.manifests[0].digest.slice(7)), 'utf8'));
     expect(index.annotations['org.opencontainers.image.source']).toBe('https://example.com/team/images.git');
     expect(index.annotations['org.opencontainers.image.revision']).toBe(git('rev-parse', 'HEAD'));
+    const off = runCli(['build', 'apko.yaml', 'vcs:1', 'off/', '--vcs=false'], { cwd: ws.dir, env });
+    expect(off.code, off.stderr).toBe(0);
+    const offTop = JSON.parse(readFileSync(join(ws.dir, 'off', 'index.json'), 'utf8'));
+    const offIndex = JSON.parse(readFileSync(join(ws.dir, 'off', 'blobs', 'sha256', offTop.manifests[0].digest.slice(7)), 'utf8'));
+    expect(offIndex.annotations?.['org.opencontainers.image.source']).toBeUndefined();
   });
 });
 
@@ -162,6 +171,6 @@ describe('the engine as a library', () => {
     expect(out).toEqual({ verbs: true, errors: true, names: expect.any(Number), internals: [], order: ['a', 'b'], format: true, key: 'lib.rsa.pub', version: expect.any(String) });
     // The verbs, their normalizers, the error classes and the two report helpers the shells share
     // (the build tag check, the privileged-file lines); types are not runtime names: a deliberate, small surface.
-    expect(out.names).toBeLessThanOrEqual(42);
+    expect(out.names).toBeLessThanOrEqual(44);
   });
 });

@@ -119,7 +119,7 @@ describe.skipIf(!tools)('apko-nx publish', () => {
     const out = join(ws.dir, 'built');
     mkdirSync(out);
     const built = await runCliAsync(['build', 'apko.yaml', 'e2e/app:1.0', out, '--cache-dir', join(ws.dir, 'cache')], { cwd: ws.dir, env: cleanEnv() });
-    expect(built.stdout).toContain(`e2e/app:1.0@${digest}`);
+    expect(built.stderr).toContain(`e2e/app:1.0@${digest}`);
   });
 
   it('pushes each arch SBOM as an artifact referring to its image, under the referrers tag fallback', async () => {

@@ -12,6 +12,7 @@ export {
   resolveImagePackages,
   lockImage,
   buildMinirootfs,
+  buildCpio,
   showConfig,
   buildExampleImage,
   normalizeBuildRequest,
@@ -24,12 +25,13 @@ export {
   type ResolveRequest,
   type LockRequest,
   type MinirootfsRequest,
+  type CpioResult,
   type BuildResult,
 } from './image';
 export { toDot } from './resolve';
 export { writeImageOutput } from './oci';
 export { publishImage, normalizePublishRequest, type PublishRequest, type PublishResult } from './publish/publish';
-export { defaultCredentials, type CredentialSource, type Credential } from './registry';
+export { defaultCredentials, dockerLogin, type CredentialSource, type Credential, type DockerLoginRequest, type DockerLoginResult } from './registry';
 export type { SbomFormat, SbomDocument, ImageSbomInput, IndexSbomInput, PackageSbomInput } from './sbom';
 export type { LayeringStrategy, LayerPlan } from './layer';
 export type { RootfsFacts } from './rootfs';

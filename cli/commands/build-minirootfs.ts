@@ -20,7 +20,7 @@ export const buildMinirootfsCommand: Command = {
     const base = resolveRequestFrom(p, { config });
     const opts = normalizeMinirootfsRequest({ ...base, output, env: io.env, log: io.err, ...(str(p, 'build-arch') !== undefined ? { arch: [str(p, 'build-arch')!] } : {}) }, io.cwd);
     const r = await buildMinirootfs(opts);
-    io.out(`${r.output}: ${r.arch} root filesystem, ${r.packages} packages (diff_id ${r.diffId})`);
+    io.err(`${r.output}: ${r.arch} root filesystem, ${r.packages} packages (diff_id ${r.diffId})`);
     return 0;
   },
 };

@@ -1,4 +1,4 @@
-/** `apko-nx build <config.yaml> <tag> <output>`: apko's build verb. */
+/** `apko-nx build <config.yaml> <tag> <output>`: apko's build verb. Like apko it prints nothing on stdout: the digest and SBOM paths are progress, on stderr. */
 import { buildImageFromConfig, normalizeBuildRequest, privilegedFileLines } from '../../engine';
 import { IMAGE_FLAGS, RESOLVE_FLAGS, buildRequestFrom } from '../build-flags';
 import type { Command } from '../command';
@@ -15,11 +15,11 @@ export const build: Command = {
     // A bare output path follows apko's rule: an existing directory or a trailing slash is a layout.
     const opts = normalizeBuildRequest(buildRequestFrom(p, { config, tag, output, env: io.env, log: io.err }), io.cwd);
     const result = await buildImageFromConfig(opts);
-    io.out(`${tag}@${result.indexDigest}`);
-    for (const img of result.images) io.out(`  ${img.arch}: ${img.digest} (${img.packages} packages, ${img.layers} layer${img.layers === 1 ? '' : 's'})`);
-    for (const s of result.sboms) io.out(`  sbom: ${s}`);
+    io.err(`${tag}@${result.indexDigest}`);
+    for (const img of result.images) io.err(`  ${img.arch}: ${img.digest} (${img.packages} packages, ${img.layers} layer${img.layers === 1 ? '' : 's'})`);
+    for (const s of result.sboms) io.err(`  sbom: ${s}`);
     // Kept, as packages legitimately ship them, but always shown, so a package that gains one is noticed.
-    for (const p of result.privileged) for (const line of privilegedFileLines(p.files)) io.out(`  ${p.arch}: ${line}`);
+    for (const p of result.privileged) for (const line of privilegedFileLines(p.files)) io.err(`  ${p.arch}: ${line}`);
     return 0;
   },
 };

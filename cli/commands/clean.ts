@@ -16,7 +16,7 @@ export const clean: Command = {
     const r = await cleanCache({ ...(str(p, 'cache-dir') !== undefined ? { cacheDir: str(p, 'cache-dir') } : {}), env: io.env, cwd: io.cwd, dryRun: bool(p, 'dry-run') });
     const dir = r.dir;
     const mib = (r.bytes / 1024 / 1024).toFixed(1);
-    io.out(r.removed ? `removed ${dir} (${mib} MiB)` : bool(p, 'dry-run') ? `${dir}: ${mib} MiB (dry run, nothing removed)` : `${dir} does not exist`);
+    io.err(r.removed ? `removed ${dir} (${mib} MiB)` : bool(p, 'dry-run') ? `${dir}: ${mib} MiB (dry run, nothing removed)` : `${dir} does not exist`);
     return 0;
   },
 };

@@ -1,11 +1,13 @@
 /** Every verb of the CLI, in help order. */
 import type { Command } from '../command';
 import { build } from './build';
+import { buildCpioCommand } from './build-cpio';
 import { buildMinirootfsCommand } from './build-minirootfs';
 import { clean } from './clean';
 import { dot } from './dot';
 import { example } from './example';
-import { lock } from './lock';
+import { lock, resolveCommand } from './lock';
+import { login } from './login';
 import { melangeBuildCommand } from './melange-build';
 import { melangeIndexCommand } from './melange-index';
 import { melangeKeygenCommand } from './melange-keygen';
@@ -15,4 +17,4 @@ import { showConfig } from './show-config';
 import { showPackages } from './show-packages';
 import { version } from './version';
 
-export const commands: readonly Command[] = [build, publish, buildMinirootfsCommand, showConfig, showPackages, dot, lock, clean, melangeBuildCommand, melangeKeygenCommand, melangeIndexCommand, melangeSignIndexCommand, example, version];
+export const commands: readonly Command[] = [build, publish, buildMinirootfsCommand, buildCpioCommand, showConfig, showPackages, dot, lock, resolveCommand, login, clean, melangeBuildCommand, melangeKeygenCommand, melangeIndexCommand, melangeSignIndexCommand, example, version];

@@ -37,13 +37,13 @@ describe('hostile: package content kept', () => {
   hostile('content/setuid-kept-and-reported', 'a setuid file is installed with its mode bits and listed in the build report', async () => {
     const { r, files } = await build('setuid', [{ name: 'suid', entries: [{ name: 'usr/bin/su', mode: 0o4755, data: '#!/bin/sh\n' }] }]);
     expect(files.get('usr/bin/su')?.mode).toBe(0o4755);
-    expect(r.stdout).toContain('x86_64: setuid/setgid files: usr/bin/su (suid-1.0.0-r0)');
+    expect(r.stderr).toContain('x86_64: setuid/setgid files: usr/bin/su (suid-1.0.0-r0)');
   });
 
   hostile('content/setgid-kept-and-reported', 'a setgid file is installed with its mode bits and listed in the build report', async () => {
     const { r, files } = await build('setgid', [{ name: 'sgid', entries: [{ name: 'usr/bin/wall', mode: 0o2755, gid: 5, data: 'x' }] }]);
     expect(files.get('usr/bin/wall')).toMatchObject({ mode: 0o2755, gid: 5 });
-    expect(r.stdout).toContain('x86_64: setuid/setgid files: usr/bin/wall (sgid-1.0.0-r0)');
+    expect(r.stderr).toContain('x86_64: setuid/setgid files: usr/bin/wall (sgid-1.0.0-r0)');
   });
 
   hostile('content/capability-kept-byte-exact-and-reported', 'a file capability (binary security.capability xattr) reaches the layer byte for byte and is listed in the build report', async () => {
@@ -53,7 +53,7 @@ describe('hostile: package content kept', () => {
     const ping = files.get('usr/bin/ping');
     expect(ping?.mode).toBe(0o755);
     expect(Buffer.from(ping?.pax['SCHILY.xattr.security.capability'] ?? '', 'latin1').toString('hex')).toBe(Buffer.from(cap, 'latin1').toString('hex'));
-    expect(r.stdout).toContain('x86_64: files with capabilities: usr/bin/ping (capped-1.0.0-r0)');
+    expect(r.stderr).toContain('x86_64: files with capabilities: usr/bin/ping (capped-1.0.0-r0)');
   });
 
   hostile('content/privileged-report-on-cache-hit', 'a build served whole from the image store reports the same setuid files', async () => {
@@ -61,12 +61,12 @@ describe('hostile: package content kept', () => {
     const again = await sb.runAsync(['build', 'suid-again.yaml', 'hostile:kept', `${first.out}-again/`]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain('reusing the stored image');
-    expect(again.stdout).toContain('x86_64: setuid/setgid files: usr/sbin/mount (suid2-1.0.0-r0)');
+    expect(again.stderr).toContain('x86_64: setuid/setgid files: usr/sbin/mount (suid2-1.0.0-r0)');
   });
 
   hostile('content/no-report-without-privileged-files', 'a build without setuid, setgid or capability files prints no such line', async () => {
     const { r } = await build('plain', [{ name: 'plain', entries: [{ name: 'usr/bin/tool', mode: 0o755, data: 'x' }] }]);
-    expect(r.stdout).not.toMatch(/setuid|capabilities/);
+    expect(r.stderr).not.toMatch(/setuid|capabilities/);
   });
 
   hostile('content/symlink-to-root-across-packages', "package A's etc/evil -> / and package B's etc/evil/tmp/x put tmp/x inside the image, never on the host", async () => {

@@ -8,6 +8,7 @@ import { apkoJson, runtimeRepositories, type LoadedConfig } from '../config';
 import type { ArchPackages } from '../fetch';
 import { buildRootfs, type RootfsResult } from '../rootfs';
 import { compareBytes } from '../order';
+import { expandArchs } from '../arch';
 
 /** The locked world: exact `name=version` of every installed package, sorted. */
 export function lockedWorld(packages: readonly ApkPackage[]): string[] {
@@ -20,12 +21,21 @@ export interface RootTreeInputs {
   readonly keyring: ReadonlyMap<string, string>;
   /** Seconds; 0 keeps package times as they are. */
   readonly buildDate: number;
+  /**
+   * apko's single-layer path (`BuildLayer`, used by build-cpio), which installs
+   * without locking: `world` is the config's packages (sorted, once each) and
+   * `/etc/apko.json` keeps the config's packages and archs as written.
+   */
+  readonly unlocked?: boolean;
 }
 
 /** Builds the in-memory filesystem of `fetched.arch` as `loaded` describes it. */
 export function buildRootTree(loaded: LoadedConfig, fetched: ArchPackages, inputs: RootTreeInputs): RootfsResult {
   const config = loaded.config;
-  const world = lockedWorld(fetched.packages);
+  const world = inputs.unlocked ? [...new Set(config.contents.packages)].sort(compareBytes) : lockedWorld(fetched.packages);
+  const jsonInput = inputs.unlocked
+    ? { archs: expandArchs(config.archs, () => fetched.arch), packages: config.contents.packages }
+    : { archs: [fetched.arch], packages: world };
   return buildRootfs({
     arch: fetched.arch.apk,
     packages: fetched.packages,
@@ -48,7 +58,7 @@ export function buildRootTree(loaded: LoadedConfig, fetched: ArchPackages, input
     apkoJson: (resolved) =>
       apkoJson(
         { ...config, accounts: { ...config.accounts, ...(resolved.user !== undefined ? { runAs: resolved.user } : {}) } },
-        { archs: [fetched.arch], packages: world },
+        jsonInput,
       ),
     buildDate: inputs.buildDate,
   });

@@ -31,9 +31,9 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** Writes `bytes` to a new file at `path` (mode 0644) and fsyncs it; the file must not exist yet. */
-export async function writeFileSynced(path: string, bytes: FileBytes): Promise<number> {
-  const handle = await fsp.open(path, 'wx', 0o644);
+/** Writes `bytes` to a new file at `path` (mode 0644 unless given) and fsyncs it; the file must not exist yet. */
+export async function writeFileSynced(path: string, bytes: FileBytes, mode = 0o644): Promise<number> {
+  const handle = await fsp.open(path, 'wx', mode);
   let written = 0;
   try {
     if (typeof bytes === 'string' || bytes instanceof Uint8Array) {
@@ -59,10 +59,10 @@ export async function writeFileSynced(path: string, bytes: FileBytes): Promise<n
  * file where a directory should be) is an OutputError naming `path`, not the
  * temporary; a failure of the bytes' own source passes through unchanged.
  */
-export async function writeFileAtomic(path: string, bytes: FileBytes): Promise<number> {
+export async function writeFileAtomic(path: string, bytes: FileBytes, mode?: number): Promise<number> {
   const tmp = tempSibling(path, 'tmp');
   try {
-    const written = await writeFileSynced(tmp, bytes);
+    const written = await writeFileSynced(tmp, bytes, mode);
     await fsp.rename(tmp, path);
     await syncDir(dirname(path));
     return written;

@@ -25,6 +25,7 @@ export { buildArchImage, type ArchImage } from './arch-image';
 export { shellWords } from './shell-words';
 export { resolveImagePackages, formatPackageLine, PACKAGE_FORMATS, type PackageLine } from './show-packages';
 export { buildMinirootfs } from './minirootfs';
+export { buildCpio, cpioRecordsOf, type CpioResult } from './build-cpio';
 export { lockImage, lockConfig } from './lock';
 export { showConfig } from './show-config';
 export { buildExampleImage, EXAMPLE_TAG, type ExampleResult } from './example';

@@ -34,7 +34,8 @@ export async function loadForBuild(opts: NormalizedResolveRequest): Promise<Load
   if (!opts.vcs || loaded.config.vcsUrl) return loaded;
   const vcsUrl = probeVcsUrl(loaded.file);
   if (vcsUrl === undefined) {
-    opts.log(`warning: --vcs: ${loaded.file} is not in a git checkout with an origin remote; no source annotation added`);
+    // A debug note, as apko says it: the CLI probes by default, and most builds outside a checkout are fine.
+    opts.log(`debug: --vcs: ${loaded.file} is not in a git checkout with an origin remote; no source annotation added`);
     return loaded;
   }
   return { ...loaded, config: { ...loaded.config, vcsUrl } };

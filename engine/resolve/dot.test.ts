@@ -33,6 +33,15 @@ describe('toDot', () => {
     );
   });
 
+  it('keeps only the first edge into each package with spanningTree, as apko dot -S', () => {
+    const shared = repo('main', [pkg('a-1-r0', { depends: ['c'] }), pkg('b-1-r0', { depends: ['c'] }), pkg('c-1-r0')]);
+    const edges = (spanningTree: boolean) => toDot(resolve({ repositories: [shared], world: ['a', 'b'], arch: 'x86_64' }), { spanningTree }).split('\n').filter((l) => l.includes('->'));
+    expect(edges(false).filter((l) => l.includes('-> "c-1-r0"'))).toHaveLength(2);
+    const tree = edges(true);
+    expect(tree.filter((l) => l.includes('-> "c-1-r0"'))).toHaveLength(1);
+    expect(tree).toHaveLength(3);
+  });
+
   it('gives the same bytes for the same resolution', () => {
     const a = toDot(resolve({ repositories: [r], world: ['app'], arch: 'x86_64' }));
     const b = toDot(resolve({ repositories: [r], world: ['app'], arch: 'x86_64' }));

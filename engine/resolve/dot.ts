@@ -7,8 +7,12 @@ import type { Resolution } from './types';
 
 const quote = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
-/** The resolution as a Graphviz `digraph`. */
-export function toDot(resolution: Resolution): string {
+/**
+ * The resolution as a Graphviz `digraph`. With `spanningTree`, only the first
+ * edge into each node is kept, as apko's `dot -S` keeps the first edge to each
+ * dependency (`internal/cli/dot.go`), so large graphs stay readable.
+ */
+export function toDot(resolution: Resolution, opts: { spanningTree?: boolean } = {}): string {
   const lines = [
     `digraph ${quote(`apko-${resolution.arch}`)} {`,
     '  rankdir=LR;',
@@ -16,7 +20,10 @@ export function toDot(resolution: Resolution): string {
     `  ${quote('world')} [shape=ellipse];`,
   ];
   for (const p of resolution.packages) lines.push(`  ${quote(`${p.name}-${p.version}`)};`);
+  const reached = new Set<string>();
   for (const e of resolution.edges) {
+    if (opts.spanningTree && reached.has(e.to)) continue;
+    reached.add(e.to);
     const style = e.kind === 'install_if' ? ', style=dashed' : '';
     lines.push(`  ${quote(e.from)} -> ${quote(e.to)} [label=${quote(e.atom)}${style}];`);
   }

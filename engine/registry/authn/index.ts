@@ -8,5 +8,6 @@ export { credentialChain, type Credential, type CredentialSource, type Env } fro
 export { defaultCredentials } from './default';
 export { envCredentials, githubTokenCredentials, GHCR } from './env';
 export { dockerConfigCredentials, dockerConfigCredential, dockerConfigPath, readDockerConfig, DOCKER_HUB_KEY, type DockerConfig, type DockerAuthEntry } from './docker-config';
+export { dockerLogin, type DockerLoginRequest, type DockerLoginResult } from './docker-login';
 export { parseChallenges, type Challenge } from './challenge';
 export { RegistryAuth, NO_CREDENTIALS_HINT, type TokenHttp } from './registry-auth';
