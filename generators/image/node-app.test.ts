@@ -45,7 +45,7 @@ describe('image generator on a Node.js app', () => {
     const m = parse(text);
     expect(m.package).toMatchObject({ name: 'api', version: '0.0.1', copyright: [{ license: 'MIT' }] });
     expect(m.pipeline[0].runs).toContain('cp -R ./dist/. "${{targets.destdir}}/usr/lib/api/"');
-    expect(m.pipeline[1].runs).toBe('cd "${{targets.destdir}}/usr/lib/api"\nnpm ci --omit=dev --ignore-scripts --no-audit --no-fund\n');
+    expect(m.pipeline[1].runs).toBe('cd "${{targets.destdir}}/usr/lib/api"\nnpm ci --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier\n');
     const dir = mkdtempSync(join(tmpdir(), 'apko-nx-node-gen-'));
     writeFileSync(join(dir, 'melange.yaml'), text);
     expect((await loadMelangeConfig(join(dir, 'melange.yaml'))).config.package.name).toBe('api');

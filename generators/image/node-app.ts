@@ -55,7 +55,7 @@ export function productionInstall(tree: Tree): { packageManager: NodeApp['packag
       ? { packageManager: 'yarn', install: 'yarn workspaces focus --all --production' }
       : { packageManager: 'yarn', install: 'yarn install --production --frozen-lockfile --ignore-scripts' };
   }
-  return { packageManager: 'npm', install: 'npm ci --omit=dev --ignore-scripts --no-audit --no-fund' };
+  return { packageManager: 'npm', install: 'npm ci --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier' };
 }
 
 /** The Node.js app in project `project` at `root`, or undefined when its build is not a Node.js program (and `runtime` is not `node`). */

@@ -14,9 +14,9 @@ export function nodeMelangeText(app: NodeApp, project: string, packageTarget: st
   const dir = nodeAppDir(app);
   return [
     `# The ${app.name} package, built by apko-nx's melange: \`nx run ${project}:${packageTarget}\`.\n`,
-    `# It holds this Node.js app's build output (${app.buildOutput}/, with the package.json and\n`,
-    `# lockfile ${app.dependsOn.join(' and ')} write there) and its production dependencies, and is\n`,
-    `# signed with the workspace key ${signingKey}.\n`,
+    `# It holds this Node.js app's build output (${app.buildOutput}/, where the targets it waits for,\n`,
+    `# ${app.dependsOn.join(', ')}, write the app and its pruned package.json and lockfile) and its\n`,
+    `# production dependencies, and is signed with the workspace key ${signingKey}.\n`,
     'package:\n',
     `  name: ${app.name}\n`,
     `  version: ${app.version}\n`,
