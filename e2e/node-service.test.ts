@@ -51,7 +51,8 @@ describe.skipIf(!ready)('a Node.js service in an Nx 22 workspace', () => {
     await nx('g', '@nx/node:app', 'apps/api', '--no-interactive');
     await ok(ws, 'npm', ['install', 'ms@2.1.3', '-w', '@svc/api', '--no-audit', '--no-fund', '--loglevel=error']);
     writeFileSync(join(ws, 'apps/api/src/main.ts'), MAIN);
-    await ok(ws, 'npm', ['install', '--save-dev', '--no-audit', '--no-fund', '--loglevel=error', packPlugin()]);
+    // The build type-checks, so the dependency's types come too, with the plugin in one install.
+    await ok(ws, 'npm', ['install', '--save-dev', '--no-audit', '--no-fund', '--loglevel=error', '@types/ms@2.1.0', packPlugin()]);
     await nx('g', '@apko/nx:init');
     const key = testKey();
     writeFileSync(join(ws, key.publicKeyName), key.publicKeyPem);

@@ -1,9 +1,11 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasTool, isRoot } from './support/env';
 import { writeNodeRuntimeRepository } from './support/node-runtime';
-import { commitAll, makeWorkspace, packPlugin, runAsync, runOk } from './support/nx-workspace';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { commitAll, packPlugin, runAsync, runOk, writeFiles } from './support/nx-workspace';
 import { serveImage } from './support/serve-image';
 import { testKey } from './support/workspace';
 
@@ -32,7 +34,7 @@ const TURBO_JSON = {
     },
     image: {
       dependsOn: ['package', '^package'],
-      inputs: ['apko.yaml', 'apko.lock.json', '$TURBO_ROOT$/melange.rsa.pub', '$TURBO_ROOT$/node-runtime/**', '$TURBO_ROOT$/node-runtime.rsa.pub'],
+      inputs: ['apko.yaml', 'apko.lock.json', '$TURBO_ROOT$/melange.rsa.pub', '$TURBO_ROOT$/node-runtime/**', '$TURBO_ROOT$/*.rsa.pub'],
       outputs: ['oci/**'],
       env: ['SOURCE_DATE_EPOCH'],
     },
@@ -69,9 +71,9 @@ pipeline:
       npm ci --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier
 `;
 
-const APKO = `contents:
+const APKO = (runtimeKey: string) => `contents:
   repositories: [./packages, ../../node-runtime]
-  keyring: [../../melange.rsa.pub, ../../node-runtime.rsa.pub]
+  keyring: [../../melange.rsa.pub, ../../${runtimeKey}]
   packages: [api, nodejs]
 accounts:
   groups: [{ groupname: app, gid: 65532 }]
@@ -95,33 +97,38 @@ describe.skipIf(!ready)('a Node.js service in a Turborepo', () => {
 
   beforeAll(async () => {
     const npmVersion = runOk(process.cwd(), 'npm', ['--version']).trim();
-    ws = makeWorkspace(
-      'apko-nx-e2e-turbo-node-',
-      {
-        'package.json': json({ name: 'svc', private: true, packageManager: `npm@${npmVersion}`, workspaces: ['apps/*'] }),
-        'turbo.json': json(TURBO_JSON),
-        '.gitignore': 'node_modules\n.turbo\ndist\npackages\noci\n*.rsa\n',
-        'apps/api/package.json': json({
-          name: 'api',
-          version: '0.1.0',
-          private: true,
-          dependencies: { ms: '2.1.3' },
-          scripts: {
-            build: 'rm -rf dist && mkdir -p dist && cp src/server.js dist/ && node prune.js && cd dist && npm install --package-lock-only --ignore-scripts --no-audit --no-fund --loglevel=error',
-            package: 'rm -rf packages && apko-nx melange build melange.yaml --arch x86_64 --signing-key ../../melange.rsa --out-dir packages',
-            image: 'rm -rf oci && mkdir -p oci && apko-nx build apko.yaml api:latest oci',
-          },
-        }),
-        'apps/api/prune.js': PRUNE,
-        'apps/api/src/server.js': SERVER,
-        'apps/api/melange.yaml': MELANGE,
-        'apps/api/apko.yaml': APKO,
-      },
-      ['turbo@2.11.11', packPlugin()],
-    );
-    runOk(ws, join(ws, 'node_modules', '.bin', 'apko-nx'), ['melange', 'keygen', 'melange', '--key-size', '2048']);
     const key = testKey();
-    writeFileSync(join(ws, 'node-runtime.rsa.pub'), key.publicKeyPem);
+    ws = mkdtempSync(join(tmpdir(), 'apko-nx-e2e-turbo-node-'));
+    writeFiles(ws, {
+      'package.json': json({ name: 'svc', private: true, packageManager: `npm@${npmVersion}`, workspaces: ['apps/*'] }),
+      'turbo.json': json(TURBO_JSON),
+      '.gitignore': 'node_modules\n.turbo\ndist\npackages\noci\n*.rsa\n',
+      'apps/api/package.json': json({
+        name: 'api',
+        version: '0.1.0',
+        private: true,
+        dependencies: { ms: '2.1.3' },
+        scripts: {
+          build: 'rm -rf dist && mkdir -p dist && cp src/server.js dist/ && node prune.js && cd dist && npm install --package-lock-only --ignore-scripts --no-audit --no-fund --loglevel=error',
+          package: 'rm -rf packages && apko-nx melange build melange.yaml --arch x86_64 --signing-key ../../melange.rsa --out-dir packages',
+          image: 'rm -rf oci && mkdir -p oci && apko-nx build apko.yaml api:latest oci',
+        },
+      }),
+      'apps/api/prune.js': PRUNE,
+      'apps/api/src/server.js': SERVER,
+      'apps/api/melange.yaml': MELANGE,
+      'apps/api/apko.yaml': APKO(key.publicKeyName),
+      [key.publicKeyName]: key.publicKeyPem,
+    });
+    // Installs run as children the worker awaits: a blocked worker fails vitest's own task updates.
+    for (const [cmd, ...args] of [
+      ['git', 'init', '-q', '-b', 'main'],
+      ['npm', 'install', '--save-dev', '--no-audit', '--no-fund', '--loglevel=error', 'turbo@2.11.11', packPlugin()],
+      [join(ws, 'node_modules', '.bin', 'apko-nx'), 'melange', 'keygen', 'melange', '--key-size', '2048'],
+    ]) {
+      const r = await runAsync(ws, cmd!, args);
+      if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.code}):\n${r.output}`);
+    }
     await writeNodeRuntimeRepository(join(ws, 'node-runtime'), key);
     commitAll(ws, 'turbo node workspace');
   }, 600_000);
