@@ -28,14 +28,14 @@ const TURBO_JSON = {
     build: { inputs: ['src/**', 'package.json'], outputs: ['dist/**'] },
     package: {
       dependsOn: ['build'],
-      inputs: ['$TURBO_DEFAULT$', '!packages/**', '!oci/**', '!apko.yaml', '$TURBO_ROOT$/melange.rsa.pub'],
+      inputs: ['$TURBO_DEFAULT$', '!packages/**', '!image/**', '!apko.yaml', '$TURBO_ROOT$/melange.rsa.pub'],
       outputs: ['packages/**'],
       env: ['SOURCE_DATE_EPOCH'],
     },
     image: {
       dependsOn: ['package', '^package'],
       inputs: ['apko.yaml', 'apko.lock.json', '$TURBO_ROOT$/melange.rsa.pub', '$TURBO_ROOT$/node-runtime/**', '$TURBO_ROOT$/*.rsa.pub'],
-      outputs: ['oci/**'],
+      outputs: ['image/**'],
       env: ['SOURCE_DATE_EPOCH'],
     },
   },
@@ -102,7 +102,7 @@ describe.skipIf(!ready)('a Node.js service in a Turborepo', () => {
     writeFiles(ws, {
       'package.json': json({ name: 'svc', private: true, packageManager: `npm@${npmVersion}`, workspaces: ['apps/*'] }),
       'turbo.json': json(TURBO_JSON),
-      '.gitignore': 'node_modules\n.turbo\ndist\npackages\noci\n*.rsa\n',
+      '.gitignore': 'node_modules\n.turbo\ndist\npackages\nimage\n*.rsa\n',
       'apps/api/package.json': json({
         name: 'api',
         version: '0.1.0',
@@ -111,7 +111,8 @@ describe.skipIf(!ready)('a Node.js service in a Turborepo', () => {
         scripts: {
           build: 'rm -rf dist && mkdir -p dist && cp src/server.js dist/ && node prune.js && cd dist && npm install --package-lock-only --ignore-scripts --no-audit --no-fund --loglevel=error',
           package: 'rm -rf packages && apko-nx melange build melange.yaml --arch x86_64 --signing-key ../../melange.rsa --out-dir packages',
-          image: 'rm -rf oci && mkdir -p oci && apko-nx build apko.yaml api:latest oci',
+          // The SBOMs go beside the layout, so both stay inside image/, out of the package's inputs.
+          image: 'rm -rf image && mkdir -p image/oci && apko-nx build apko.yaml api:latest image/oci',
         },
       }),
       'apps/api/prune.js': PRUNE,
@@ -147,7 +148,7 @@ describe.skipIf(!ready)('a Node.js service in a Turborepo', () => {
   }, 600_000);
 
   it('serves HTTP on loopback under runc as a non-root user, using its npm dependency', async () => {
-    const served = await serveImage(join(ws, 'apps/api/oci'), 'turbo-node');
+    const served = await serveImage(join(ws, 'apps/api/image/oci'), 'turbo-node');
     expect(served.args).toEqual(['node', '/usr/lib/api/server.js']);
     expect(served.user).toMatchObject({ uid: 65532, gid: 65532 });
     expect(served.body).toBe('retry in 2 minutes (uid 65532, production)\n');
