@@ -14,6 +14,10 @@ export interface ImageConfigText {
   readonly user: string;
   readonly uid: number;
   readonly entrypoint: string;
+  /** The working directory, or '' for the image's default. */
+  readonly workDir: string;
+  /** Environment variables, in the order given. */
+  readonly environment: ReadonlyArray<readonly [string, string]>;
   readonly archs: readonly string[];
 }
 
@@ -48,6 +52,8 @@ export function imageConfigText(c: ImageConfigText): string {
     `  run-as: ${c.user}\n`,
     '\n',
     c.entrypoint ? `entrypoint:\n  command: ${c.entrypoint}\n` : `# entrypoint:\n#   command: /usr/bin/${c.project}\n`,
+    c.workDir ? `work-dir: ${c.workDir}\n` : '',
+    c.environment.length > 0 ? `environment:\n${c.environment.map(([k, v]) => `  ${k}: ${v}\n`).join('')}` : '',
     '\n',
     'archs:\n',
     list('  ', c.archs),

@@ -3,6 +3,10 @@ export interface ImageGeneratorSchema {
   project: string;
   directory?: string;
   base?: 'none' | 'wolfi' | 'alpine';
+  runtime?: 'node';
+  runtimePackage?: string;
+  repositories?: string[] | string;
+  keyring?: string[] | string;
   packages?: string[] | string;
   entrypoint?: string;
   user?: string;
