@@ -203,12 +203,13 @@ describe('createNodes', () => {
     expect(unlocked.projects!.api!.targets!.image!.options).not.toHaveProperty('lockfile');
   });
 
-  it('gives each config of a project its own targets, each hashing its own config and lock file only', async () => {
+  it('gives each config of a project its own targets, each hashing its own config and lock file (and the local key every image trusts)', async () => {
     write({ 'api-server/apko.yaml': 'contents:\n  packages: [api-server]\n', 'api-server/debug.apko.yaml': 'contents:\n  packages: [api-server, busybox]\n' });
     const [[, main], [, debug]] = await infer(['api-server/apko.yaml', 'api-server/debug.apko.yaml']);
     const inputs = (r: typeof main, t: string) => r.projects!['api-server']!.targets![t]!.inputs!.filter((i): i is string => typeof i === 'string');
-    expect(inputs(main, 'image')).toEqual(['{workspaceRoot}/api-server/apko.yaml', '{workspaceRoot}/api-server/apko.lock.json']);
-    expect(inputs(debug, 'image-debug')).toEqual(['{workspaceRoot}/api-server/debug.apko.yaml', '{workspaceRoot}/api-server/debug.apko.lock.json']);
+    const localKey = '{workspaceRoot}/melange.local.rsa.pub';
+    expect(inputs(main, 'image')).toEqual(['{workspaceRoot}/api-server/apko.yaml', '{workspaceRoot}/api-server/apko.lock.json', localKey]);
+    expect(inputs(debug, 'image-debug')).toEqual(['{workspaceRoot}/api-server/debug.apko.yaml', '{workspaceRoot}/api-server/debug.apko.lock.json', localKey]);
   });
 
   it('depends on the build target the buildTargetName option names', async () => {
