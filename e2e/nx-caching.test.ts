@@ -18,7 +18,11 @@ import { commitAll, digestTree, nxTasks, packPlugin, runAsync, writeFiles, type 
 const ready = hasTool('git') && hasTool('bwrap');
 
 const LIB = '@cachews/greet';
-const APK = 'dist/packages/packages/greet/x86_64/greet-0.1.0-r0.apk';
+/** The package's file: the generator versions it as the library's package.json does. */
+const apkPath = (ws: string) => {
+  const version: string = JSON.parse(readFileSync(join(ws, 'packages/greet/package.json'), 'utf8')).version;
+  return join(ws, `dist/packages/packages/greet/x86_64/greet-${version}-r0.apk`);
+};
 
 describe.skipIf(!ready)('package caching with a build target inferred by @nx/js (Nx 22)', () => {
   let parent: string;
@@ -34,7 +38,7 @@ describe.skipIf(!ready)('package caching with a build target inferred by @nx/js 
   const generate = (...args: string[]) => ok(join(ws, 'node_modules', '.bin', 'nx'), ['g', ...args]);
   const greetJs = () => {
     const keyring = new Map([['melange.rsa.pub', readFileSync(join(ws, 'melange.rsa.pub'), 'utf8')]]);
-    const apk = readApkBytes(readFileSync(join(ws, APK)), { verifySignature: true, keyring });
+    const apk = readApkBytes(readFileSync(apkPath(ws)), { verifySignature: true, keyring });
     const file = apk.dataEntries.find((e) => e.name === 'usr/lib/greet/lib/greet.js');
     expect(file, 'the built module is in the package').toBeDefined();
     return { text: file!.data.toString('utf8'), pkginfo: apk.pkginfo };
