@@ -13,7 +13,8 @@ describe('withReleaseTarget', () => {
       executor: '@apko/nx:release-publish',
       cache: false,
       dependsOn: ['image'],
-      options: { config: 'apps/api/apko.yaml', tag: '{projectName}:latest', lockfile: 'apps/api/apko.lock.json', repositories: [] },
+      // No tag: the executor derives it from the project's name, as the image target does.
+      options: { config: 'apps/api/apko.yaml', lockfile: 'apps/api/apko.lock.json', repositories: [] },
       metadata: { technologies: ['apko'], description: 'Push the image with the version nx release chose (set options.repositories)' },
     });
   });

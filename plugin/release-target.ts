@@ -23,9 +23,10 @@ export function withReleaseTarget(
 ): Record<string, TargetConfiguration> {
   const image = targets[opts.imageTargetName];
   if (c.file !== 'apko.yaml' || !c.hasPackageJson || image === undefined) return targets;
-  // The image target's options minus where it writes (a release writes nothing locally) and a developer's own
-  // key: a release trusts only the workspace's keys, so nothing signed with a local key is ever pushed.
-  const { outputPath: _outputPath, localKeyring: _localKeyring, ...buildOptions } = image.options as Record<string, unknown>;
+  // The image target's options minus where it writes (a release writes nothing locally), a developer's own
+  // key (a release trusts only the workspace's keys, so nothing signed with a local key is ever pushed) and
+  // the lock target the image's stale-lock hint names (the release executor takes no such option).
+  const { outputPath: _outputPath, localKeyring: _localKeyring, lockTarget: _lockTarget, ...buildOptions } = image.options as Record<string, unknown>;
   return {
     ...targets,
     [RELEASE_TARGET_NAME]: {
