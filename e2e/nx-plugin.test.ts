@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateKeyPair } from '../engine/workspace';
 import { writeLocalRepository } from '../engine/format';
 import { validateLayout } from '../engine/oci';
@@ -9,7 +9,10 @@ import { sh } from './support/cli';
 import { hasTool, isRoot } from './support/env';
 import { startRemoteCache } from './support/nx-remote-cache';
 import { startRegistry, type RunningRegistry } from './support/registry';
-import { commitAll, digestTree, helloC, makeNxWorkspace, nxTasks, packPlugin, readmeNxCommands, run, runAsync, runOk, writeFiles } from './support/nx-workspace';
+import { commitAll, digestTree, helloC, makeNxWorkspace, nxTasks, packPlugin, readmeNxCommands, runAsync, runAsyncOk, runOk, writeFiles } from './support/nx-workspace';
+
+// Each test awaits real nx commands (builds, installs), which can take minutes on a busy machine.
+vi.setConfig({ testTimeout: 600_000 });
 
 /**
  * The plugin in real Nx workspaces made as users make them: Nx 22 by
@@ -43,8 +46,9 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
   const installOutput: string[] = [];
   /** Output of each README command that ran, by line. */
   const readme = new Map<string, string>();
-  const nxRun = (...args: string[]) => run(ws, join(ws, 'node_modules', '.bin', 'nx'), [...args]);
-  const nxOk = (...args: string[]) => runOk(ws, join(ws, 'node_modules', '.bin', 'nx'), [...args]);
+  // Asynchronous: an nx command can take over a minute, and a worker blocked that long fails vitest's reporting.
+  const nxRun = (...args: string[]) => runAsync(ws, join(ws, 'node_modules', '.bin', 'nx'), [...args]);
+  const nxOk = (...args: string[]) => runAsyncOk(ws, join(ws, 'node_modules', '.bin', 'nx'), [...args]);
   /** A README line as this workspace runs it: the packed plugin for @apko/nx, the local registry for registry.example.com. */
   const localize = (line: string) =>
     line
@@ -84,8 +88,8 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
     expect(tracked).not.toContain('melange.rsa');
   }, 300_000);
 
-  it('reports under --dry-run what the package generator would write, writes nothing and claims nothing', () => {
-    const r = nxRun('g', '@apko/nx:package', 'dry-server', '--bin=dry-server', '--dry-run');
+  it('reports under --dry-run what the package generator would write, writes nothing and claims nothing', async () => {
+    const r = await nxRun('g', '@apko/nx:package', 'dry-server', '--bin=dry-server', '--dry-run');
     expect(r.code, r.output).toBe(0);
     expect(r.output).toContain('CREATE dry-server/melange.yaml');
     expect(r.output).not.toMatch(/\b(created|wrote|written)\b/i);
@@ -131,18 +135,18 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
       expect(pushed.manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture)).toEqual(['amd64']);
     }
     writeFiles(ws, { 'worker/bin/worker': '#!/bin/sh\necho worker\n' });
-    nxOk('g', '@apko/nx:package', 'worker', '--buildOutput=bin', '--bin=worker');
-    nxOk('g', '@apko/nx:image', 'worker');
+    await nxOk('g', '@apko/nx:package', 'worker', '--buildOutput=bin', '--bin=worker');
+    await nxOk('g', '@apko/nx:image', 'worker');
     commitAll(ws, 'quickstart');
   }, 600_000);
 
-  it('infers projects from the scaffolded apko.yaml and melange.yaml files', () => {
-    expect(JSON.parse(nxOk('show', 'projects', '--json')).filter((p: string) => ['api', 'api-server', 'worker'].includes(p)).sort()).toEqual(['api', 'api-server', 'worker']);
-    const api = JSON.parse(nxOk('show', 'project', 'api', '--json'));
+  it('infers projects from the scaffolded apko.yaml and melange.yaml files', async () => {
+    expect(JSON.parse(await nxOk('show', 'projects', '--json')).filter((p: string) => ['api', 'api-server', 'worker'].includes(p)).sort()).toEqual(['api', 'api-server', 'worker']);
+    const api = JSON.parse(await nxOk('show', 'project', 'api', '--json'));
     expect(Object.keys(api.targets).sort()).toEqual(['image', 'lock', 'publish']);
     expect(api.targets.image).toMatchObject({ executor: '@apko/nx:image', cache: true, dependsOn: ['^package'], outputs: ['{workspaceRoot}/dist/images/api'] });
     expect(api.targets.publish).toMatchObject({ cache: false, dependsOn: ['image'] });
-    const server = JSON.parse(nxOk('show', 'project', 'api-server', '--json'));
+    const server = JSON.parse(await nxOk('show', 'project', 'api-server', '--json'));
     expect(server.targets.package).toMatchObject({ executor: '@apko/nx:package', dependsOn: ['build'], outputs: [`{workspaceRoot}/${SERVER_REPO}`] });
   });
 
@@ -150,16 +154,16 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
     expect((await validateLayout(join(ws, 'dist/images/api/oci'))).manifests).toBe(1);
   });
 
-  it('is a local cache hit when run again', () => {
-    const out = nxOk('run', 'api:image', '--output-style=static');
+  it('is a local cache hit when run again', async () => {
+    const out = await nxOk('run', 'api:image', '--output-style=static');
     expect([...nxTasks(out).values()]).toEqual(['local cache', 'local cache', 'local cache']);
   });
 
-  it('restores deleted outputs from the cache, byte for byte', () => {
+  it('restores deleted outputs from the cache, byte for byte', async () => {
     const before = digestTree(join(ws, 'dist'));
     rmSync(join(ws, 'dist'), { recursive: true });
     rmSync(join(ws, SERVER, 'dist'), { recursive: true });
-    const out = nxOk('run', 'api:image', '--output-style=static');
+    const out = await nxOk('run', 'api:image', '--output-style=static');
     expect(nxTasks(out).get('api:image')).toBe('local cache');
     expect(digestTree(join(ws, 'dist'))).toEqual(before);
   });
@@ -194,37 +198,37 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
     }
   }, 300_000);
 
-  it('draws the edge api → api-server in nx graph, and none from worker', () => {
-    nxOk('graph', '--file=graph.json');
+  it('draws the edge api → api-server in nx graph, and none from worker', async () => {
+    await nxOk('graph', '--file=graph.json');
     const graph = JSON.parse(readFileSync(join(ws, 'graph.json'), 'utf8')).graph;
     rmSync(join(ws, 'graph.json'));
     expect(graph.dependencies.api).toEqual([{ source: 'api', target: 'api-server', type: 'implicit' }]);
     expect(graph.dependencies.worker).toEqual([]);
   });
 
-  it.runIf(major >= 24)('hashes the engine package and the package task\'s .apk into the image task', () => {
-    const inputs = JSON.parse(nxOk('show', 'target', 'inputs', 'api:image', '--json'));
+  it.runIf(major >= 24)('hashes the engine package and the package task\'s .apk into the image task', async () => {
+    const inputs = JSON.parse(await nxOk('show', 'target', 'inputs', 'api:image', '--json'));
     expect(inputs.external).toContain('npm:@apko/nx');
     expect(inputs.depOutputs).toEqual([`${SERVER_REPO}/x86_64/api-server-1.0.0-r0.apk`]);
     expect(inputs.files).toEqual(expect.arrayContaining(['api/apko.yaml', 'melange.rsa.pub']));
   });
 
-  it('rebuilds api, and not worker, in nx affected after api-server\'s sources change', () => {
-    nxOk('run-many', '-t', 'image', '--output-style=static');
+  it('rebuilds api, and not worker, in nx affected after api-server\'s sources change', async () => {
+    await nxOk('run-many', '-t', 'image', '--output-style=static');
     writeFileSync(join(ws, SERVER, 'main.c'), helloC('hello again from api-server'));
     commitAll(ws, 'change api-server');
-    const out = nxOk('affected', '-t', 'image', '--base=HEAD~1', '--head=HEAD', '--output-style=static');
+    const out = await nxOk('affected', '-t', 'image', '--base=HEAD~1', '--head=HEAD', '--output-style=static');
     const tasks = nxTasks(out);
     expect(tasks.get('api:image')).toBe('ran');
     expect(tasks.get('api-server:package')).toBe('ran');
     expect([...tasks.keys()].filter((t) => t.startsWith('worker:'))).toEqual([]);
   });
 
-  it('rebuilds only worker\'s image after a change to worker/apko.yaml alone', () => {
+  it('rebuilds only worker\'s image after a change to worker/apko.yaml alone', async () => {
     const path = join(ws, 'worker/apko.yaml');
     writeFileSync(path, readFileSync(path, 'utf8').replace('run-as: app', 'run-as: app\nenvironment:\n  MODE: worker'));
     commitAll(ws, 'change worker image');
-    const out = nxOk('affected', '-t', 'image', '--base=HEAD~1', '--head=HEAD', '--output-style=static');
+    const out = await nxOk('affected', '-t', 'image', '--base=HEAD~1', '--head=HEAD', '--output-style=static');
     const tasks = nxTasks(out);
     expect(tasks.get('worker:image')).toBe('ran');
     // The package beside the config did not change: its task is a cache hit (or not selected at all).
@@ -232,7 +236,7 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
     expect([...tasks.keys()].filter((t) => t.startsWith('api'))).toEqual([]);
   });
 
-  it.runIf(canRun)('builds an image that runs under runc and prints the app\'s output', () => {
+  it.runIf(canRun)('builds an image that runs under runc and prints the app\'s output', async () => {
     const work = mkdtempSync(join(tmpdir(), `apko-nx-runc-${major}-`));
     sh('skopeo', ['copy', '--override-arch', 'amd64', `oci:${join(ws, 'dist/images/api/oci')}:api:latest`, `oci:${join(work, 'single')}:img`]);
     sh('umoci', ['unpack', '--image', `${join(work, 'single')}:img`, join(work, 'bundle')]);
@@ -245,9 +249,9 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
     expect(sh('runc', ['run', '--bundle', join(work, 'bundle'), `apko-nx-e2e-${major}-${process.pid}`]).trim()).toBe('hello again from api-server');
   });
 
-  it('fails a broken image config with the engine\'s message and no stack', () => {
+  it('fails a broken image config with the engine\'s message and no stack', async () => {
     writeFileSync(join(ws, 'worker/apko.yaml'), 'contents:\n  packages: [worker]\n  repositories: [../nowhere]\n  keyring: [../melange.rsa.pub]\n');
-    const r = nxRun('run', 'worker:image', '--output-style=static', '--skip-nx-cache');
+    const r = await nxRun('run', 'worker:image', '--output-style=static', '--skip-nx-cache');
     runOk(ws, 'git', ['checkout', '--', 'worker/apko.yaml']);
     expect(r.code).not.toBe(0);
     expect(r.output).toContain('building worker:latest failed: ');
@@ -265,26 +269,26 @@ describe.skipIf(!ready).each(VERSIONS)('the @apko/nx plugin in an Nx $major work
     const config = 'contents:\n  repositories: [../pinned-repo]\n  keyring: [../pinned.rsa.pub]\n  packages: [pinned-tool]\narchs: [x86_64]\n';
     writeFiles(ws, { 'pinned.rsa.pub': key.publicKeyPem, 'pinned/apko.yaml': config });
     await repo(['1.0.0-r0']);
-    expect(JSON.parse(nxOk('show', 'project', 'pinned', '--json')).targets.image.options).not.toHaveProperty('lockfile');
+    expect(JSON.parse(await nxOk('show', 'project', 'pinned', '--json')).targets.image.options).not.toHaveProperty('lockfile');
 
-    nxOk('run', 'pinned:lock', '--output-style=static');
+    await nxOk('run', 'pinned:lock', '--output-style=static');
     const lock = JSON.parse(readFileSync(join(ws, 'pinned/apko.lock.json'), 'utf8'));
     expect(lock.contents.packages.map((p: { name: string; version: string }) => `${p.name}-${p.version}`)).toEqual(['pinned-tool-1.0.0-r0']);
-    expect(JSON.parse(nxOk('show', 'project', 'pinned', '--json')).targets.image.options.lockfile).toBe('pinned/apko.lock.json');
+    expect(JSON.parse(await nxOk('show', 'project', 'pinned', '--json')).targets.image.options.lockfile).toBe('pinned/apko.lock.json');
 
     await repo(['1.0.0-r0', '1.1.0-r0']);
-    nxOk('run', 'pinned:image', '--output-style=static');
+    await nxOk('run', 'pinned:image', '--output-style=static');
     expect(installed()).toEqual(['1.0.0-r0']);
 
     writeFileSync(join(ws, 'pinned/apko.yaml'), `${config}environment:\n  MODE: changed\n`);
-    const stale = nxRun('run', 'pinned:image', '--output-style=static');
+    const stale = await nxRun('run', 'pinned:image', '--output-style=static');
     expect(stale.code).not.toBe(0);
     expect(stale.output).toMatch(/the lock file \S+apko\.lock\.json was made for another version of \S+apko\.yaml/);
     expect(stale.output).toContain('hint: re-run nx run pinned:lock');
 
     // Without the lock file the same config installs the newest version: the lock is what pinned it.
     rmSync(join(ws, 'pinned/apko.lock.json'));
-    nxOk('run', 'pinned:image', '--output-style=static');
+    await nxOk('run', 'pinned:image', '--output-style=static');
     expect(installed()).toEqual(['1.1.0-r0']);
   }, 300_000);
 });
