@@ -19,7 +19,7 @@ describe('init generator', () => {
     await run();
     expect(readNxJson(tree)!.plugins).toEqual(['@apko/nx']);
     expect(tree.read('.gitignore', 'utf8')).toBe(
-      'node_modules\n\n# @apko/nx: built images and packages, private signing keys\n/dist\n*.rsa\n.nx/cache\n.nx/workspace-data\n',
+      'node_modules\n\n# @apko/nx: built images and packages, private signing keys\n/dist\n*.rsa\n*.local.rsa.pub\n.nx/cache\n.nx/workspace-data\n',
     );
     const priv = tree.read('melange.rsa', 'utf8')!;
     expect(priv).toContain('-----BEGIN RSA PRIVATE KEY-----');

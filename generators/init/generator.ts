@@ -27,6 +27,8 @@ function ignore(tree: Tree, outputDir: string, signingKey: string): void {
   const wanted = [
     ...(have.has(top) || have.has(outputDir) ? [] : [`/${outputDir}`]),
     ...(have.has('*.rsa') || have.has(signingKey) ? [] : ['*.rsa']),
+    // A developer's own key pair (docs/release-and-keys.md): both halves stay on their machine.
+    ...(have.has('*.local.rsa.pub') ? [] : ['*.local.rsa.pub']),
     ...['.nx/cache', '.nx/workspace-data'].filter((l) => !have.has(l) && !have.has('.nx')),
   ];
   if (wanted.length === 0) return;
