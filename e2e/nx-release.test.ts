@@ -35,7 +35,7 @@ describe.skipIf(!ready)('nx release on an image project', () => {
     registry = await startRegistry();
     repository = `${registry.host}/e2e/api`;
     const key = generateKeyPair('release', 2048);
-    ws = makeWorkspace(
+    ws = await makeWorkspace(
       'apko-nx-e2e-release-',
       {
         'package.json': JSON.stringify({ name: 'release-workspace', private: true }, null, 2),

@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateLayout } from '../engine/oci';
-import { digestTree, helloC, makeWorkspace, packPlugin, runOk } from './support/nx-workspace';
+import { digestTree, helloC, makeWorkspace, packPlugin, runAsyncOk, runOk } from './support/nx-workspace';
 import { hasTool } from './support/env';
 
 /**
@@ -64,7 +64,7 @@ const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 
 describe.skipIf(!ready)('apko-nx in a Turborepo', () => {
   let ws: string;
-  const turbo = (...args: string[]) => runOk(ws, join(ws, 'node_modules', '.bin', 'turbo'), ['run', ...args, '--output-logs=full']);
+  const turbo = (...args: string[]) => runAsyncOk(ws, join(ws, 'node_modules', '.bin', 'turbo'), ['run', ...args, '--output-logs=full']);
   const dry = (task: string) =>
     Object.fromEntries(
       (JSON.parse(runOk(ws, join(ws, 'node_modules', '.bin', 'turbo'), ['run', task, '--dry=json'])).tasks as Array<{ taskId: string; command: string; cache: { status: string } }>)
@@ -73,9 +73,9 @@ describe.skipIf(!ready)('apko-nx in a Turborepo', () => {
         .map((t) => [t.taskId, t.cache.status]),
     );
 
-  beforeAll(() => {
+  beforeAll(async () => {
     const npmVersion = runOk(process.cwd(), 'npm', ['--version']).trim();
-    ws = makeWorkspace(
+    ws = await makeWorkspace(
       'apko-nx-e2e-turbo-',
       {
         'package.json': json({ name: 'e2e-turbo', private: true, packageManager: `npm@${npmVersion}`, workspaces: ['api', 'api-server'] }),
@@ -114,30 +114,30 @@ describe.skipIf(!ready)('apko-nx in a Turborepo', () => {
   });
 
   it('builds the package, then the image, on the first run', async () => {
-    const out = turbo('image');
+    const out = await turbo('image');
     expect(out).toContain('api-server:package: cache miss, executing');
     expect(out).toContain('api:image: cache miss, executing');
     expect(out.indexOf('api-server:package: cache miss')).toBeLessThan(out.indexOf('api:image: cache miss'));
     expect((await validateLayout(join(ws, 'api/dist/oci'))).manifests).toBe(1);
   });
 
-  it('is a full cache hit the second time, and restores deleted outputs byte for byte', () => {
+  it('is a full cache hit the second time, and restores deleted outputs byte for byte', async () => {
     const before = digestTree(join(ws, 'api/dist'));
-    expect(turbo('image')).toContain('>>> FULL TURBO');
+    expect(await turbo('image')).toContain('>>> FULL TURBO');
     rmSync(join(ws, 'api/dist'), { recursive: true });
     rmSync(join(ws, 'api-server/packages'), { recursive: true });
-    const out = turbo('image');
+    const out = await turbo('image');
     expect(out).toContain('api:image: cache hit, replaying logs');
     expect(out).toContain('>>> FULL TURBO');
     expect(digestTree(join(ws, 'api/dist'))).toEqual(before);
   });
 
-  it('rebuilds the image when the package changes, and not when only an unrelated file does', () => {
+  it('rebuilds the image when the package changes, and not when only an unrelated file does', async () => {
     writeFileSync(join(ws, 'README.md'), 'unrelated\n');
     expect(dry('image')).toEqual({ 'api-server#build': 'HIT', 'api-server#package': 'HIT', 'api#image': 'HIT' });
     writeFileSync(join(ws, 'api-server/src/main.c'), helloC('hello again from api-server'));
     expect(dry('image')).toEqual({ 'api-server#build': 'MISS', 'api-server#package': 'MISS', 'api#image': 'MISS' });
-    const out = turbo('image');
+    const out = await turbo('image');
     expect(out).toContain('api:image: cache miss, executing');
     const index = JSON.parse(readFileSync(join(ws, 'api/dist/oci/index.json'), 'utf8'));
     expect(index.manifests[0].annotations['org.opencontainers.image.ref.name']).toBe('api:latest');

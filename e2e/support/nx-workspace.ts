@@ -90,12 +90,12 @@ export function writeFiles(ws: string, files: Record<string, string>): void {
   }
 }
 
-/** A new git repository holding `files`, with `devDependencies` installed by npm. */
-export function makeWorkspace(prefix: string, files: Record<string, string>, install: readonly string[]): string {
+/** A new git repository holding `files`, with `devDependencies` installed by npm (awaited: an install can take over a minute). */
+export async function makeWorkspace(prefix: string, files: Record<string, string>, install: readonly string[]): Promise<string> {
   const ws = mkdtempSync(join(tmpdir(), prefix));
   writeFiles(ws, files);
   runOk(ws, 'git', ['init', '-q', '-b', 'main']);
-  runOk(ws, 'npm', ['install', '--save-dev', '--no-audit', '--no-fund', '--loglevel=error', ...install]);
+  await runAsyncOk(ws, 'npm', ['install', '--save-dev', '--no-audit', '--no-fund', '--loglevel=error', ...install]);
   return ws;
 }
 

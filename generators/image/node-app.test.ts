@@ -81,15 +81,22 @@ describe('image generator on a Node.js app', () => {
     expect(c.keyring.slice(0, 2)).toEqual(['../../melange.rsa.pub', 'https://mirror.example/key.rsa.pub']);
   });
 
-  it('installs with pnpm or yarn when their lockfile is the workspace\'s', async () => {
+  it('installs with pnpm or yarn when their lockfile is the workspace\'s, removing their time-stamped bookkeeping', async () => {
+    const runs = () => yaml('apps/api/melange.yaml').pipeline[1].runs as string;
     tree.delete('package-lock.json');
     tree.write('pnpm-lock.yaml', 'lockfileVersion: 9.0\n');
     await imageGenerator(tree, { project: '@ws/api', skipFormat: true });
-    expect(yaml('apps/api/melange.yaml').pipeline[1].runs).toContain('pnpm install --prod --frozen-lockfile --ignore-scripts');
+    expect(runs()).toContain('pnpm install --prod --frozen-lockfile --ignore-scripts');
+    expect(runs()).toContain('rm -f node_modules/.modules.yaml node_modules/.pnpm-workspace-state*.json');
     tree.delete('pnpm-lock.yaml');
     tree.write('yarn.lock', '');
     await imageGenerator(tree, { project: '@ws/api', overwrite: true, skipFormat: true });
-    expect(yaml('apps/api/melange.yaml').pipeline[1].runs).toContain('yarn install --production --frozen-lockfile --ignore-scripts');
+    expect(runs()).toContain('yarn install --production --frozen-lockfile --ignore-scripts');
+    expect(runs()).toContain('rm -f node_modules/.yarn-integrity');
+    tree.write('.yarnrc.yml', 'nodeLinker: pnp\n');
+    await imageGenerator(tree, { project: '@ws/api', overwrite: true, skipFormat: true });
+    expect(runs()).toContain('YARN_NODE_LINKER=node-modules YARN_ENABLE_TELEMETRY=0 yarn workspaces focus --all --production');
+    expect(yaml('apps/api/melange.yaml').pipeline[1].name).toBe('install the production dependencies (yarn)');
   });
 
   it('treats a project as a Node.js app with --runtime=node, with the runtime from --repositories only', async () => {

@@ -24,8 +24,8 @@ export interface NodeApp {
   readonly main: string;
   /** Targets the package target waits for, e.g. `build`, `prune`. */
   readonly dependsOn: readonly string[];
-  /** The command installing production dependencies inside the build output. */
-  readonly install: string;
+  /** The shell lines installing production dependencies inside the build output. */
+  readonly install: readonly string[];
   /** The package manager whose lockfile chose `install`. */
   readonly packageManager: 'npm' | 'pnpm' | 'yarn';
   /** Why the build output is outside the project directory, when it is (the package step cannot read it). */
@@ -45,17 +45,29 @@ function readJson(tree: Tree, path: string): Record<string, unknown> {
 
 /**
  * The production install for the workspace's lockfile, run where the pruned
- * package.json and lockfile are. Install scripts are not run: they would run
- * arbitrary code at package time and native addons need the image's libc.
+ * package.json and lockfile are, as shell lines. Install scripts are not run:
+ * they would run arbitrary code at package time and native addons need the
+ * image's libc. Each manager's own bookkeeping files under node_modules are
+ * removed after it: pnpm's carry the time of the install (the package would
+ * differ on every build), and nothing reads any of them when the app runs.
  */
-export function productionInstall(tree: Tree): { packageManager: NodeApp['packageManager']; install: string } {
-  if (tree.exists('pnpm-lock.yaml')) return { packageManager: 'pnpm', install: 'pnpm install --prod --frozen-lockfile --ignore-scripts' };
+export function productionInstall(tree: Tree): { packageManager: NodeApp['packageManager']; install: readonly string[] } {
+  if (tree.exists('pnpm-lock.yaml')) {
+    return {
+      packageManager: 'pnpm',
+      install: ['pnpm install --prod --frozen-lockfile --ignore-scripts --config.update-notifier=false', 'rm -f node_modules/.modules.yaml node_modules/.pnpm-workspace-state*.json'],
+    };
+  }
   if (tree.exists('yarn.lock')) {
     return tree.exists('.yarnrc.yml')
-      ? { packageManager: 'yarn', install: 'yarn workspaces focus --all --production' }
-      : { packageManager: 'yarn', install: 'yarn install --production --frozen-lockfile --ignore-scripts' };
+      ? {
+          // Yarn 2+ defaults to Plug'n'Play, which plain `node main.js` cannot load: a node_modules tree instead.
+          packageManager: 'yarn',
+          install: ['YARN_NODE_LINKER=node-modules YARN_ENABLE_TELEMETRY=0 yarn workspaces focus --all --production', 'rm -rf .yarn node_modules/.yarn-state.yml'],
+        }
+      : { packageManager: 'yarn', install: ['yarn install --production --frozen-lockfile --ignore-scripts --non-interactive --no-progress', 'rm -f node_modules/.yarn-integrity'] };
   }
-  return { packageManager: 'npm', install: 'npm ci --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier' };
+  return { packageManager: 'npm', install: ['npm ci --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier'] };
 }
 
 /** The Node.js app in project `project` at `root`, or undefined when its build is not a Node.js program (and `runtime` is not `node`). */

@@ -35,6 +35,6 @@ export function nodeMelangeText(app: NodeApp, project: string, packageTarget: st
     `  - name: install the production dependencies (${app.packageManager})\n`,
     '    runs: |\n',
     `      cd "\${{targets.destdir}}${dir}"\n`,
-    `      ${app.install}\n`,
+    ...app.install.map((line) => `      ${line}\n`),
   ].join('');
 }
