@@ -29,13 +29,18 @@ function lockedRepos(entries: readonly string[], loaded: LoadedConfig): LockedRe
 /** Builds the lock file value for a config. */
 export async function lockConfig(opts: NormalizedResolveRequest): Promise<{ loaded: LoadedConfig; lock: LockFile }> {
   const loaded = await loadForBuild(opts);
-  const { keyring, archs } = await resolvePackages(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log, limits: opts.limits, allowUnverifiedData: opts.allowUnverifiedData, http: createHttpClient(opts.fetch) });
+  const { keyring, discoveredKeys, archs } = await resolvePackages(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log, limits: opts.limits, allowUnverifiedData: opts.allowUnverifiedData, http: createHttpClient(opts.fetch), keyDiscovery: { env: opts.env } });
   const c = loaded.config.contents;
   const keys = c.keyring.map((entry) => {
     // Credentials go before the scheme is cut off: without a scheme, userinfo is no longer recognisable as such.
     const url = withoutCredentials(entry);
     return { name: url.replace(/^[a-z]+:\/\//i, ''), url, content: keyring.get(basename(entry)) ?? '' };
   });
+  // Discovered keys are locked with their contents too (apko `discoverKeysForLock`), so a locked build needs no discovery.
+  const configured = new Set(keys.map((k) => basename(k.url)));
+  for (const k of discoveredKeys) {
+    if (!configured.has(k.name)) keys.push({ name: k.url.replace(/^[a-z]+:\/\//i, ''), url: k.url, content: k.pem });
+  }
   const lock = makeLockFile({
     configName: basename(loaded.file),
     configChecksum: loaded.checksum,
