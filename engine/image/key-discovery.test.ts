@@ -5,12 +5,12 @@
  * it under /etc/apk/keys (as apko writes discovered keys), and a build from
  * the lock needs no discovery.
  */
-import { createPublicKey } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLayoutView } from '../../e2e/conformance/layout-view';
 import { BASELAYOUT, makeWorkspace, type TestWorkspace } from '../../e2e/support/workspace';
+import { jwkOf } from '../repo/testdata/discovery-site';
 import { startServer, type TestServer } from '../repo/testdata/server';
 import { buildImageFromConfig } from './build';
 import { lockImage } from './lock';
@@ -23,9 +23,8 @@ let lines: string[];
 beforeAll(async () => {
   ws = await makeWorkspace([BASELAYOUT], ['x86_64']);
   server = await startServer(ws.dir);
-  const jwk = { ...createPublicKey(ws.key.publicKeyPem).export({ format: 'jwk' }), kid: ws.key.name };
   writeFileSync(join(ws.dir, 'packages', 'apk-configuration'), JSON.stringify({ jwks_uri: `${server.origin}/jwks.json` }));
-  writeFileSync(join(ws.dir, 'jwks.json'), JSON.stringify({ keys: [jwk] }));
+  writeFileSync(join(ws.dir, 'jwks.json'), JSON.stringify({ keys: [jwkOf(ws.key, ws.key.name)] }));
   ws.write('apko.yaml', ['contents:', '  repositories:', `    - ${server.origin}/packages`, '  packages:', '    - test-baselayout', 'archs: [x86_64]', ''].join('\n'));
 });
 

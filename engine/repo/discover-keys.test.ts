@@ -4,7 +4,6 @@
  * Alpine release, then a repository's apk-configuration key set.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createPublicKey } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
@@ -18,9 +17,9 @@ import { createHttpClient, type HttpClient } from './http';
 import { createKeyDiscoverer } from './key-discoverer';
 import { loadRepository } from './load';
 import { makePackage, writeRepository } from './testdata/repo-fixture';
+import { ALPINE_KEY_NAME as ALPINE_NAME, jwkOf, writeDiscoverySite } from './testdata/discovery-site';
 import { startServer, type TestServer } from './testdata/server';
 
-const ALPINE_NAME = 'alpine-devel@lists.alpinelinux.org-0000cafe.rsa.pub';
 let tmp: string;
 let served: string;
 let server: TestServer;
@@ -30,8 +29,6 @@ let alpineKey: KeyPair;
 let vendorKey: KeyPair;
 let lines: string[] = [];
 
-const jwk = (k: KeyPair, kid: string) => ({ ...createPublicKey(k.publicKeyPem).export({ format: 'jwk' }), kid, use: 'sig' });
-
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'apko-discover-'));
   served = join(tmp, 'www');
@@ -39,34 +36,10 @@ beforeAll(async () => {
   vendorKey = generateKeyPair('acme-2024', 2048);
   server = await startServer(served);
   const o = server.origin;
-  writeRepository(join(served, 'alpine/v3.99/main'), 'x86_64', [makePackage('hello', '1.0-r0', 'x86_64')], alpineKey);
-  mkdirSync(join(served, 'keys'));
-  writeFileSync(join(served, 'keys', ALPINE_NAME), alpineKey.publicKeyPem);
-  // The URLs spell @ as %20, as Alpine's releases.json does; one key is retired.
-  writeFileSync(
-    join(served, 'releases.json'),
-    JSON.stringify({
-      release_branches: [
-        {
-          rel_branch: 'v3.99',
-          keys: {
-            x86_64: [
-              { url: `${o}/keys/${ALPINE_NAME.replace('@', '%20')}` },
-              { url: `${o}/keys/alpine-devel%20lists.alpinelinux.org-retired.rsa.pub`, deprecated_since: '2001-02-03' },
-            ],
-            aarch64: [{ url: `${o}/keys/other.rsa.pub` }],
-          },
-        },
-      ],
-    }),
-  );
-  writeRepository(join(served, 'vendor'), 'x86_64', [makePackage('tool', '2.0-r0', 'x86_64')], vendorKey);
-  writeFileSync(join(served, 'vendor', 'apk-configuration'), JSON.stringify({ jwks_uri: `${o}/vendor-keys/jwks.json` }));
-  mkdirSync(join(served, 'vendor-keys'));
-  writeFileSync(join(served, 'vendor-keys', 'jwks.json'), JSON.stringify({ keys: [jwk(vendorKey, 'acme-2024')] }));
+  writeDiscoverySite(served, o, alpineKey, vendorKey);
   writeRepository(join(served, 'hostile'), 'x86_64', [makePackage('tool', '2.0-r0', 'x86_64')], vendorKey);
   writeFileSync(join(served, 'hostile', 'apk-configuration'), JSON.stringify({ jwks_uri: `${o}/hostile-keys.json` }));
-  writeFileSync(join(served, 'hostile-keys.json'), JSON.stringify({ keys: [jwk(vendorKey, '../../../etc/acme-2024')] }));
+  writeFileSync(join(served, 'hostile-keys.json'), JSON.stringify({ keys: [jwkOf(vendorKey, '../../../etc/acme-2024')] }));
   writeRepository(join(served, 'plain'), 'x86_64', [makePackage('tool', '2.0-r0', 'x86_64')], vendorKey);
   agent = new Agent({ keepAliveTimeout: 10 });
   http = createHttpClient({ dispatcher: agent, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, env: {} });
