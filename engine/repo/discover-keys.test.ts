@@ -3,6 +3,7 @@
  * (no network), then Alpine's releases.json for repositories that name an
  * Alpine release, then a repository's apk-configuration key set.
  */
+import { createPublicKey } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { alpineReleaseOf } from './alpine-releases';
 import { createHttpClient, type HttpClient } from './http';
 import { createKeyDiscoverer } from './key-discoverer';
 import { loadRepository } from './load';
+import { bundledKeys } from './trusted-keys';
 import { makePackage, writeRepository } from './testdata/repo-fixture';
 import { ALPINE_KEY_NAME as ALPINE_NAME, jwkOf, writeDiscoverySite } from './testdata/discovery-site';
 import { startServer, type TestServer } from './testdata/server';
@@ -74,6 +76,20 @@ describe('alpineReleaseOf', () => {
   it.each(['https://packages.wolfi.dev/os', 'https://dl-cdn.alpinelinux.org/alpine/v3.21', './alpine/v3.21/main'])('finds no release in %s', (url) =>
     expect(alpineReleaseOf(url)).toBeUndefined(),
   );
+});
+
+describe('bundledKeys', () => {
+  it("holds Alpine's and Wolfi's public keys, each with the URL it is published at", () => {
+    const keys = bundledKeys();
+    expect([...keys.keys()]).toEqual([
+      'alpine-devel@lists.alpinelinux.org-4a6a0840.rsa.pub',
+      'alpine-devel@lists.alpinelinux.org-6165ee59.rsa.pub',
+      'alpine-devel@lists.alpinelinux.org-616ae350.rsa.pub',
+      'wolfi-signing.rsa.pub',
+    ]);
+    expect(keys.get('wolfi-signing.rsa.pub')).toMatchObject({ url: 'https://packages.wolfi.dev/os/wolfi-signing.rsa.pub', source: 'bundled' });
+    expect(createPublicKey(keys.get('wolfi-signing.rsa.pub')!.pem).asymmetricKeyDetails?.modulusLength).toBe(4096);
+  });
 });
 
 describe('key discovery for an index no configured key verifies', () => {
