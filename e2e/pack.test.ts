@@ -54,6 +54,11 @@ describe.skipIf(!ready)('npm pack of a clean clone', () => {
     expect(files).toContain('package.json');
   });
 
+  it('ships the bundled public keys key discovery trusts first', () => {
+    expect(files).toContain('engine/trusted-keys/alpine/alpine-devel@lists.alpinelinux.org-6165ee59.rsa.pub');
+    expect(files).toContain('engine/trusted-keys/wolfi/wolfi-signing.rsa.pub');
+  });
+
   it('ships every generator and executor factory and schema the collections name', () => {
     const generators = Object.values(json('generators.json').generators as Record<string, { factory: string; schema: string }>);
     const executors = Object.values(json('executors.json').executors as Record<string, { implementation: string; schema: string }>);

@@ -28,6 +28,16 @@ export const FETCH_DEFAULTS = Object.freeze({
   stallEnv: 'APKO_NX_STALL_TIMEOUT',
 });
 
+/**
+ * Key discovery for a repository whose index no configured key verifies
+ * (engine/repo/discover-keys.ts): Alpine's releases.json, where apko reads it,
+ * unless the environment variable named here points elsewhere (a mirror, a test server).
+ */
+export const KEY_DISCOVERY_DEFAULTS = Object.freeze({
+  alpineReleasesUrl: 'https://alpinelinux.org/releases.json',
+  alpineReleasesEnv: 'APKO_NX_ALPINE_RELEASES_URL',
+});
+
 /** Defaults of the Nx plugin and the generators (workspace-relative paths). */
 export const WORKSPACE_DEFAULTS = Object.freeze({
   imageTargetName: 'image',

@@ -38,5 +38,6 @@ export type { RootfsFacts } from './rootfs';
 export { privilegedFileLines, type PrivilegedFile } from './rootfs';
 export { buildMelangePackages, normalizeMelangeBuildOptions, melangeKeygen, melangeIndex, melangeSignIndex, type MelangeBuildOptions, type MelangeBuildResult } from './melange';
 export { cleanCache } from './store';
+export { installKeys, type InstallKeysRequest, type InstalledKey } from './repo/install-keys';
 export { toolVersion } from './tool-version';
 export { checkBuildTag } from './reference';

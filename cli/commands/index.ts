@@ -6,6 +6,7 @@ import { buildMinirootfsCommand } from './build-minirootfs';
 import { clean } from './clean';
 import { dot } from './dot';
 import { example } from './example';
+import { installKeysCommand } from './install-keys';
 import { lock, resolveCommand } from './lock';
 import { login } from './login';
 import { melangeBuildCommand } from './melange-build';
@@ -17,4 +18,4 @@ import { showConfig } from './show-config';
 import { showPackages } from './show-packages';
 import { version } from './version';
 
-export const commands: readonly Command[] = [build, publish, buildMinirootfsCommand, buildCpioCommand, showConfig, showPackages, dot, lock, resolveCommand, login, clean, melangeBuildCommand, melangeKeygenCommand, melangeIndexCommand, melangeSignIndexCommand, example, version];
+export const commands: readonly Command[] = [build, publish, buildMinirootfsCommand, buildCpioCommand, showConfig, showPackages, dot, lock, resolveCommand, installKeysCommand, login, clean, melangeBuildCommand, melangeKeygenCommand, melangeIndexCommand, melangeSignIndexCommand, example, version];

@@ -131,6 +131,11 @@ export const PACKAGES: readonly PackageSpec[] = [
     ],
   },
   {
+    // A busybox build older than /etc/busybox-paths.d: apko links the applets its table lists for 1.35.0.
+    name: 'busybox', version: '1.35.0-r17', license: 'GPL-2.0-only', builddate: 1700000400, depends: ['base'],
+    files: [{ path: 'bin/busybox', type: 'file', mode: 0o755, data: 'not really busybox\n' }],
+  },
+  {
     // Its dependencies are listed against apko's order (both have one candidate, so apko takes alpha first).
     name: 'unsorted', version: '1-r0', license: 'MIT', builddate: 1700000300, depends: ['zeta', 'alpha'],
     files: [{ path: 'usr/share/unsorted/README', type: 'file', mode: 0o644, data: 'unsorted\n' }],
@@ -242,6 +247,7 @@ export const CASES: readonly ConformanceCase[] = [
     extra: 'paths:\n  - {path: /data/foo, type: symlink, source: /usr/bin/foo}\n', differences: ['path-permissions-default'],
   },
   { name: 'dependencies listed against apko order', archs: ['x86_64'], packages: ['unsorted'], differences: [] },
+  { name: 'busybox applet links without busybox-paths.d', archs: ['x86_64'], packages: ['busybox'], differences: [] },
   { name: 'path longer than ustar holds', archs: ['x86_64'], packages: ['deep'], differences: [] },
   {
     name: 'certificates into the bundle and the Java truststore', archs: ['x86_64'], packages: ['corp-ca'],

@@ -44,7 +44,8 @@ function flags(c: ConformanceCase, cache: string): string[] {
   return ['--arch', c.archs.join(','), '--cache-dir', cache];
 }
 
-async function apko(bin: string, args: string[], cwd: string): Promise<string> {
+/** Runs the real apko in `cwd` with SOURCE_DATE_EPOCH; its stdout. */
+export async function apko(bin: string, args: string[], cwd: string): Promise<string> {
   try {
     const { stdout } = await run(bin, args, { cwd, env: { ...cleanEnv(), SOURCE_DATE_EPOCH }, maxBuffer: 64 * 1024 * 1024 });
     return stdout;
@@ -54,7 +55,8 @@ async function apko(bin: string, args: string[], cwd: string): Promise<string> {
   }
 }
 
-async function apkoNx(args: string[], cwd: string): Promise<string> {
+/** Runs apko-nx in `cwd` with SOURCE_DATE_EPOCH; its stdout. */
+export async function apkoNx(args: string[], cwd: string): Promise<string> {
   const r = await runCliAsync(args, { cwd, env: cleanEnv({ SOURCE_DATE_EPOCH }) });
   if (r.code !== 0) throw new Error(`apko-nx ${args.join(' ')} failed in ${cwd} (${r.code}): ${r.stderr}`);
   return r.stdout;

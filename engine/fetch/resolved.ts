@@ -5,6 +5,7 @@
 import pLimit from 'p-limit';
 import { readApkBytes } from '../apk/package-read';
 import type { LoadedConfig } from '../config';
+import type { DiscoveredKey } from '../repo';
 import { checkPackageIdentity } from './identity';
 import { DEFAULT_PACKAGE_LIMITS } from './limits';
 import { fetchProgress } from './progress';
@@ -13,7 +14,7 @@ import type { ArchPackages, PackageIO } from './types';
 import { repositoryOf, resolveWorld } from './world';
 
 /** Resolves every arch, then fetches and verifies each package. */
-export async function resolvePackages(loaded: LoadedConfig, io: PackageIO): Promise<{ keyring: Map<string, string>; archs: ArchPackages[] }> {
+export async function resolvePackages(loaded: LoadedConfig, io: PackageIO): Promise<{ keyring: Map<string, string>; discoveredKeys: readonly DiscoveredKey[]; archs: ArchPackages[] }> {
   const world = await resolveWorld(loaded, io);
   const limit = pLimit(FETCH_CONCURRENCY);
   const limits = io.limits ?? DEFAULT_PACKAGE_LIMITS;
@@ -54,5 +55,5 @@ export async function resolvePackages(loaded: LoadedConfig, io: PackageIO): Prom
     );
     archs.push({ arch, resolution, packages: fetched.map((f) => f.pkg), urls: fetched.map((f) => f.url) });
   }
-  return { keyring: world.keyring, archs };
+  return { keyring: world.keyring, discoveredKeys: world.discoveredKeys, archs };
 }

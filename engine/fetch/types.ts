@@ -1,7 +1,7 @@
 /** What the fetch stage is given and what it hands on. */
 import type { ApkPackage } from '../apk/package';
 import type { Arch } from '../config';
-import type { HttpClient } from '../repo';
+import type { HttpClient, KeyDiscoveryOptions } from '../repo';
 import type { Resolution } from '../resolve';
 import type { Store } from '../store';
 import type { PackageLimits } from './limits';
@@ -16,6 +16,8 @@ export interface PackageIO {
   readonly limits?: PackageLimits;
   /** Install packages no datahash vouches for, naming each in a warning (`--allow-unverified-data`). */
   readonly allowUnverifiedData?: boolean;
+  /** Where key discovery looks (Alpine's releases.json) and when it stands (tests); defaults in engine/repo/discover-keys.ts. */
+  readonly keyDiscovery?: Pick<KeyDiscoveryOptions, 'alpineReleasesUrl' | 'now' | 'env'>;
 }
 
 /** One architecture's resolved and verified packages, in install order. */

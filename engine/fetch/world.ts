@@ -4,13 +4,16 @@
  * all archs together so that they share versions.
  */
 import { buildRepositories, type LoadedConfig } from '../config';
-import { loadKeyring, loadRepository, type LoadedRepository } from '../repo';
+import { createHttpClient, createKeyDiscoverer, loadKeyring, loadRepository, parseRepository, type DiscoveredKey, type LoadedRepository } from '../repo';
 import { resolveMultiArch, type ProviderChoice, type Resolution, type ResolverRepository } from '../resolve';
 import type { PackageIO } from './types';
 
 /** The verified indexes and the resolution of every arch. */
 export interface ResolvedWorld {
+  /** The configured keys, and the discovered ones after them. */
   readonly keyring: Map<string, string>;
+  /** Keys found for repositories that no configured key verified (engine/repo/discover-keys.ts). */
+  readonly discoveredKeys: readonly DiscoveredKey[];
   readonly repositories: ReadonlyMap<string, readonly LoadedRepository[]>;
   readonly resolutions: readonly Resolution[];
 }
@@ -20,6 +23,7 @@ export async function resolveWorld(loaded: LoadedConfig, io: PackageIO): Promise
   const cwd = loaded.workDir;
   const shared = { offline: io.offline, ...(io.store ? { store: io.store } : {}), ...(io.http ? { http: io.http } : {}) };
   const keyring = await loadKeyring(loaded.config.contents.keyring, { cwd, ...shared });
+  const discoverer = createKeyDiscoverer(keyring, { http: io.http ?? createHttpClient(), offline: io.offline, ...(io.store ? { store: io.store } : {}), ...(io.keyDiscovery ?? {}) }, io.log);
   const repoNames = buildRepositories(loaded.config);
   const repositories = new Map<string, LoadedRepository[]>();
   for (const arch of loaded.archs) {
@@ -29,6 +33,7 @@ export async function resolveWorld(loaded: LoadedConfig, io: PackageIO): Promise
         repository,
         arch: arch.apk,
         keyring,
+        discoverKeys: discoverer.forRepository(parseRepository(repository).url, arch.apk),
         ignoreSignatures: loaded.ignoreSignatures,
         cwd,
         ...(io.limits ? { maxIndexSize: io.limits.maxApkIndexDecompressedSize, maxHttpResponseSize: io.limits.maxHttpResponseSize } : {}),
@@ -49,7 +54,7 @@ export async function resolveWorld(loaded: LoadedConfig, io: PackageIO): Promise
     strictProviders: loaded.strictProviders,
   });
   for (const line of choiceNotes(resolutions)) io.log(line);
-  return { keyring, repositories, resolutions };
+  return { keyring, discoveredKeys: discoverer.discovered, repositories, resolutions };
 }
 
 /** One note per virtual name given a provider, the archs that made the same choice named together. */

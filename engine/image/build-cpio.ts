@@ -71,7 +71,7 @@ export async function buildCpio(opts: NormalizedMinirootfsRequest): Promise<Cpio
   if (loaded.config.layering !== undefined) opts.log('warning: layering is ignored: a cpio archive holds the whole filesystem');
   const one = { ...loaded, archs: [arch] };
   const store = openStore(opts.cacheDir);
-  const { keyring, archs } = await resolvePackages(one, { store, offline: opts.offline, log: opts.log, limits: opts.limits, allowUnverifiedData: opts.allowUnverifiedData, http: createHttpClient(opts.fetch) });
+  const { keyring, archs } = await resolvePackages(one, { store, offline: opts.offline, log: opts.log, limits: opts.limits, allowUnverifiedData: opts.allowUnverifiedData, http: createHttpClient(opts.fetch), keyDiscovery: { env: opts.env } });
   const rootfs = buildRootTree(one, archs[0]!, { keyring, buildDate: buildDateFor(one, archs), unlocked: true });
   const { records, skipped } = cpioRecordsOf(rootfs.tree);
   for (const p of skipped) opts.log(`warning: /${p}: ${rootfs.tree.get(p)!.type} entries have no place in apko's cpio archives; left out`);

@@ -118,7 +118,7 @@ export async function buildImageFromConfig(opts: NormalizedBuildRequest): Promis
   log(`building ${opts.tag} for ${loaded.archs.map((a) => a.apk).join(', ')}`);
   if (opts.verbose) log(`cache: ${opts.cacheDir}`);
   const store = openStore(opts.cacheDir, storeReporting(log, warnings));
-  const { keyring, archs } = await packagesFor(loaded, opts, { store, offline: opts.offline, log, limits: opts.limits, allowUnverifiedData: opts.allowUnverifiedData, http: createHttpClient(opts.fetch) });
+  const { keyring, archs } = await packagesFor(loaded, opts, { store, offline: opts.offline, log, limits: opts.limits, allowUnverifiedData: opts.allowUnverifiedData, http: createHttpClient(opts.fetch), keyDiscovery: { env: opts.env } });
   const buildDate = buildDateFor(loaded, archs);
   const annotations = { ...loaded.config.annotations, ...vcsAnnotations(loaded.config.vcsUrl) };
   const key = imageInputsDigest(loaded, { tag: opts.tag, archs, keyring, buildDate, sbomFormats: opts.sbomFormats.map((f) => f.name) });

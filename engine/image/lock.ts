@@ -15,12 +15,16 @@ import { loadForBuild } from './load-config';
 import type { NormalizedLockRequest, NormalizedResolveRequest } from './request';
 import { resolvePackages } from '../fetch';
 
+/** apko's `stripURLScheme`: `https://` or `http://` cut off, as its lock names keys and repositories. */
+const stripScheme = (url: string): string => url.replace(/^https?:\/\//, '');
+
 function lockedRepos(entries: readonly string[], loaded: LoadedConfig): LockedRepository[] {
   const out: LockedRepository[] = [];
   for (const arch of loaded.archs) {
     for (const entry of entries) {
       const url = withoutCredentials(entry.replace(/^@\S+\s+/, '').replace(/\/+$/, ''));
-      out.push({ name: `${url}/${arch.apk}`, url: `${url}/${arch.apk}/APKINDEX.tar.gz`, architecture: arch.apk });
+      // apko names a remote repository without its scheme (`stripURLScheme`), and keeps it in the URL.
+      out.push({ name: `${stripScheme(url)}/${arch.apk}`, url: `${url}/${arch.apk}/APKINDEX.tar.gz`, architecture: arch.apk });
     }
   }
   return out;
@@ -29,13 +33,18 @@ function lockedRepos(entries: readonly string[], loaded: LoadedConfig): LockedRe
 /** Builds the lock file value for a config. */
 export async function lockConfig(opts: NormalizedResolveRequest): Promise<{ loaded: LoadedConfig; lock: LockFile }> {
   const loaded = await loadForBuild(opts);
-  const { keyring, archs } = await resolvePackages(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log, limits: opts.limits, allowUnverifiedData: opts.allowUnverifiedData, http: createHttpClient(opts.fetch) });
+  const { keyring, discoveredKeys, archs } = await resolvePackages(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log, limits: opts.limits, allowUnverifiedData: opts.allowUnverifiedData, http: createHttpClient(opts.fetch), keyDiscovery: { env: opts.env } });
   const c = loaded.config.contents;
   const keys = c.keyring.map((entry) => {
     // Credentials go before the scheme is cut off: without a scheme, userinfo is no longer recognisable as such.
     const url = withoutCredentials(entry);
-    return { name: url.replace(/^[a-z]+:\/\//i, ''), url, content: keyring.get(basename(entry)) ?? '' };
+    return { name: stripScheme(url), url, content: keyring.get(basename(entry)) ?? '' };
   });
+  // Discovered keys are locked with their contents too (apko `discoverKeysForLock`), so a locked build needs no discovery.
+  const configured = new Set(keys.map((k) => basename(k.url)));
+  for (const k of discoveredKeys) {
+    if (!configured.has(k.name)) keys.push({ name: stripScheme(k.url), url: k.url, content: k.pem });
+  }
   const lock = makeLockFile({
     configName: basename(loaded.file),
     configChecksum: loaded.checksum,

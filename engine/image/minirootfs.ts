@@ -22,7 +22,7 @@ export async function buildMinirootfs(opts: NormalizedMinirootfsRequest): Promis
   const arch = full.archs[0]!;
   if (full.archs.length > 1) opts.log(`warning: build-minirootfs builds one architecture; using ${arch.apk}`);
   const loaded = { ...full, archs: [arch] };
-  const { keyring, archs } = await resolvePackages(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log, limits: opts.limits, allowUnverifiedData: opts.allowUnverifiedData, http: createHttpClient(opts.fetch) });
+  const { keyring, archs } = await resolvePackages(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log, limits: opts.limits, allowUnverifiedData: opts.allowUnverifiedData, http: createHttpClient(opts.fetch), keyDiscovery: { env: opts.env } });
   const buildDate = buildDateFor(loaded, archs);
   const built = await buildArchImage(loaded, archs[0]!, { keyring, buildDate, annotations: {} });
   const [layer] = await layersFromTree(built.rootfs.tree);

@@ -27,7 +27,7 @@ export async function resolveImagePackages(
   opts: NormalizedResolveRequest,
 ): Promise<{ loaded: LoadedConfig; resolutions: readonly Resolution[]; lines: ReadonlyArray<readonly PackageLine[]> }> {
   const loaded = await loadForBuild(opts);
-  const world = await resolveWorld(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log, limits: opts.limits, http: createHttpClient(opts.fetch) });
+  const world = await resolveWorld(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log, limits: opts.limits, http: createHttpClient(opts.fetch), keyDiscovery: { env: opts.env } });
   const lines = world.resolutions.map((r) =>
     r.packages.map((p) => ({
       name: p.name,

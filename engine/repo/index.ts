@@ -10,3 +10,7 @@ export { loadRepository, type LoadedRepository, type LoadRepositoryOptions, type
 export { offlineMiss } from './revalidate';
 /** The one redaction rule lives in engine/redact.ts; re-exported here until engine/index.ts imports it from there. */
 export { locateRepository, packageFileName, parseRepository, type RepositoryLocation, type RepositoryRef } from './repository';
+export { createKeyDiscoverer, type KeyDiscoverer } from './key-discoverer';
+export { discoverKeys, networkKeys, alpineReleasesUrl, type KeyDiscoveryOptions } from './discover-keys';
+export { bundledKeys } from './trusted-keys';
+export type { DiscoveredKey, KeySource } from './discovered-key';

@@ -8,10 +8,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_MAX_INDEX_SIZE, readApkIndex } from '../apk/index-read';
-import type { Keyring } from '../apk/signature';
+import { findKey, type Keyring } from '../apk/signature';
 import type { IndexEntry } from '../apk/types';
 import { PACKAGE_LIMIT_FLAGS } from '../defaults';
-import { FetchError, LimitError } from '../errors';
+import { FetchError, LimitError, SignatureError } from '../errors';
 import { indexKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { createHttpClient, type HttpClient } from './http';
@@ -37,6 +37,12 @@ export interface LoadRepositoryOptions {
   maxIndexSize?: number;
   /** Largest HTTP response accepted (`--max-http-response-size`); the compressed index is also no larger than the inflated limit. */
   maxHttpResponseSize?: number;
+  /**
+   * Asked for more keys when the index is signed only by keys the keyring
+   * lacks (given their names); the keys it returns are tried as the
+   * keyring's are (key discovery, engine/repo/discover-keys.ts).
+   */
+  discoverKeys?: (signedWith: readonly string[]) => Promise<Keyring>;
 }
 
 /** Where one package's bytes are. Carries credentials for remote ones: never print it. */
@@ -86,22 +92,35 @@ export async function loadRepository(opts: LoadRepositoryOptions): Promise<Loade
   const location: RepositoryLocation = locateRepository(ref.url, opts.cwd);
   const shownUrl = redactUrl(ref.url);
   const indexUrl = repositoryFileUrl(shownUrl, opts.arch, 'APKINDEX.tar.gz');
-  const read = (bytes: Buffer) =>
+  const readWith = (bytes: Buffer, keyring: Keyring) =>
     readApkIndex(bytes, {
-      ...(opts.keyring ? { keyring: opts.keyring } : {}),
+      keyring,
       ...(opts.ignoreSignatures !== undefined ? { ignoreSignatures: opts.ignoreSignatures } : {}),
       ...(opts.maxIndexSize !== undefined ? { maxSize: opts.maxIndexSize } : {}),
       subject: indexUrl,
     });
+  const read = async (bytes: Buffer) => {
+    try {
+      return readWith(bytes, opts.keyring);
+    } catch (err) {
+      // Only a key the keyring lacks is looked for; a signature that a trusted key does not verify stays refused.
+      if (!(err instanceof SignatureError) || opts.discoverKeys === undefined) throw err;
+      const missing = err.signedWith.filter((name) => findKey(opts.keyring, name) === undefined);
+      if (missing.length === 0) throw err;
+      const found = await opts.discoverKeys(missing);
+      if (found.size === 0) throw err;
+      return readWith(bytes, new Map([...opts.keyring, ...found]));
+    }
+  };
 
   const warnings: string[] = [];
   // Opting out is the user's call, but never a silent one.
   if (opts.ignoreSignatures === true) warnings.push(`signatures of ${indexUrl} are not verified (--ignore-signatures); its packages are trusted by its checksums alone`);
-  let index: ReturnType<typeof read> | undefined;
+  let index: ReturnType<typeof readWith> | undefined;
   if (location.kind === 'local') {
     const bytes = await readLocalIndex(join(location.dir, opts.arch, 'APKINDEX.tar.gz'), indexUrl);
     if (bytes === undefined) warnings.push(`${indexUrl} does not exist; skipping repository ${shownUrl} for ${opts.arch}`);
-    else index = read(bytes);
+    else index = await read(bytes);
   } else {
     const url = repositoryFileUrl(location.baseUrl, opts.arch, 'APKINDEX.tar.gz');
     const client = opts.http ?? createHttpClient();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { installBusyboxLinks } from './busybox';
+import { appletsForVersion, installBusyboxLinks } from './busybox';
 import { installPackage, newInstallState } from './install';
 import { dir, file, makePackage, symlink, type PackageSpec } from './testdata/make-package';
 import { Tree } from './tree';
@@ -53,11 +53,34 @@ describe('installBusyboxLinks', () => {
     expect(tree.get('usr/bin/ls')).toMatchObject({ type: 'symlink', linkTarget: '/bin/busybox' });
   });
 
-  it('warns instead of guessing when the package ships no paths file', () => {
-    const spec = busybox('');
+  const withoutPathsFile = (version: string): PackageSpec => {
+    const spec = busybox('', { version });
     spec.entries = spec.entries!.slice(0, 3);
-    const { tree, pkgs } = image([spec]);
-    expect(installBusyboxLinks(tree, pkgs)).toMatch(/^busybox ships no \/etc\/busybox-paths\.d\/busybox/);
+    return spec;
+  };
+
+  it("links the applets apko's table lists for the version when the package ships no paths file", () => {
+    const { tree, pkgs } = image([{ name: 'layout', entries: [dir('root', { mode: 0o700, mtime: 5 })] }, withoutPathsFile('1.35.0-r17')]);
+    expect(installBusyboxLinks(tree, pkgs)).toBeUndefined();
+    // The directory of /root/linuxrc was there already; it takes the binary's mtime as apko gives it.
+    expect(tree.get('root')).toMatchObject({ type: 'dir', mode: 0o700, mtime: 1700000000 });
+    for (const p of ['bin/ls', 'bin/ash', 'sbin/ifconfig', 'usr/bin/wget', 'usr/bin/[[', 'usr/sbin/crond']) {
+      expect(tree.get(p), p).toMatchObject({ type: 'symlink', linkTarget: '/bin/busybox' });
+    }
+    expect(tree.get('bin/sh')).toMatchObject({ type: 'file', owner: 'busybox' });
+    const links = tree.entries().filter(([, n]) => n.type === 'symlink').length;
+    expect(links).toBe((appletsForVersion('1.35.0') as { paths: string[] }).paths.length - 1);
+  });
+
+  it.each([
+    ['1.99.0-r0', /busybox 1\.99\.0 is not in the applet table \(it has 1\.32\.1, .*1\.36\.0\)/],
+    ['1.36.1_git20240101-r0', /its version 1\.36\.1_git20240101-r0 is not of the form x\.y\.z-rN/],
+  ])('warns and links nothing for version %s without a paths file', (version, why) => {
+    const { tree, pkgs } = image([withoutPathsFile(version)]);
+    const warning = installBusyboxLinks(tree, pkgs);
+    expect(warning).toMatch(/^busybox ships no \/etc\/busybox-paths\.d\/busybox and /);
+    expect(warning).toMatch(why);
+    expect(tree.get('bin/ls')).toBeUndefined();
   });
 
   it('does nothing without /bin/busybox', () => {

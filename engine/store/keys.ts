@@ -28,6 +28,11 @@ export function keyringKey(url: string): string {
   return `key:${STORE_KEY_VERSION}:${withoutCredentials(url)}`;
 }
 
+/** A key discovery document fetched from `url`: releases.json, apk-configuration, a JWKS or a discovered key. */
+export function discoveryKey(url: string): string {
+  return `discovery:${STORE_KEY_VERSION}:${withoutCredentials(url)}`;
+}
+
 /** A built layer's gzip bytes, addressed by the digest of its entries' content and names (see engine/build/layer-cache.ts). v2: directory names lose their trailing `/`, as apko writes them. */
 export function layerKey(contentDigest: string): string {
   return `layer:v2:${contentDigest}`;
