@@ -43,6 +43,10 @@ export interface MelangeBuildOptions {
   log?: (line: string) => void;
   /** Overrides for `vars:`. */
   vars?: Record<string, string>;
+  /** melange's `--vars-file`: a YAML map merged over `vars:` (relative to the caller's directory). */
+  varsFile?: string;
+  /** melange's `--build-option`: names of the file's `options:` entries to apply. */
+  buildOptions?: readonly string[];
   /** melange's `--namespace` (`.PKGINFO maintainer`, purls). */
   namespace?: string;
   /** Update `<outDir>/<arch>/APKINDEX.tar.gz`. */
@@ -76,6 +80,9 @@ export interface MelangeBuildRequest {
   readonly vcs: boolean;
   readonly log: (line: string) => void;
   readonly vars: Readonly<Record<string, string>>;
+  /** Absolute. */
+  readonly varsFile?: string;
+  readonly buildOptions: readonly string[];
   readonly namespace: string;
   readonly generateIndex: boolean;
   readonly replaceOutDir: boolean;
@@ -139,6 +146,8 @@ export function normalizeMelangeBuildOptions(
     vcs: o.vcs ?? d.vcs,
     log: o.log ?? (() => undefined),
     vars: { ...(o.vars ?? {}) },
+    ...(o.varsFile !== undefined ? { varsFile: resolve(cwd, o.varsFile) } : {}),
+    buildOptions: [...(o.buildOptions ?? [])],
     namespace: o.namespace ?? d.namespace,
     generateIndex: o.generateIndex ?? d.generateIndex,
     replaceOutDir: o.replaceOutDir ?? false,

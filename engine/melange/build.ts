@@ -141,7 +141,13 @@ export async function buildMelangePackages(request: MelangeBuildRequest, seams: 
 
 /** Every architecture into `request.outDir`; `shownOutDir` is the repository as the user named it (logs, and never copied into the workspace). */
 async function buildAll(request: MelangeBuildRequest, seams: MelangeBuildSeams, shownOutDir: string): Promise<MelangeBuildResult> {
-  const loaded = await loadMelangeConfig(request.configPath, { vars: request.vars, pipelineDirs: request.pipelineDirs });
+  const loaded = await loadMelangeConfig(request.configPath, {
+    vars: request.vars,
+    pipelineDirs: request.pipelineDirs,
+    buildOptions: request.buildOptions,
+    ...(request.varsFile !== undefined ? { varsFile: request.varsFile } : {}),
+  });
+  for (const w of loaded.warnings) request.log(`warning: ${w}`);
   const git = withoutHead(await readGitFacts(loaded.dir), request.vcs);
   const sourceGit = request.sourceDir === loaded.dir ? git : withoutHead(await readGitFacts(request.sourceDir), request.vcs);
   const sde = request.sourceDateEpoch ?? sourceGit.commitTime ?? 0;
@@ -191,7 +197,7 @@ async function runAndEmit(o: MelangeBuildRequest, seams: MelangeBuildSeams, b: A
   const { loaded, git, sde, arch } = b;
   const cfg = loaded.config;
   const skip = [o.outDir, b.shownOutDir].filter((d, i, all) => all.indexOf(d) === i && isInside(o.sourceDir, d));
-  const runner = await startRunner(o.runner, { request: o, arch, environment: withNeeds(cfg), skip, ...(seams.prepareRoot ? { prepareRoot: seams.prepareRoot } : {}) });
+  const runner = await startRunner(o.runner, { request: o, arch, environment: withNeeds(cfg), skip, capabilities: cfg.capabilities, ...(seams.prepareRoot ? { prepareRoot: seams.prepareRoot } : {}) });
   try {
     const names = [cfg.package.name, ...cfg.subpackages.map((s) => s.name)];
     const relatives = new Map(names.map((n) => [n, outputDir(runner.hostWorkspace, n)]));

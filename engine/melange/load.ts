@@ -27,6 +27,8 @@ import {
 } from './substitutions';
 import { compareBytes } from '../order';
 import { expandSteps, usesContext } from './uses';
+import { applyBuildOptions, optionSubstitutions } from './build-option';
+import { melangeVarValue } from './schema';
 
 /** A loaded, validated and substituted melange.yaml. */
 export interface LoadedMelangeConfig {
@@ -37,14 +39,20 @@ export interface LoadedMelangeConfig {
   /** The file's text, stored in packages as `.melange.yaml`. */
   readonly text: string;
   readonly config: MelangeConfig;
+  /** What loads but deserves a look (a version apk cannot order, an unknown build option), one line each. */
+  readonly warnings: readonly string[];
   /** package.* and vars.* after substitution. */
   readonly substitutions: Substitutions;
 }
 
 /** Options of `loadMelangeConfig`. */
 export interface LoadMelangeOptions {
-  /** Overrides for `vars:` (as `melange build --vars-file` gives them). */
+  /** `--var` overrides for `vars:`, used literally; they win over everything else. */
   vars?: Readonly<Record<string, string>>;
+  /** `--vars-file`: a YAML map merged over `vars:` (then the enabled build options' vars apply, as in melange). */
+  varsFile?: string;
+  /** `--build-option`: names of top-level `options:` entries to apply (build-option.ts). */
+  buildOptions?: readonly string[];
   /** `--pipeline-dir`: directories searched for `uses:` definitions before the built-in ones, in order. */
   pipelineDirs?: readonly string[];
 }
@@ -66,15 +74,47 @@ export async function loadMelangeConfig(path: string, opts: LoadMelangeOptions =
   const tree = parseYamlTree(text, path);
   const parsed = melangeFileSchema.safeParse(tree.value);
   if (!parsed.success) throw issuesToError(path, parsed.error.issues, tree, melangeFileSchema);
-  const raw = toModel(parsed.data);
+  const model = toModel(parsed.data);
+  if (opts.varsFile !== undefined) model.vars = { ...model.vars, ...(await readVarsFile(opts.varsFile)) };
+  const { config: raw, warnings } = applyBuildOptions(model, opts.buildOptions ?? [], path);
   raw.vars = { ...raw.vars, ...(opts.vars ?? {}) };
   // --var values are literal text: nothing of the caller's is substituted.
   const literal = new Set(Object.keys(opts.vars ?? {}));
   const config = await expandAllUses(substituteConfig(expandRanges(raw, tree, path), path, literal), usesContext(path, tree, opts.pipelineDirs ?? []));
   // vars and var-transforms may use package fields, so they are resolved again against the substituted ones.
-  const substitutions = resolveVars(configSubstitutions(config.package), config.vars, { transforms: config.varTransforms, file: path, literal });
-  checkConfig(config, substitutions, tree, path);
-  return { file: path, dir: resolve(dirname(path)), text, config, substitutions };
+  const substitutions = resolveVars(baseSubstitutions(config), config.vars, { transforms: config.varTransforms, file: path, literal });
+  const versionWarning = checkConfig(config, substitutions, tree, path);
+  return { file: path, dir: resolve(dirname(path)), text, config, substitutions, warnings: [...warnings, ...(versionWarning ? [versionWarning] : [])] };
+}
+
+/** What every substitution starts from: package.* and options.*.enabled. */
+function baseSubstitutions(cfg: MelangeConfig): Map<string, string> {
+  return new Map([...configSubstitutions(cfg.package), ...optionSubstitutions(cfg)]);
+}
+
+/** `--vars-file`: a YAML map of names to scalar values. */
+async function readVarsFile(file: string): Promise<Record<string, string>> {
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read the vars file ${file}: ${(err as Error).message}`, { file, cause: err, hint: 'check the path given to --vars-file' });
+  }
+  const tree = parseYamlTree(text, file);
+  const value = tree.value;
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError(`${file}: a vars file is a map of names to values`, { file, hint: 'write one name: value per line' });
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const parsed = melangeVarValue.safeParse(v);
+    if (!parsed.success) {
+      throw new ConfigError(`${file}: ${k}: a vars file value is a single scalar (text, number or boolean)`, { file, path: k, hint: 'quote the value if it is meant as text' });
+    }
+    out[k] = parsed.data;
+  }
+  return out;
 }
 
 /** Resolves every `uses:` of the main pipeline and the subpackages into steps (uses.ts). */
@@ -158,7 +198,7 @@ function mapStep(s: PipelineStep, f: (s: string) => string): PipelineStep {
 
 /** Substitutes what melange substitutes at load time: names, versions, descriptions, dependencies, environment packages. */
 function substituteConfig(cfg: MelangeConfig, file: string, literal: ReadonlySet<string>): MelangeConfig {
-  const early = resolveVars(configSubstitutions(cfg.package), cfg.vars, { transforms: cfg.varTransforms, file, literal });
+  const early = resolveVars(baseSubstitutions(cfg), cfg.vars, { transforms: cfg.varTransforms, file, literal });
   const at = (path: PathSegment[]) => ({ file, path: formatPath(path) });
   const s = (v: string, path: PathSegment[]): string => substitute(v, early, at(path));
   const deps = (d: Dependencies, base: PathSegment[]): Dependencies => {
@@ -221,20 +261,24 @@ function checkSteps(ctx: { subs: Substitutions; tree: YamlTree; file: string }, 
   });
 }
 
-function checkConfig(cfg: MelangeConfig, subs: Substitutions, tree: YamlTree, file: string): void {
+/** Checks what melange checks; returns a warning for a version apk cannot order (melange builds it, so this does too). */
+function checkConfig(cfg: MelangeConfig, subs: Substitutions, tree: YamlTree, file: string): string | undefined {
   const p = cfg.package;
   if (!PACKAGE_NAME.test(p.name)) fail(tree, file, { path: ['package', 'name'], detail: `"${p.name}" is not a package name (must match ${PACKAGE_NAME.source})` });
   if (/-r\d+$/.test(p.version)) {
     fail(tree, file, { path: ['package', 'version'], detail: `"${p.version}" ends in a release suffix`, hint: 'write the version without -rN and set package.epoch to N' });
   }
-  if (!isValidVersion(p.version)) {
-    fail(tree, file, {
-      path: ['package', 'version'],
-      detail: `"${p.version}" is not an APK version`,
-      hint: 'use digits separated by dots, optionally a letter and suffixes such as _rc1 or _p2 (e.g. 1.2.3, 2.0_rc1)',
+  const versionWarning = isValidVersion(p.version)
+    ? undefined
+    : `${file}:${tree.locate(['package', 'version'], 'value').line}: package.version "${p.version}" is not a version apk can order: the package builds, but apk and apko cannot compare it with others or pick it by version (write digits separated by dots, optionally a letter and suffixes such as _rc1 or _p2, e.g. 1.2.3)`;
+  checkPriority(p.dependencies, ['package', 'dependencies'], tree, file);
+  for (const kind of ['add', 'drop'] as const) {
+    cfg.capabilities[kind].forEach((c, i) => {
+      if (!/^CAP_[A-Z0-9_]+$/.test(c)) {
+        fail(tree, file, { path: ['capabilities', kind, i], detail: `"${c}" is not a Linux capability name`, hint: 'write capabilities as the kernel names them, e.g. CAP_NET_ADMIN' });
+      }
     });
   }
-  checkPriority(p.dependencies, ['package', 'dependencies'], tree, file);
   for (const a of p.targetArchitecture) {
     if (a !== 'all') parseArch(a, `${file}: package.target-architecture`);
   }
@@ -260,4 +304,5 @@ function checkConfig(cfg: MelangeConfig, subs: Substitutions, tree: YamlTree, fi
     if (sp.if !== undefined) substitute(sp.if, spSubs, { file, path: formatPath(['subpackages', i, 'if']) });
     checkSteps({ subs: spSubs, tree, file }, sp.pipeline, ['subpackages', i, 'pipeline']);
   });
+  return versionWarning;
 }

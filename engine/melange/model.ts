@@ -4,7 +4,7 @@
  * handle absence. `toModel` only renames and fills defaults; substitution and
  * semantic checks happen in load.ts.
  */
-import type { MelangeFile, RawDependencies, RawEnvironment, RawOptions, RawScriptlets, RawStep, RawSubpackage } from './schema';
+import type { MelangeFile, RawBuildOption, RawDependencies, RawEnvironment, RawOptions, RawScriptlets, RawStep, RawSubpackage } from './schema';
 
 /** `dependencies`; priorities stay text until substitution, then must be integers. */
 export interface Dependencies {
@@ -91,6 +91,19 @@ export interface SubpackageSpec extends PackageCommon {
   pipeline: PipelineStep[];
 }
 
+/** A top-level `options:` entry: vars it sets and build environment packages it adds and removes. */
+export interface BuildOption {
+  vars: Record<string, string>;
+  addPackages: string[];
+  removePackages: string[];
+}
+
+/** Top-level `capabilities:` for the steps' process, as written (e.g. `CAP_NET_ADMIN`). */
+export interface StepCapabilities {
+  add: string[];
+  drop: string[];
+}
+
 /** A whole melange.yaml. */
 export interface MelangeConfig {
   package: PackageSpec;
@@ -98,6 +111,11 @@ export interface MelangeConfig {
   pipeline: PipelineStep[];
   subpackages: SubpackageSpec[];
   vars: Record<string, string>;
+  /** `options:` by name (applied by `--build-option`, build-option.ts). */
+  buildOptions: Record<string, BuildOption>;
+  /** The names `--build-option` enabled, in the order given. */
+  enabledOptions: string[];
+  capabilities: StepCapabilities;
   varTransforms: { from: string; match: string; replace: string; to: string }[];
   data: { name: string; items: Record<string, string> }[];
 }
@@ -110,6 +128,11 @@ function dependencies(d: RawDependencies | undefined): Dependencies {
     ...(d?.['provider-priority'] ? { providerPriority: d['provider-priority'] } : {}),
     ...(d?.['replaces-priority'] ? { replacesPriority: d['replaces-priority'] } : {}),
   };
+}
+
+function buildOption(o: RawBuildOption): BuildOption {
+  const p = o.environment?.contents?.packages;
+  return { vars: o.vars ?? {}, addPackages: p?.add ?? [], removePackages: p?.remove ?? [] };
 }
 
 function options(o: RawOptions | undefined): PackageOptions {
@@ -203,6 +226,9 @@ export function toModel(f: MelangeFile): MelangeConfig {
     pipeline: (f.pipeline ?? []).map(toStep),
     subpackages: (f.subpackages ?? []).map(subpackage),
     vars: f.vars ?? {},
+    buildOptions: Object.fromEntries(Object.entries(f.options ?? {}).map(([k, o]) => [k, buildOption(o)])),
+    enabledOptions: [],
+    capabilities: { add: f.capabilities?.add ?? [], drop: f.capabilities?.drop ?? [] },
     varTransforms: f['var-transforms'] ?? [],
     data: (f.data ?? []).map((d) => ({ name: d.name, items: d.items ?? {} })),
   };

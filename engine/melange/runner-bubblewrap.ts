@@ -29,6 +29,7 @@ import { dirname, join } from 'node:path';
 import { ConfigError } from '../errors';
 import { gitAsync } from '../git';
 import { compareBytes } from '../order';
+import type { StepCapabilities } from './model';
 import { copySource, findTool, isInside, spawnStep, type Runner, type RunnerContext, type RunnerDefinition, type RunnerFacts, type StepResult, type StepRun } from './runner';
 import { removeRunnerDir } from './runner-cleanup';
 import { prepareBuildRoot, wantsPackages } from './runner-root';
@@ -87,20 +88,27 @@ const ROOT_STEP_CAPS = ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER', 'CAP_FSET
  * (a user namespace maps only the caller's own id), with the capabilities
  * cut to ROOT_STEP_CAPS instead.
  */
-function namespaceArgs(asRoot: boolean): string[] {
+function namespaceArgs(asRoot: boolean, caps: StepCapabilities): string[] {
   const ns = ['--unshare-ipc', '--unshare-pid', '--unshare-uts', '--unshare-cgroup-try', '--die-with-parent', '--new-session'];
-  return asRoot ? [...ns, '--cap-drop', 'ALL', ...ROOT_STEP_CAPS.flatMap((c) => ['--cap-add', c])] : [...ns, '--unshare-user'];
+  if (!asRoot) return [...ns, '--unshare-user'];
+  return [...ns, '--cap-drop', 'ALL', ...stepCapabilities(caps).flatMap((c) => ['--cap-add', c])];
+}
+
+/** ROOT_STEP_CAPS with the file's `capabilities:` added and dropped (names as bwrap spells them: CAP_NET_ADMIN). */
+export function stepCapabilities(caps: StepCapabilities): string[] {
+  const drop = new Set(caps.drop);
+  return [...new Set([...ROOT_STEP_CAPS, ...caps.add])].filter((c) => !drop.has(c));
 }
 
 /** bwrap's arguments for one view: the root, the hidden places, the workspace, /tmp, /proc (its sysctls read-only), /dev. */
-function bwrapArgs(view: { root: string } | { hidden: readonly string[]; secrets: readonly string[] }, hostWorkspace: string): string[] {
+function bwrapArgs(view: { root: string } | { hidden: readonly string[]; secrets: readonly string[] }, hostWorkspace: string, caps: StepCapabilities): string[] {
   // /tmp gets its own tmpfs below in both views.
   const hidden = 'root' in view ? [] : view.hidden.filter((d) => d !== '/tmp');
   const secrets = 'root' in view ? [] : view.secrets.flatMap((f) => ['--ro-bind', '/dev/null', f]);
   const root = 'root' in view ? ['--ro-bind', view.root, '/'] : ['--ro-bind', '/', '/', ...hidden.flatMap((d) => ['--tmpfs', d]), ...secrets];
   const proc = ['--proc', '/proc', '--ro-bind-try', '/proc/sys', '/proc/sys', '--ro-bind-try', '/proc/sysrq-trigger', '/proc/sysrq-trigger'];
   return [
-    ...namespaceArgs(process.getuid?.() === 0),
+    ...namespaceArgs(process.getuid?.() === 0, caps),
     ...root,
     '--tmpfs', '/tmp',
     '--bind', hostWorkspace, BUBBLEWRAP_WORKSPACE,
@@ -130,6 +138,10 @@ async function locateBwrap(): Promise<string> {
 async function startBubblewrapRunner(ctx: RunnerContext): Promise<Runner> {
   const log = ctx.request.log;
   const bwrap = await locateBwrap();
+  const caps = ctx.capabilities ?? { add: [], drop: [] };
+  if (caps.add.length > 0 && process.getuid?.() !== 0) {
+    log(`warning: capabilities: ${caps.add.join(', ')} cannot be added by an unprivileged bubblewrap sandbox; the steps run without them (build as root to grant them)`);
+  }
   const dir = await fsp.mkdtemp(join(tmpdir(), 'apko-nx-melange-bwrap-'));
   try {
     const hostWorkspace = join(dir, 'build');
@@ -138,11 +150,11 @@ async function startBubblewrapRunner(ctx: RunnerContext): Promise<Runner> {
       const root = join(dir, 'root');
       await fsp.mkdir(root);
       await prepareBuildRoot(ctx, root, [BUBBLEWRAP_WORKSPACE, 'tmp', 'proc', 'dev']);
-      args = bwrapArgs({ root }, hostWorkspace);
+      args = bwrapArgs({ root }, hostWorkspace, caps);
       log('runner "bubblewrap": steps see the build environment read-only, with /home/build (the workspace) and a private /tmp writable');
     } else {
       const hidden = await hiddenDirs(ctx);
-      args = bwrapArgs({ hidden, secrets: await secretFilesOutside(ctx, hidden) }, hostWorkspace);
+      args = bwrapArgs({ hidden, secrets: await secretFilesOutside(ctx, hidden) }, hostWorkspace, caps);
       log("runner \"bubblewrap\": steps see this machine's root read-only (homes, /run, temp directories and the checkout hidden), with /home/build (the workspace) and a private /tmp writable");
     }
     await copySource(ctx.request.sourceDir, hostWorkspace, ctx.skip);

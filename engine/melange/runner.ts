@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { constants as fsc, promises as fsp } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import type { StepCapabilities } from './model';
 import type { Arch } from '../arch';
 import type { PrepareRoot } from '../buildroot';
 import { ConfigError } from '../errors';
@@ -77,6 +78,8 @@ export interface RunnerContext {
   readonly environment: BuildEnvironment;
   /** Paths inside the source directory not to copy (the output directory). */
   readonly skip: readonly string[];
+  /** The file's top-level `capabilities:` for the steps' process (runners that set capabilities apply them). */
+  readonly capabilities?: StepCapabilities;
   /** Test seam: writes the root instead of the build root stage (engine/buildroot). */
   readonly prepareRoot?: PrepareRoot;
 }

@@ -24,6 +24,8 @@ function opt<T extends z.ZodType>(schema: T) {
   return z.preprocess((v) => (isNull(v) ? undefined : v), schema.optional());
 }
 const strs = opt(z.array(str));
+/** A value of a vars: map or a --vars-file: any scalar, as its text. */
+export const melangeVarValue = str;
 const strMap = opt(z.record(z.string(), str));
 const ignored = z.unknown().optional();
 
@@ -161,6 +163,15 @@ const subpackage = z.strictObject({
   test: ignored,
 });
 
+/** One entry of the top-level `options:` map: what `--build-option <name>` changes. */
+const buildOption = z.strictObject({
+  vars: strMap,
+  environment: opt(z.strictObject({ contents: opt(z.strictObject({ packages: opt(z.strictObject({ add: strs, remove: strs })) })) })),
+});
+
+/** Top-level `capabilities:`: Linux capabilities added to or dropped from the steps' process. */
+const capabilities = z.strictObject({ add: strs, drop: strs });
+
 /** The schema of a whole melange.yaml document. */
 export const melangeFileSchema = z.strictObject({
   package: packageSpec,
@@ -172,7 +183,8 @@ export const melangeFileSchema = z.strictObject({
   data: opt(z.array(z.strictObject({ name: str, items: strMap }))),
   update: ignored,
   test: ignored,
-  options: ignored,
+  options: opt(z.record(z.string(), buildOption)),
+  capabilities: opt(capabilities),
 });
 
 /** A validated melange.yaml, keys as written. */
@@ -181,6 +193,8 @@ export type MelangeFile = z.infer<typeof melangeFileSchema>;
 export type RawDependencies = z.infer<typeof dependencies>;
 /** `options` as written. */
 export type RawOptions = z.infer<typeof options>;
+/** A top-level `options:` entry as written. */
+export type RawBuildOption = z.infer<typeof buildOption>;
 /** `scriptlets` as written. */
 export type RawScriptlets = z.infer<typeof scriptlets>;
 /** One `subpackages` entry as written. */

@@ -140,6 +140,7 @@ export function pipelineSubstitutions(config: Substitutions, t: BuildTarget): Ma
   const out = new Map(config);
   const outdir = `${t.workspace}/melange-out`;
   const origin = t.packageNames[0]!;
+  out.set('package.srcdir', t.workspace);
   out.set('targets.outdir', outdir);
   out.set('targets.destdir', `${outdir}/${origin}`);
   out.set('targets.contextdir', `${outdir}/${t.subpackage ?? origin}`);
