@@ -99,20 +99,28 @@ async function go(name: ToolName, args: string[], opts: { cwd?: string; env?: No
   }
 }
 
+/** The pinned module's source directory in Go's module cache (downloaded from the proxy when missing): its examples and testdata. */
+export async function referenceSource(name: ToolName): Promise<string> {
+  const pin = toolPins()[name];
+  const env = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly' };
+  const downloaded = JSON.parse(await go(name, ['mod', 'download', '-json', `${pin.module}@${pin.version}`], { env })) as { Dir?: string; Error?: string };
+  if (!downloaded.Dir) throw new ReferenceToolError(name, `go mod download ${pin.module}@${pin.version} gave no directory: ${downloaded.Error ?? 'no error reported'}`);
+  return downloaded.Dir;
+}
+
 /** Builds the pinned version into the tools directory (a no-op when it is already there). */
 export async function installReferenceTool(name: ToolName): Promise<ReferenceTool> {
   const found = await findReferenceTool(name);
   if (found) return found;
   const pin = toolPins()[name];
   const env = { ...process.env, CGO_ENABLED: '0', GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly' };
-  const downloaded = JSON.parse(await go(name, ['mod', 'download', '-json', `${pin.module}@${pin.version}`], { env })) as { Dir?: string; Error?: string };
-  if (!downloaded.Dir) throw new ReferenceToolError(name, `go mod download ${pin.module}@${pin.version} gave no directory: ${downloaded.Error ?? 'no error reported'}`);
+  const dir = await referenceSource(name);
   mkdirSync(toolsDir(), { recursive: true });
   // Built into a private directory and renamed, so concurrent installers never see half a binary.
   const staging = mkdtempSync(join(toolsDir(), `.${name}-`));
   try {
     const ldflags = `-buildid= -X ${RELEASE_UTILS_VERSION}=${pin.version}`;
-    await go(name, ['install', '-trimpath', '-ldflags', ldflags, '.'], { cwd: downloaded.Dir, env: { ...env, GOBIN: staging } });
+    await go(name, ['install', '-trimpath', '-ldflags', ldflags, '.'], { cwd: dir, env: { ...env, GOBIN: staging } });
     const built = join(staging, pin.module.split('/').pop()!);
     renameSync(built, join(toolsDir(), name));
   } finally {
