@@ -179,6 +179,15 @@ subpackages:
     expect(err.message).toContain('package.dependencies.provider-priority: expected an integer, got "high"');
   });
 
+  it('loads a whole apko image configuration under environment, and annotations, as melange does', async () => {
+    const yaml = `package:\n  name: envtest\n  version: 1.0.0\n  annotations:\n    org.example/team: core\nenvironment:\n  contents:\n    packages: [busybox]\n    runtime_keyring: [x.pub]\n  entrypoint:\n    command: /bin/sh\n  work-dir: /home/build\n  paths:\n    - path: /var/x\n      type: directory\n      permissions: 0o755\n  certificates:\n    additional: []\n  layering: {strategy: origin, budget: 5}\npipeline:\n  - runs: echo hi\nsubpackages:\n  - name: envtest-doc\n    annotations: {a: b}\n`;
+    const { config } = await loadMelangeConfig(makeProject(yaml).config);
+    expect(config.environment.contents.packages).toEqual(['busybox']);
+    expect(config.subpackages.map((s) => s.name)).toEqual(['envtest-doc']);
+    const typo = await loadError(yaml.replace('  work-dir:', '  workdir:'));
+    expect(typo.message).toContain('environment.workdir: unknown key "workdir"');
+  });
+
   it('reports a missing file and an empty file as ConfigErrors', async () => {
     await expect(loadMelangeConfig('/nonexistent/melange.yaml')).rejects.toThrow('cannot read /nonexistent/melange.yaml');
     expect((await loadError('\n')).message).toContain(':1:1: the file is empty');

@@ -118,13 +118,38 @@ const account = {
   'run-as': opt(str),
 };
 
+/**
+ * `environment`: an apko image configuration, as melange reads it. The build
+ * root is made from its contents, accounts, environment and archs; the keys
+ * that shape only an image (entrypoint, paths, layering …) load and do not
+ * change the build.
+ */
 const environment = z.strictObject({
   contents: opt(
-    z.strictObject({ repositories: strs, build_repositories: strs, runtime_repositories: strs, keyring: strs, packages: strs }),
+    z.strictObject({
+      repositories: strs,
+      build_repositories: strs,
+      runtime_repositories: strs,
+      keyring: strs,
+      runtime_keyring: ignored,
+      packages: strs,
+      baseimage: ignored,
+    }),
   ),
   environment: strMap,
   accounts: opt(z.strictObject(account)),
   archs: strs,
+  entrypoint: ignored,
+  cmd: ignored,
+  'stop-signal': ignored,
+  'work-dir': ignored,
+  paths: ignored,
+  'vcs-url': ignored,
+  annotations: ignored,
+  include: ignored,
+  volumes: ignored,
+  layering: ignored,
+  certificates: ignored,
 });
 
 const packageSpec = z.strictObject({
@@ -132,6 +157,8 @@ const packageSpec = z.strictObject({
   version: str,
   epoch: opt(uint),
   description: opt(str),
+  // Carried by melange and written nowhere in a package.
+  annotations: strMap,
   url: opt(str),
   commit: opt(str),
   'target-architecture': strs,
@@ -150,6 +177,7 @@ const packageSpec = z.strictObject({
 const subpackage = z.strictObject({
   name: str,
   description: opt(str),
+  annotations: strMap,
   url: opt(str),
   commit: opt(str),
   if: opt(str),
