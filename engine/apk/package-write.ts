@@ -8,7 +8,7 @@
  */
 import { sha1Hex, sha256Hex } from '../digest';
 import { FormatError } from '../errors';
-import { normalizeTarName } from '../tar/read';
+import { normalizeTarName, XATTR_PAX_PREFIX } from '../tar/read';
 import { APK_SHA1_PAX } from '../tar/types';
 import { writeTar, type TarHeaderInput } from '../tar/write';
 import { gzipMember } from './gzip-members';
@@ -45,6 +45,8 @@ export interface ApkFileInput {
   data?: Buffer | string;
   /** Target of a symlink (anything) or hardlink (a path in this package). */
   linkname?: string;
+  /** Extended attributes of a file or directory (e.g. `security.capability`), values one byte per character. */
+  xattrs?: Readonly<Record<string, string>>;
 }
 
 /** A private key and the public key file name its signatures carry, e.g. `melange.rsa.pub`. */
@@ -91,11 +93,12 @@ function dataEntry(f: ApkFileInput, mtime: number, pkg: string): TarHeaderInput 
   const gid = f.gid ?? 0;
   const base = { name, type: f.type, mode: f.mode, uid, gid, mtime };
   const owner = { uname: f.uname ?? (uid === 0 ? 'root' : ''), gname: f.gname ?? (gid === 0 ? 'root' : '') };
+  const xattrs = Object.fromEntries(Object.entries(f.xattrs ?? {}).map(([k, v]) => [`${XATTR_PAX_PREFIX}${k}`, v]));
   if (f.type === 'file') {
     const data = Buffer.from(f.data ?? '');
-    return { ...base, ...owner, data, pax: { [APK_SHA1_PAX]: sha1Hex(data) } };
+    return { ...base, ...owner, data, pax: { ...xattrs, [APK_SHA1_PAX]: sha1Hex(data) } };
   }
-  if (f.type === 'dir') return { ...base, ...owner };
+  if (f.type === 'dir') return Object.keys(xattrs).length > 0 ? { ...base, ...owner, pax: xattrs } : { ...base, ...owner };
   if (f.linkname === undefined || f.linkname === '') {
     throw new FormatError(`${pkg}: ${f.type} ${name} has no target`, { hint: 'give every link a linkname' });
   }

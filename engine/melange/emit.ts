@@ -11,6 +11,7 @@ import type { Arch } from '../arch';
 import { readDestdir, type OwnerMap } from './destdir';
 import type { PackageCommon, PackageSpec } from './model';
 import { pkgInfoFor } from './pkginfo-for';
+import { CAPABILITY_XATTR, capabilityXattrs } from './setcap';
 import { mergeDependencies, scanDependencies } from './sca';
 import { packageSbom, sbomPath } from './sbom';
 import type { MelangeSigningKey } from './signing-key';
@@ -72,7 +73,19 @@ export async function emitPackage(i: EmitInput): Promise<EmittedPackage> {
     ...(i.configFile ? { configFile: i.configFile } : {}),
     licenseTexts: i.licenseTexts,
   });
-  const files: ApkFileInput[] = entries.map(({ hostPath: _h, size: _s, ...f }) => f);
+  const caps = capabilityXattrs(i.pkg.setcap);
+  const files: ApkFileInput[] = entries.map(({ hostPath: _h, size: _s, ...f }) => {
+    const cap = caps.get(f.path);
+    if (cap === undefined) return f;
+    caps.delete(f.path);
+    if (f.type !== 'file') {
+      i.log(`warning: ${i.pkg.name}: setcap: /${f.path} is a ${f.type}, not a regular file; its capabilities are not set`);
+      return f;
+    }
+    return { ...f, xattrs: { [CAPABILITY_XATTR]: cap } };
+  });
+  // melange warns and goes on when a setcap path is missing; so does this.
+  for (const path of caps.keys()) i.log(`warning: ${i.pkg.name}: setcap: /${path} is not in the package; its capabilities are not set`);
   const present = new Set(files.map((f) => f.path));
   for (const dir of ['var', 'var/lib', 'var/lib/db', 'var/lib/db/sbom']) if (!present.has(dir)) files.push({ path: dir, ...ROOT_DIR });
   files.push({ path: sbomFile, type: 'file', mode: 0o644, uid: 0, gid: 0, data: sbom });

@@ -15,7 +15,7 @@ import { issuesToError, locatedError } from '../yaml/issues';
 import { parseYamlTree, formatPath, type PathSegment, type YamlTree } from '../yaml/tree';
 import { isValidVersion } from '../apk/version';
 import { ConfigError } from '../errors';
-import { toModel, type Dependencies, type MelangeConfig, type PipelineStep, type SubpackageSpec } from './model';
+import { toModel, type Dependencies, type FileCapability, type MelangeConfig, type PipelineStep, type SubpackageSpec } from './model';
 import { melangeFileSchema } from './schema';
 import {
   configSubstitutions,
@@ -28,6 +28,7 @@ import {
 import { compareBytes } from '../order';
 import { expandSteps, usesContext } from './uses';
 import { applyBuildOptions, optionSubstitutions } from './build-option';
+import { setcapProblems } from './setcap';
 import { melangeVarValue } from './schema';
 
 /** A loaded, validated and substituted melange.yaml. */
@@ -85,6 +86,17 @@ export async function loadMelangeConfig(path: string, opts: LoadMelangeOptions =
   const substitutions = resolveVars(baseSubstitutions(config), config.vars, { transforms: config.varTransforms, file: path, literal });
   const versionWarning = checkConfig(config, substitutions, tree, path);
   return { file: path, dir: resolve(dirname(path)), text, config, substitutions, warnings: [...warnings, ...(versionWarning ? [versionWarning] : [])] };
+}
+
+/** melange's setcap: checks: known capabilities, a reason for each entry. */
+function checkSetcap(list: readonly FileCapability[], base: PathSegment[], tree: YamlTree, file: string): void {
+  list.forEach((c, i) => {
+    const problem = setcapProblems(c)[0];
+    if (problem === undefined) return;
+    const [where, detail] = problem;
+    const path: PathSegment[] = where.startsWith('add.') ? [...base, i, 'add', where.slice(4)] : [...base, i, where];
+    fail(tree, file, { path, detail, hint: 'setcap: entries are { path, add: { <capability>: "+ep" }, reason }', at: where.startsWith('add.') ? 'key' : 'value' });
+  });
 }
 
 /** What every substitution starts from: package.* and options.*.enabled. */
@@ -272,6 +284,8 @@ function checkConfig(cfg: MelangeConfig, subs: Substitutions, tree: YamlTree, fi
     ? undefined
     : `${file}:${tree.locate(['package', 'version'], 'value').line}: package.version "${p.version}" is not a version apk can order: the package builds, but apk and apko cannot compare it with others or pick it by version (write digits separated by dots, optionally a letter and suffixes such as _rc1 or _p2, e.g. 1.2.3)`;
   checkPriority(p.dependencies, ['package', 'dependencies'], tree, file);
+  checkSetcap(p.setcap, ['package', 'setcap'], tree, file);
+  cfg.subpackages.forEach((sp, i) => checkSetcap(sp.setcap, ['subpackages', i, 'setcap'], tree, file));
   for (const kind of ['add', 'drop'] as const) {
     cfg.capabilities[kind].forEach((c, i) => {
       if (!/^CAP_[A-Z0-9_]+$/.test(c)) {

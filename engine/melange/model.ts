@@ -4,7 +4,7 @@
  * handle absence. `toModel` only renames and fills defaults; substitution and
  * semantic checks happen in load.ts.
  */
-import type { MelangeFile, RawBuildOption, RawDependencies, RawEnvironment, RawOptions, RawScriptlets, RawStep, RawSubpackage } from './schema';
+import type { MelangeFile, RawBuildOption, RawSetcap, RawDependencies, RawEnvironment, RawOptions, RawScriptlets, RawStep, RawSubpackage } from './schema';
 
 /** `dependencies`; priorities stay text until substitution, then must be integers. */
 export interface Dependencies {
@@ -65,6 +65,14 @@ export interface BuildEnvironment {
   archs: string[];
 }
 
+/** One `setcap:` entry (setcap.ts). */
+export interface FileCapability {
+  path: string;
+  /** Capability names, comma-separated, to flags such as `+ep`. */
+  add: Record<string, string>;
+  reason: string;
+}
+
 /** What the main package and a subpackage share. */
 export interface PackageCommon {
   name: string;
@@ -74,6 +82,7 @@ export interface PackageCommon {
   dependencies: Dependencies;
   options: PackageOptions;
   scriptlets: Scriptlets;
+  setcap: FileCapability[];
 }
 
 /** `package`. */
@@ -130,6 +139,10 @@ function dependencies(d: RawDependencies | undefined): Dependencies {
   };
 }
 
+function setcap(list: RawSetcap[] | undefined): FileCapability[] {
+  return (list ?? []).map((c) => ({ path: c.path, add: c.add ?? {}, reason: c.reason ?? '' }));
+}
+
 function buildOption(o: RawBuildOption): BuildOption {
   const p = o.environment?.contents?.packages;
   return { vars: o.vars ?? {}, addPackages: p?.add ?? [], removePackages: p?.remove ?? [] };
@@ -178,6 +191,7 @@ function subpackage(s: RawSubpackage): SubpackageSpec {
     pipeline: (s.pipeline ?? []).map(toStep),
     dependencies: dependencies(s.dependencies),
     options: options(s.options),
+    setcap: setcap(s.setcap),
     scriptlets: scriptlets(s.scriptlets),
   };
 }
@@ -220,6 +234,7 @@ export function toModel(f: MelangeFile): MelangeConfig {
       })),
       dependencies: dependencies(p.dependencies),
       options: options(p.options),
+      setcap: setcap(p.setcap),
       scriptlets: scriptlets(p.scriptlets),
     },
     environment: environment(f.environment),

@@ -152,6 +152,9 @@ const environment = z.strictObject({
   certificates: ignored,
 });
 
+/** One `setcap:` entry: a file, capabilities (comma-separated names) to their flags (`+ep`), and why. */
+const setcapEntry = z.strictObject({ path: str, add: strMap, reason: opt(str) });
+
 const packageSpec = z.strictObject({
   name: str,
   version: str,
@@ -167,7 +170,7 @@ const packageSpec = z.strictObject({
   options: opt(options),
   scriptlets: opt(scriptlets),
   checks: ignored,
-  setcap: ignored,
+  setcap: opt(z.array(setcapEntry)),
   cpe: ignored,
   resources: ignored,
   'test-resources': ignored,
@@ -187,7 +190,7 @@ const subpackage = z.strictObject({
   options: opt(options),
   scriptlets: opt(scriptlets),
   checks: ignored,
-  setcap: ignored,
+  setcap: opt(z.array(setcapEntry)),
   test: ignored,
 });
 
@@ -223,6 +226,8 @@ export type RawDependencies = z.infer<typeof dependencies>;
 export type RawOptions = z.infer<typeof options>;
 /** A top-level `options:` entry as written. */
 export type RawBuildOption = z.infer<typeof buildOption>;
+/** A `setcap:` entry as written. */
+export type RawSetcap = z.infer<typeof setcapEntry>;
 /** `scriptlets` as written. */
 export type RawScriptlets = z.infer<typeof scriptlets>;
 /** One `subpackages` entry as written. */
