@@ -19,8 +19,8 @@ export interface RevalidateRequest<T> {
   readonly store?: Store;
   readonly offline?: boolean;
   readonly maxBytes?: number;
-  /** Parses/verifies the bytes; throwing rejects them (and they are not stored). */
-  readonly accept: (bytes: Buffer) => T;
+  /** Parses/verifies the bytes; throwing (or rejecting) refuses them (and they are not stored). */
+  readonly accept: (bytes: Buffer) => T | Promise<T>;
 }
 
 /** The accepted value and where its bytes came from. */
@@ -43,9 +43,9 @@ export function offlineMiss(url: string, what: string): OfflineError {
  * again on the wire, another file under the name) came from the server as
  * they are: the refusal says so, naming the URL, unless it says what to do already.
  */
-function acceptServed<T>(req: RevalidateRequest<T>, bytes: Buffer, what: string): T {
+async function acceptServed<T>(req: RevalidateRequest<T>, bytes: Buffer, what: string): Promise<T> {
   try {
-    return req.accept(bytes);
+    return await req.accept(bytes);
   } catch (err) {
     // A format error's general hint (a corrupt archive) says less than where the bytes came from; a limit keeps its own.
     if (!(err instanceof FormatError) && !(err instanceof LimitError && err.hint === undefined)) throw err;
@@ -63,15 +63,15 @@ export async function revalidate<T>(req: RevalidateRequest<T>, what: string): Pr
   const cached = req.store ? await req.store.get(req.key) : undefined;
   if (req.offline === true) {
     if (cached === undefined) throw offlineMiss(req.url, what);
-    return { value: req.accept(cached.data), source: 'cache' };
+    return { value: await req.accept(cached.data), source: 'cache' };
   }
   const etag = cached?.metadata.etag;
   const res = await req.http.get(req.url, {
     ...(etag !== undefined ? { etag } : {}),
     ...(req.maxBytes !== undefined ? { maxBytes: req.maxBytes } : {}),
   });
-  if (res.status === 304) return { value: req.accept(cached!.data), source: 'cache' };
-  const value = acceptServed(req, res.body, what);
+  if (res.status === 304) return { value: await req.accept(cached!.data), source: 'cache' };
+  const value = await acceptServed(req, res.body, what);
   await req.store?.put(req.key, res.body, res.etag !== undefined ? { etag: res.etag } : {});
   return { value, source: 'network' };
 }
