@@ -8,7 +8,7 @@
  * `import type`, cli-local modules (args, build-flags, …) and the engine
  * leaves listed in plugin/boundaries.test.ts (errors, order, defaults, the
  * show-packages line formats); the engine module a verb runs is loaded
- * inside `run()`, with `await import('../../engine/<area>/<module>')`.
+ * inside `run()`, by `await import()` of ../../engine/<area>/<module>.
  * `apko-nx version` then loads some thirty files instead of six hundred
  * (e2e/cli-laziness.test.ts checks what real calls load).
  */
