@@ -3,8 +3,8 @@
  * `--flag=value`, `-k value`, repeated list flags, comma-separated lists, and
  * `--` to end options. An unknown flag is a UsageError naming it.
  */
-import { ApkoError } from '../engine';
-import { compareBytes } from '../engine/workspace';
+import { ApkoError } from '../engine/errors';
+import { compareBytes } from '../engine/order';
 
 /** How one flag is read. */
 export interface FlagSpec {

@@ -4,7 +4,7 @@
  * `lock` and `publish` accept the same spellings.
  */
 import type { BuildRequest, ResolveRequest } from '../engine';
-import { PACKAGE_LIMIT_DEFAULTS } from '../engine/workspace';
+import { PACKAGE_LIMIT_DEFAULTS } from '../engine/defaults';
 import { bool, list, str, UsageError, type FlagSpec, type ParsedArgs } from './args';
 
 /** Flags that change what gets resolved. */

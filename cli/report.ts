@@ -3,7 +3,7 @@
  * "Error: ", with stacks under --debug and the "looks like a bug" line for
  * errors the engine did not raise on purpose; the exit code by kind.
  */
-import { formatError } from '../engine';
+import { formatError } from '../engine/report/format-error';
 import { UsageError } from './args';
 
 /** Exit codes by kind of failure. */

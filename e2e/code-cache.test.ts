@@ -18,7 +18,8 @@ describe('the code cache', () => {
     const first = await version();
     expect(first.code).toBe(0);
     expect(first.stdout).toBe(off.stdout);
-    expect(readdirSync(dir).filter((f) => f.endsWith('.bin')).length).toBeGreaterThan(50);
+    // version loads the CLI's own modules and a few engine leaves (e2e/cli-laziness.test.ts), some thirty files.
+    expect(readdirSync(dir).filter((f) => f.endsWith('.bin')).length).toBeGreaterThan(20);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 

@@ -1,5 +1,4 @@
 /** `apko-nx build-cpio <config.yaml> <output.cpio[.gz]>`: one arch's rootfs as a newc cpio archive (apko's build-cpio). */
-import { buildCpio, normalizeMinirootfsRequest } from '../../engine';
 import { str } from '../args';
 import { RESOLVE_FLAGS, resolveRequestFrom } from '../build-flags';
 import type { Command } from '../command';
@@ -20,6 +19,7 @@ export const buildCpioCommand: Command = {
     const { arch: _ignored, ...base } = resolveRequestFrom(p, { config });
     const buildArch = str(p, 'build-arch');
     const buildDate = str(p, 'build-date');
+    const [{ normalizeMinirootfsRequest }, { buildCpio }] = await Promise.all([import('../../engine/image/request'), import('../../engine/image/build-cpio')]);
     const opts = normalizeMinirootfsRequest({ ...base, output, env: io.env, log: io.err, ...(buildArch !== undefined ? { arch: [buildArch] } : {}), ...(buildDate !== undefined ? { buildDate } : {}) }, io.cwd);
     const r = await buildCpio(opts);
     io.err(`wrote ${r.output}: ${r.arch} root filesystem, ${r.packages} packages${r.compressed ? ' (gzip)' : ''}`);

@@ -1,5 +1,4 @@
 /** `apko-nx build-minirootfs <config.yaml> <output.tar.gz>`: one arch's rootfs as a gzip tarball. */
-import { buildMinirootfs, normalizeMinirootfsRequest } from '../../engine';
 import { str } from '../args';
 import { RESOLVE_FLAGS, resolveRequestFrom } from '../build-flags';
 import type { Command } from '../command';
@@ -18,6 +17,7 @@ export const buildMinirootfsCommand: Command = {
   async run(p, io) {
     const [config, output] = p.positionals as [string, string];
     const base = resolveRequestFrom(p, { config });
+    const [{ normalizeMinirootfsRequest }, { buildMinirootfs }] = await Promise.all([import('../../engine/image/request'), import('../../engine/image/minirootfs')]);
     const opts = normalizeMinirootfsRequest({ ...base, output, env: io.env, log: io.err, ...(str(p, 'build-arch') !== undefined ? { arch: [str(p, 'build-arch')!] } : {}) }, io.cwd);
     const r = await buildMinirootfs(opts);
     io.err(`${r.output}: ${r.arch} root filesystem, ${r.packages} packages (diff_id ${r.diffId})`);

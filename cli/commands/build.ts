@@ -1,5 +1,4 @@
 /** `apko-nx build <config.yaml> <tag> <output>`: apko's build verb. Like apko it prints nothing on stdout: the digest and SBOM paths are progress, on stderr. */
-import { buildImageFromConfig, normalizeBuildRequest, privilegedFileLines } from '../../engine';
 import { IMAGE_FLAGS, RESOLVE_FLAGS, buildRequestFrom } from '../build-flags';
 import type { Command } from '../command';
 
@@ -13,6 +12,11 @@ export const build: Command = {
     const [config, tag, output] = p.positionals as [string, string, string];
     // normalizeBuildRequest checks the tag as publish does, before anything is read or written.
     // A bare output path follows apko's rule: an existing directory or a trailing slash is a layout.
+    const [{ normalizeBuildRequest }, { buildImageFromConfig }, { privilegedFileLines }] = await Promise.all([
+      import('../../engine/image/request'),
+      import('../../engine/image/build'),
+      import('../../engine/rootfs/privileged-files'),
+    ]);
     const opts = normalizeBuildRequest(buildRequestFrom(p, { config, tag, output, env: io.env, log: io.err }), io.cwd);
     const result = await buildImageFromConfig(opts);
     io.err(`${tag}@${result.indexDigest}`);

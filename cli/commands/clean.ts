@@ -1,5 +1,4 @@
 /** `apko-nx clean [--dry-run]`: removes the engine's cache directory. */
-import { cleanCache } from '../../engine';
 import { bool, str } from '../args';
 import type { Command } from '../command';
 
@@ -13,6 +12,7 @@ export const clean: Command = {
   },
   arity: [0, 0],
   async run(p, io) {
+    const { cleanCache } = await import('../../engine/store/clean');
     const r = await cleanCache({ ...(str(p, 'cache-dir') !== undefined ? { cacheDir: str(p, 'cache-dir') } : {}), env: io.env, cwd: io.cwd, dryRun: bool(p, 'dry-run') });
     const dir = r.dir;
     const mib = (r.bytes / 1024 / 1024).toFixed(1);

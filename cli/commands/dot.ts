@@ -1,5 +1,4 @@
 /** `apko-nx dot <config.yaml>`: a Graphviz digraph of the resolved dependencies (first arch); `-S` keeps a spanning tree. */
-import { normalizeResolveRequest, resolveImagePackages, toDot } from '../../engine';
 import { bool } from '../args';
 import { RESOLVE_FLAGS, resolveRequestFrom } from '../build-flags';
 import type { Command } from '../command';
@@ -14,6 +13,7 @@ export const dot: Command = {
   },
   arity: [1, 1],
   async run(p, io) {
+    const [{ normalizeResolveRequest }, { resolveImagePackages }, { toDot }] = await Promise.all([import('../../engine/image/request'), import('../../engine/image/show-packages'), import('../../engine/resolve/dot')]);
     const opts = normalizeResolveRequest({ ...resolveRequestFrom(p, { config: p.positionals[0]! }), env: io.env, log: io.err }, io.cwd);
     const { resolutions } = await resolveImagePackages(opts);
     io.out(toDot(resolutions[0]!, { spanningTree: bool(p, 'spanning-tree') }).replace(/\n$/, ''));

@@ -3,7 +3,6 @@
  * this project writes and signs itself; no internet needed.
  */
 import { relative, resolve } from 'node:path';
-import { buildExampleImage } from '../../engine';
 import type { Command } from '../command';
 
 export const example: Command = {
@@ -14,6 +13,7 @@ export const example: Command = {
   arity: [0, 1],
   async run(p, io) {
     const dir = resolve(io.cwd, p.positionals[0] ?? 'example-out');
+    const { buildExampleImage } = await import('../../engine/image/example');
     const result = await buildExampleImage({ dir, env: io.env, log: io.err });
     const image = result.layout;
     const shown = (path: string) => relative(io.cwd, path) || '.';

@@ -4,7 +4,6 @@
  * `<config-basename>.resolved.json`, printing apko's deprecation note on stderr.
  */
 import { extname } from 'node:path';
-import { lockImage, normalizeLockRequest } from '../../engine';
 import { str } from '../args';
 import { RESOLVE_FLAGS, resolveRequestFrom } from '../build-flags';
 import type { Command } from '../command';
@@ -26,6 +25,7 @@ function lockCommand(name: 'lock' | 'resolve', extension: string, deprecation?: 
       const config = p.positionals[0]!;
       // apko's default: the config path as given, its extension replaced.
       const output = str(p, 'output') ?? (name === 'lock' ? undefined : `${config.slice(0, config.length - extname(config).length)}.${extension}`);
+      const [{ normalizeLockRequest }, { lockImage }] = await Promise.all([import('../../engine/image/request'), import('../../engine/image/lock')]);
       const opts = normalizeLockRequest({ ...resolveRequestFrom(p, { config }), env: io.env, log: io.err, ...(output !== undefined ? { output } : {}) }, io.cwd);
       await lockImage(opts);
       if (opts.verbose) io.err(`debug: cache: ${opts.cacheDir}`);

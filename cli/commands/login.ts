@@ -3,7 +3,6 @@
  * the credential in docker's config.json (or its credential helper), as
  * `apko login` does; publish and the Nx executors then find it there.
  */
-import { dockerLogin } from '../../engine';
 import { bool, str, UsageError } from '../args';
 import type { Command } from '../command';
 
@@ -28,6 +27,7 @@ export const login: Command = {
     if (fromStdin && str(p, 'password') !== undefined) throw new UsageError('--password and --password-stdin are exclusive', 'pass the password one way');
     // As crane: one trailing "\n", then one "\r", are not part of the password.
     const password = fromStdin ? (await readStdin()).replace(/\n$/, '').replace(/\r$/, '') : (str(p, 'password') ?? '');
+    const { dockerLogin } = await import('../../engine/registry/authn/docker-login');
     const r = await dockerLogin({ registry: p.positionals[0]!, username: str(p, 'username') ?? '', password, env: io.env });
     io.err(`logged in via ${r.file}${r.helper ? ` (secret held by docker-credential-${r.helper})` : ''}`);
     return 0;

@@ -4,8 +4,8 @@
  * for each `--arch` in order. Flags map onto the engine's melange build
  * request, which holds every default and rule.
  */
-import { buildMelangePackages, normalizeMelangeBuildOptions, type MelangeBuildOptions } from '../../engine';
-import { MELANGE_RUNNER_NAMES } from '../../engine/workspace';
+import type { MelangeBuildOptions } from '../../engine';
+import { MELANGE_RUNNER_NAMES } from '../../engine/defaults';
 import { UsageError, bool, list, str } from '../args';
 import type { Command } from '../command';
 
@@ -66,6 +66,7 @@ export const melangeBuildCommand: Command = {
       pipelineDirs: list(p, 'pipeline-dir'),
       log: io.err,
     };
+    const [{ normalizeMelangeBuildOptions }, { buildMelangePackages }] = await Promise.all([import('../../engine/melange/build-options'), import('../../engine/melange/build')]);
     const result = await buildMelangePackages(normalizeMelangeBuildOptions(options, io.cwd, io.env));
     for (const pkg of result.packages) io.out(pkg.path);
     for (const index of result.indexes) io.err(`updated ${index}`);

@@ -1,6 +1,5 @@
 /** `apko-nx melange index -o APKINDEX.tar.gz *.apk`: an index of package files, signed when given a key. */
 import { resolve } from 'node:path';
-import { melangeIndex } from '../../engine';
 import { UsageError, bool, str } from '../args';
 import type { Command } from '../command';
 
@@ -19,6 +18,7 @@ export const melangeIndexCommand: Command = {
     if (p.positionals.length === 0) throw new UsageError('melange index needs at least one package file', 'usage: apko-nx melange index -o APKINDEX.tar.gz <package.apk>...');
     const key = str(p, 'signing-key');
     const output = resolve(io.cwd, str(p, 'output') ?? 'APKINDEX.tar.gz');
+    const { melangeIndex } = await import('../../engine/melange/repository');
     const r = await melangeIndex({
       output,
       apks: p.positionals.map((a) => resolve(io.cwd, a)),

@@ -1,6 +1,5 @@
 /** `apko-nx melange keygen [NAME]`: melange's signing key pair, NAME.rsa and NAME.rsa.pub. */
 import { basename, dirname, resolve } from 'node:path';
-import { melangeKeygen } from '../../engine';
 import { UsageError, bool, str } from '../args';
 import type { Command } from '../command';
 
@@ -19,6 +18,7 @@ export const melangeKeygenCommand: Command = {
     const bits = sizeFlag === undefined ? 4096 : Number(sizeFlag);
     if (!Number.isSafeInteger(bits) || bits < 2048) throw new UsageError(`--key-size ${sizeFlag} is not a whole number of at least 2048`, 'use 4096 (the default) or 2048');
     io.err(`generating a ${bits}-bit RSA key pair ${basename(name)}`);
+    const { melangeKeygen } = await import('../../engine/melange/keygen');
     const r = await melangeKeygen(basename(name), resolve(io.cwd, dirname(name)), { bits, force: bool(p, 'force') });
     io.out(r.privateKeyPath);
     io.out(r.publicKeyPath);

@@ -1,6 +1,5 @@
 /** `apko-nx melange sign-index [--signing-key KEY] [--force] APKINDEX.tar.gz`: signs an index in place. */
 import { resolve } from 'node:path';
-import { melangeSignIndex } from '../../engine';
 import { bool, str } from '../args';
 import type { Command } from '../command';
 
@@ -16,6 +15,7 @@ export const melangeSignIndexCommand: Command = {
   async run(p, io) {
     const key = str(p, 'signing-key') ?? 'melange.rsa';
     const index = resolve(io.cwd, p.positionals[0]!);
+    const { melangeSignIndex } = await import('../../engine/melange/repository');
     const r = await melangeSignIndex({ index, signingKey: key, cwd: io.cwd, force: bool(p, 'force') });
     io.err(r.signed ? `signed ${index} with ${key}` : `${index} is already signed; left unchanged (pass --force to re-sign)`);
     io.out(index);

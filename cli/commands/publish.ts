@@ -3,7 +3,6 @@
  * image (every build flag applies) and pushes it to each reference, tags
  * last; prints `<repo>@sha256:<index digest>` on stdout for composition.
  */
-import { normalizePublishRequest, publishImage } from '../../engine';
 import { bool, str, UsageError } from '../args';
 import { IMAGE_FLAGS, RESOLVE_FLAGS, buildRequestFrom } from '../build-flags';
 import type { Command } from '../command';
@@ -29,6 +28,7 @@ export const publish: Command = {
     const [config, ...refs] = p.positionals as [string, ...string[]];
     const { tag: _first, output: _none, ...build } = buildRequestFrom(p, { config, tag: refs[0]!, env: io.env, log: io.err });
     const imageRefs = str(p, 'image-refs');
+    const [{ normalizePublishRequest }, { publishImage }] = await Promise.all([import('../../engine/publish/request'), import('../../engine/publish/publish')]);
     const opts = normalizePublishRequest({ ...build, tags: refs, insecure: bool(p, 'insecure'), ...(imageRefs !== undefined ? { imageRefs } : {}) }, io.cwd);
     const result = await publishImage(opts);
     io.out(result.reference);

@@ -1,5 +1,4 @@
 /** `apko-nx show-config <config.yaml>`: the merged config with credentials redacted. */
-import { normalizeResolveRequest, showConfig as printLoadedConfig } from '../../engine';
 import { list } from '../args';
 import { RESOLVE_FLAGS } from '../build-flags';
 import type { Command } from '../command';
@@ -19,6 +18,7 @@ export const showConfig: Command = {
   },
   arity: [1, 1],
   async run(p, io) {
+    const [{ normalizeResolveRequest }, { showConfig: printLoadedConfig }] = await Promise.all([import('../../engine/image/request'), import('../../engine/image/show-config')]);
     const request = normalizeResolveRequest(
       {
         config: p.positionals[0]!,

@@ -1,5 +1,5 @@
 /** `apko-nx show-packages <config.yaml>`: the resolved packages, one per line. */
-import { formatPackageLine, normalizeResolveRequest, PACKAGE_FORMATS, resolveImagePackages } from '../../engine';
+import { formatPackageLine, PACKAGE_FORMATS } from '../../engine/image/package-line';
 import { str, UsageError } from '../args';
 import { RESOLVE_FLAGS, resolveRequestFrom } from '../build-flags';
 import type { Command } from '../command';
@@ -16,6 +16,7 @@ export const showPackages: Command = {
     if (line === undefined && format !== 'json') throw new UsageError(`unknown --format "${format}"`, `use one of ${PACKAGE_FORMATS.join(', ')}`);
     // Here --format is the output format, not the layer format of build.
     const resolveFlags = { ...p, flags: { ...p.flags, format: undefined } };
+    const [{ normalizeResolveRequest }, { resolveImagePackages }] = await Promise.all([import('../../engine/image/request'), import('../../engine/image/show-packages')]);
     const opts = normalizeResolveRequest({ ...resolveRequestFrom(resolveFlags, { config: p.positionals[0]! }), env: io.env, log: io.err }, io.cwd);
     const { loaded, lines } = await resolveImagePackages(opts);
     if (format === 'json') {

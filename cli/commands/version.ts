@@ -1,5 +1,4 @@
 /** `apko-nx version`. */
-import { toolVersion } from '../../engine';
 import type { Command } from '../command';
 
 export const version: Command = {
@@ -9,6 +8,7 @@ export const version: Command = {
   flags: {},
   arity: [0, 0],
   async run(_p, io) {
+    const { toolVersion } = await import('../../engine/tool-version');
     io.out(`apko-nx ${toolVersion()}`);
     return 0;
   },

@@ -77,15 +77,37 @@ export function readSignaturePart(bytes: Buffer, opts: { subject?: string; maxSi
   return { signatures, signedStart: first.end };
 }
 
-/** Parses and (unless told not to) verifies an APKINDEX.tar.gz. */
-export function readApkIndex(bytes: Buffer, opts: ReadApkIndexOptions = {}): ApkIndex {
+/** An index whose signatures were checked (or knowingly not), ready to parse. */
+export interface VerifiedIndexBytes {
+  readonly bytes: Buffer;
+  readonly part: SignaturePart;
+  /** File name of the key that verified it; absent when signatures were ignored. */
+  readonly signedBy?: string;
+}
+
+/** A parsed index and how many bytes its members inflated to (checked against a limit again when it is reused). */
+export interface ParsedApkIndex {
+  readonly index: ApkIndex;
+  readonly inflated: number;
+}
+
+/**
+ * Checks the signatures of an APKINDEX.tar.gz against the keyring (unless
+ * told not to) before anything past the signature member is inflated.
+ */
+export function verifyApkIndex(bytes: Buffer, opts: ReadApkIndexOptions = {}): VerifiedIndexBytes {
+  const subject = opts.subject ?? 'APKINDEX.tar.gz';
+  const part = readSignaturePart(bytes, { subject, maxSize: opts.maxSize ?? DEFAULT_MAX_INDEX_SIZE, limitHint: INDEX_LIMIT_HINT });
+  if (opts.ignoreSignatures === true) return { bytes, part };
+  const signedBy = verifySignatures(subject, bytes.subarray(part.signedStart), part.signatures, opts.keyring ?? new Map()).keyName;
+  return signedBy === undefined ? { bytes, part } : { bytes, part, signedBy };
+}
+
+/** Inflates and parses an index `verifyApkIndex` accepted. */
+export function parseVerifiedIndex(verified: VerifiedIndexBytes, opts: Pick<ReadApkIndexOptions, 'subject' | 'maxSize'> = {}): ParsedApkIndex {
+  const { bytes, part } = verified;
   const subject = opts.subject ?? 'APKINDEX.tar.gz';
   const maxSize = opts.maxSize ?? DEFAULT_MAX_INDEX_SIZE;
-  const part = readSignaturePart(bytes, { subject, maxSize, limitHint: INDEX_LIMIT_HINT });
-  let signedBy: string | undefined;
-  if (opts.ignoreSignatures !== true) {
-    signedBy = verifySignatures(subject, bytes.subarray(part.signedStart), part.signatures, opts.keyring ?? new Map()).keyName;
-  }
   let text: Buffer | undefined;
   let description = '';
   let inflated = 0;
@@ -96,13 +118,7 @@ export function readApkIndex(bytes: Buffer, opts: ReadApkIndexOptions = {}): Apk
         ? part.firstContent
         : readMember(bytes, pos, { subject, maxMemberSize: Math.max(1, maxSize - inflated), limitHint: INDEX_LIMIT_HINT });
     inflated += member.content.length;
-    if (inflated > maxSize) {
-      throw new LimitError(`${subject}: the index inflates to more than ${maxSize} bytes`, {
-        subject,
-        limit: maxSize,
-        hint: INDEX_LIMIT_HINT,
-      });
-    }
+    if (inflated > maxSize) throw indexTooLarge(subject, maxSize);
     for (const e of tarOf(member.content, subject)) {
       if (e.name === 'APKINDEX') text = e.data;
       else if (e.name === 'DESCRIPTION') description = e.data.toString('utf8');
@@ -118,8 +134,18 @@ export function readApkIndex(bytes: Buffer, opts: ReadApkIndexOptions = {}): Apk
   const entries = parseIndexText(text.toString('utf8'), subject);
   refuseConflictingDuplicates(entries, subject);
   const index: ApkIndex = { entries, description };
-  if (signedBy !== undefined) index.signedBy = signedBy;
-  return index;
+  if (verified.signedBy !== undefined) index.signedBy = verified.signedBy;
+  return { index, inflated };
+}
+
+/** The LimitError of an index that inflates to more than `maxSize` bytes. */
+export function indexTooLarge(subject: string, maxSize: number): LimitError {
+  return new LimitError(`${subject}: the index inflates to more than ${maxSize} bytes`, { subject, limit: maxSize, hint: INDEX_LIMIT_HINT });
+}
+
+/** Parses and (unless told not to) verifies an APKINDEX.tar.gz. */
+export function readApkIndex(bytes: Buffer, opts: ReadApkIndexOptions = {}): ApkIndex {
+  return parseVerifiedIndex(verifyApkIndex(bytes, opts), opts).index;
 }
 
 /**

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compareVersions, fuzzyMatch, isValidVersion, satisfies } from './version';
+import { fixture } from '../../e2e/support/env';
+import { readApkIndex } from './index-read';
+import { compareVersions, fuzzyMatch, isValidByTokens, isValidVersion, satisfies } from './version';
 
 /** [older, newer] pairs of valid versions. */
 const ordered: Array<[string, string]> = [
@@ -151,6 +154,26 @@ describe('isValidVersion', () => {
     '1.0_rc1.2',
     '1.0A',
   ])('rejects %j', (v) => expect(isValidVersion(v)).toBe(false));
+
+  /** Strings near the fast path's edges: every one is judged as the tokenizer judges it. */
+  const EDGES = ['1.0a_p', '1.0_p_p', '1.0_pre', '1.0_prc', '1.0_pre1_p2-r0', '1.0_p1.2', '1.0a-r0', '1.00', '1.0.06', '00', '1.0_rc_', '1-r01', '1.0_beta-r', '1.a', '1.0_cvs9_svn_git1_hg2', '1.0~abc', '1.0-r1-r2', '1_rc1a', '1.2a.3'];
+  it.each(EDGES)('agrees with the tokenizer on %j', (v) => expect(isValidVersion(v)).toBe(isValidByTokens(v)));
+
+  const indexes = [fixture('alpine-v3.16-x86_64', 'APKINDEX.tar.gz'), fixture('alpine-v3.17-aarch64', 'APKINDEX.tar.gz')];
+  it.skipIf(indexes.includes(undefined))('agrees with the tokenizer on every distinct version and versioned atom of two real Alpine indexes (some 2900)', () => {
+    const versions = new Set<string>();
+    for (const path of indexes) {
+      for (const e of readApkIndex(readFileSync(path!), { ignoreSignatures: true }).entries) {
+        versions.add(e.version);
+        for (const atom of [...e.depends, ...e.provides, ...e.installIf]) {
+          const m = /[=<>~]+(.*)$/.exec(atom);
+          if (m) versions.add(m[1]!);
+        }
+      }
+    }
+    expect(versions.size).toBeGreaterThan(2000);
+    expect([...versions].filter((v) => isValidVersion(v) !== isValidByTokens(v))).toEqual([]);
+  });
 });
 
 describe('fuzzyMatch', () => {

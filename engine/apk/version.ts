@@ -169,8 +169,23 @@ export function compareVersions(a: string, b: string): -1 | 0 | 1 {
   }
 }
 
+/**
+ * The shape nearly every real version has: digits, dotted parts, at most one
+ * letter, known suffixes with optional numbers, an optional `-rN`. Each such
+ * string is valid by the tokenizer's rules too (version.test.ts checks the two
+ * agree on every version of two real Alpine indexes), so it is accepted
+ * without tokenizing: resolving reads some fifteen thousand versions of one
+ * index before choosing anything, and this keeps that cheap.
+ */
+const COMMON_VERSION = /^\d+(?:\.\d+)*[a-z]?(?:_(?:alpha|beta|pre|rc|cvs|svn|git|hg|p)\d*)*(?:-r\d+)?$/;
+
 /** True when `v` is a well-formed APK version (`1.2.3a_rc1_p2-r4`). */
 export function isValidVersion(v: string): boolean {
+  return COMMON_VERSION.test(v) || isValidByTokens(v);
+}
+
+/** The tokenizer's verdict alone (exported for the test that pins the fast path to it). */
+export function isValidByTokens(v: string): boolean {
   if (!isDigit(v[0])) return false;
   const tokens = tokenize(v);
   if (tokens[tokens.length - 1].kind !== Kind.End) return false;

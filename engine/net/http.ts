@@ -17,13 +17,21 @@
  * redactRequestUrl, with a hint.
  */
 import { Readable } from 'node:stream';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { FETCH_DEFAULTS } from '../defaults';
 import { LimitError, type ApkoErrorOptions, type HttpError } from '../errors';
 import { redactRequestUrl, redactText } from '../redact';
 import { formatDuration } from './duration';
 import { redirectTarget } from './redirect';
 import { DEFAULT_RETRY, REDIRECTS, retrying, Transient, transientCode, type RetryPolicy } from './retry';
+
+/**
+ * undici, loaded on the first request: it is a hundred modules, and a run
+ * that reads only local repositories and the cache (show-packages --offline,
+ * a cached build) never sends one.
+ */
+let undici: Promise<typeof import('undici')> | undefined;
+const loadUndici = (): Promise<typeof import('undici')> => (undici ??= import('undici'));
 
 /** The methods the engine sends. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH';
@@ -179,6 +187,7 @@ export function createTransport(opts: TransportOptions): HttpTransport {
       if (authorization !== undefined) headers.authorization = authorization;
       let res: Dispatcher.ResponseData;
       try {
+        const { request } = await loadUndici();
         res = await request(current, {
           method: req.method,
           headers,

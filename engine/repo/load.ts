@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_MAX_INDEX_SIZE, readApkIndex } from '../apk/index-read';
+import { DEFAULT_MAX_INDEX_SIZE, type ApkIndex } from '../apk/index-read';
 import { findKey, type Keyring } from '../apk/signature';
 import type { IndexEntry } from '../apk/types';
 import { PACKAGE_LIMIT_FLAGS } from '../defaults';
@@ -15,6 +15,7 @@ import { FetchError, LimitError, SignatureError } from '../errors';
 import { indexKey } from '../store/keys';
 import type { Store } from '../store/store';
 import { createHttpClient, type HttpClient } from './http';
+import { readIndexThroughStore } from './parsed-index';
 import { redactUrl } from '../redact';
 import { locateRepository, packageFileName, parseRepository, repositoryFileUrl, type RepositoryLocation } from './repository';
 import { revalidate } from './revalidate';
@@ -27,7 +28,7 @@ export interface LoadRepositoryOptions {
   arch: string;
   keyring: Keyring;
   ignoreSignatures?: boolean;
-  /** Cache for remote indexes; without it every load fetches. */
+  /** Cache for remote indexes and for the parsed entries of every index; without it every load fetches and parses. */
   store?: Store;
   offline?: boolean;
   http?: HttpClient;
@@ -92,16 +93,20 @@ export async function loadRepository(opts: LoadRepositoryOptions): Promise<Loade
   const location: RepositoryLocation = locateRepository(ref.url, opts.cwd);
   const shownUrl = redactUrl(ref.url);
   const indexUrl = repositoryFileUrl(shownUrl, opts.arch, 'APKINDEX.tar.gz');
-  const readWith = (bytes: Buffer, keyring: Keyring) =>
-    readApkIndex(bytes, {
-      keyring,
-      ...(opts.ignoreSignatures !== undefined ? { ignoreSignatures: opts.ignoreSignatures } : {}),
-      ...(opts.maxIndexSize !== undefined ? { maxSize: opts.maxIndexSize } : {}),
-      subject: indexUrl,
-    });
-  const read = async (bytes: Buffer) => {
+  const readWith = (bytes: Buffer, keyring: Keyring): Promise<ApkIndex> =>
+    readIndexThroughStore(
+      bytes,
+      {
+        keyring,
+        ...(opts.ignoreSignatures !== undefined ? { ignoreSignatures: opts.ignoreSignatures } : {}),
+        ...(opts.maxIndexSize !== undefined ? { maxSize: opts.maxIndexSize } : {}),
+        subject: indexUrl,
+      },
+      opts.store,
+    );
+  const read = async (bytes: Buffer): Promise<ApkIndex> => {
     try {
-      return readWith(bytes, opts.keyring);
+      return await readWith(bytes, opts.keyring);
     } catch (err) {
       // Only a key the keyring lacks is looked for; a signature that a trusted key does not verify stays refused.
       if (!(err instanceof SignatureError) || opts.discoverKeys === undefined) throw err;
@@ -116,7 +121,7 @@ export async function loadRepository(opts: LoadRepositoryOptions): Promise<Loade
   const warnings: string[] = [];
   // Opting out is the user's call, but never a silent one.
   if (opts.ignoreSignatures === true) warnings.push(`signatures of ${indexUrl} are not verified (--ignore-signatures); its packages are trusted by its checksums alone`);
-  let index: ReturnType<typeof readWith> | undefined;
+  let index: ApkIndex | undefined;
   if (location.kind === 'local') {
     const bytes = await readLocalIndex(join(location.dir, opts.arch, 'APKINDEX.tar.gz'), indexUrl);
     if (bytes === undefined) warnings.push(`${indexUrl} does not exist; skipping repository ${shownUrl} for ${opts.arch}`);

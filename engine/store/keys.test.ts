@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '../errors';
-import { apkKey, indexKey, keyringKey } from './keys';
+import { apkKey, indexKey, keyringKey, parsedIndexKey } from './keys';
 
 describe('store keys', () => {
   it('prefix every key with its kind and the format version', () => {
     expect(apkKey('Q1LLq2qDNrS/qRnhxQ3hsY/sHbQnc=')).toBe('apk:v1:Q1LLq2qDNrS/qRnhxQ3hsY/sHbQnc=');
     expect(indexKey('https://r.example/os/x86_64/APKINDEX.tar.gz')).toBe('index:v1:https://r.example/os/x86_64/APKINDEX.tar.gz');
     expect(keyringKey('https://r.example/k.rsa.pub')).toBe('key:v1:https://r.example/k.rsa.pub');
+    expect(parsedIndexKey('ab'.repeat(32))).toBe(`parsed-index:v1:${'ab'.repeat(32)}`);
   });
 
   it('never put credentials into a key', () => {

@@ -33,6 +33,17 @@ export function discoveryKey(url: string): string {
   return `discovery:${STORE_KEY_VERSION}:${withoutCredentials(url)}`;
 }
 
+/**
+ * A parsed repository index in the compact form of engine/apk/index-compact.ts,
+ * addressed by the hex sha256 of the APKINDEX.tar.gz bytes it was parsed from.
+ * The key holds no keyring: the signatures of those bytes are checked on
+ * every load, cached entry or not. v1: rows of COMPACT_INDEX_VERSION 1 (the
+ * document carries its own version too, so a mismatch is a miss).
+ */
+export function parsedIndexKey(indexSha256Hex: string): string {
+  return `parsed-index:v1:${indexSha256Hex}`;
+}
+
 /** A built layer's gzip bytes, addressed by the digest of its entries' content and names (see engine/build/layer-cache.ts). v2: directory names lose their trailing `/`, as apko writes them. */
 export function layerKey(contentDigest: string): string {
   return `layer:v2:${contentDigest}`;
