@@ -17,9 +17,10 @@ import { melangeQueryCommand } from './melange-query';
 import { melangePackageVersionCommand } from './melange-package-version';
 import { melangeVersionCommand } from './melange-version';
 import { melangeBumpCommand } from './melange-bump';
+import { melangeCompileCommand } from './melange-compile';
 import { publish } from './publish';
 import { showConfig } from './show-config';
 import { showPackages } from './show-packages';
 import { version } from './version';
 
-export const commands: readonly Command[] = [build, publish, buildMinirootfsCommand, buildCpioCommand, showConfig, showPackages, dot, lock, resolveCommand, login, clean, melangeBuildCommand, melangeKeygenCommand, melangeIndexCommand, melangeSignIndexCommand, melangeSignCommand, melangePackageVersionCommand, melangeQueryCommand, melangeVersionCommand, melangeBumpCommand, example, version];
+export const commands: readonly Command[] = [build, publish, buildMinirootfsCommand, buildCpioCommand, showConfig, showPackages, dot, lock, resolveCommand, login, clean, melangeBuildCommand, melangeKeygenCommand, melangeIndexCommand, melangeSignIndexCommand, melangeSignCommand, melangePackageVersionCommand, melangeQueryCommand, melangeVersionCommand, melangeBumpCommand, melangeCompileCommand, example, version];
