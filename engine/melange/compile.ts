@@ -32,6 +32,7 @@ import { ConfigError } from '../errors';
 import { evaluateCondition } from './condition';
 import { loadMelangeConfig, type LoadMelangeOptions } from './load';
 import type { BuildEnvironment, Dependencies, PackageCommon, PipelineStep, Scriptlets } from './model';
+import { withParseDefaults } from './parse-defaults';
 import { targetsArch } from './target-architecture';
 import { pipelineSubstitutions, substitute, substituteGoQuoted, type Substitutions } from './substitutions';
 
@@ -43,20 +44,6 @@ export interface MelangeCompileOptions extends LoadMelangeOptions {
 }
 
 type Json = { [k: string]: JsonValue | undefined };
-
-/** melange's environment defaults (pkg/config/config.go ParseConfiguration), set where the file leaves them empty. */
-const ENVIRONMENT_DEFAULTS: Readonly<Record<string, string>> = {
-  HOME: '/home/build',
-  GOPATH: '/home/build/.cache/go',
-  GOMODCACHE: '/var/cache/melange/gomodcache',
-  UV_CACHE_DIR: '/var/cache/melange/uv',
-  PIP_CACHE_DIR: '/var/cache/melange/pip',
-  COMPOSER_CACHE_DIR: '/var/cache/melange/composer',
-  npm_config_cache: '/var/cache/melange/npm',
-};
-
-/** The build user and group melange adds (uid and gid 1000). */
-const BUILD_ID = 1000;
 
 const nonEmpty = <T>(list: readonly T[]): T[] | undefined => (list.length > 0 ? [...list] : undefined);
 const str = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
@@ -130,19 +117,18 @@ function compileSteps(ctx: StepContext, steps: readonly PipelineStep[], base: st
   return nonEmpty(steps.map((st, i) => compileStep(ctx, st, `${base}[${i}]`, { environment: {}, active: true })));
 }
 
-function environment(e: BuildEnvironment, packages: readonly string[]): Json {
-  const env: Record<string, string> = { ...e.environment };
-  for (const [k, v] of Object.entries(ENVIRONMENT_DEFAULTS)) if (!env[k]) env[k] = v;
-  const users: Json[] = e.accounts.users.map((u) => ({ username: u.username, uid: u.uid, gid: u.gid }));
-  const groups: Json[] = e.accounts.groups.map((g) => ({ groupname: g.groupname, gid: g.gid, members: nonEmpty(g.members) }));
-  if (!e.accounts.groups.some((g) => g.groupname === 'build')) groups.push({ groupname: 'build', gid: BUILD_ID, members: ['build'] });
-  if (!e.accounts.users.some((u) => u.username === 'build')) users.push({ username: 'build', uid: BUILD_ID, gid: BUILD_ID });
+function environment(given: BuildEnvironment, packages: readonly string[]): Json {
+  const e = withParseDefaults(given);
   return {
     contents: { repositories: nonEmpty(e.contents.repositories), keyring: nonEmpty(e.contents.keyring), packages: nonEmpty(packages) },
     entrypoint: {},
-    accounts: { 'run-as': str(e.accounts.runAs), users: nonEmpty(users), groups: nonEmpty(groups) },
+    accounts: {
+      'run-as': str(e.accounts.runAs),
+      users: nonEmpty(e.accounts.users.map((u) => ({ username: u.username, uid: u.uid, gid: u.gid }))),
+      groups: nonEmpty(e.accounts.groups.map((g) => ({ groupname: g.groupname, gid: g.gid, members: nonEmpty(g.members) }))),
+    },
     archs: nonEmpty(e.archs),
-    environment: new Map(Object.entries(env)),
+    environment: new Map(Object.entries(e.environment)),
   };
 }
 

@@ -14,6 +14,7 @@
 import { GoStruct, executeTemplate } from './go-template';
 import { loadMelangeConfig, type LoadMelangeOptions } from './load';
 import type { BuildEnvironment, Dependencies, MelangeConfig, PipelineStep } from './model';
+import { withParseDefaults } from './parse-defaults';
 import { substituteKnown, type Substitutions } from './substitutions';
 
 const struct = (type: string, fields: [string, unknown][]) => new GoStruct(type, new Map(fields));
@@ -39,7 +40,7 @@ function step(s: PipelineStep, sub: (t: string) => string): GoStruct {
     ['Pipeline', s.pipeline.map((c) => step(c, sub))],
     ['Needs', s.needs.length > 0 ? struct('config.Needs', [['Packages', s.needs]]) : null],
     ['WorkDir', sub(s.workingDirectory ?? '')],
-    ['Environment', map(s.environment)],
+    ['Environment', new Map(Object.entries(s.environment).map(([k, v]) => [k, sub(v)]))],
   ]);
 }
 
@@ -72,7 +73,7 @@ export function configurationView(cfg: MelangeConfig, subs: Substitutions): GoSt
       ['Copyright', p.copyright.map((c) => struct('config.Copyright', [['Attestation', c.attestation], ['License', c.license], ['LicensePath', c.licensePath ?? '']]))],
       ['Dependencies', dependencies(p.dependencies)],
     ])],
-    ['Environment', environment(cfg.environment)],
+    ['Environment', environment(withParseDefaults(cfg.environment))],
     ['Pipeline', cfg.pipeline.map((s) => step(s, sub))],
     ['Subpackages', cfg.subpackages.map((sp) => struct('config.Subpackage', [
       ['If', sp.if ?? ''],
@@ -95,6 +96,7 @@ export const PACKAGE_VERSION_TEMPLATE = '{{ .Package.Name }}-{{ .Package.Version
 
 /** `melange query`: `template` over the melange.yaml at `path`; no newline is added, as melange adds none. */
 export async function melangeQuery(path: string, template: string, opts: LoadMelangeOptions = {}): Promise<string> {
-  const loaded = await loadMelangeConfig(path, opts);
+  // As melange's parse, the file's own steps: uses: names are not resolved, so no definition is needed.
+  const loaded = await loadMelangeConfig(path, { ...opts, resolveUses: false });
   return executeTemplate(template, configurationView(loaded.config, loaded.substitutions));
 }
