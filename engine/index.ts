@@ -37,6 +37,7 @@ export type { LayeringStrategy, LayerPlan } from './layer';
 export type { RootfsFacts } from './rootfs';
 export { privilegedFileLines, type PrivilegedFile } from './rootfs';
 export { buildMelangePackages, normalizeMelangeBuildOptions, melangeKeygen, melangeIndex, melangeSignIndex, type MelangeBuildOptions, type MelangeBuildResult } from './melange';
+export { melangeSign, melangeCompile, encodeCompiled, melangeBump, melangeQuery, PACKAGE_VERSION_TEMPLATE } from './melange';
 export { cleanCache } from './store';
 export { toolVersion } from './tool-version';
 export { checkBuildTag } from './reference';
