@@ -102,3 +102,14 @@ export function list(p: ParsedArgs, name: string): string[] {
 export function bool(p: ParsedArgs, name: string): boolean {
   return p.flags[name] === true;
 }
+
+/** `--var k=v` pairs as a record; the last of a repeated key wins. */
+export function parseVarPairs(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--var ${pair} is not KEY=VALUE`, 'write it as --var name=value');
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}

@@ -17,6 +17,8 @@ import type { FlagSpec, ParsedArgs } from './args';
 /** Where a verb writes: stdout for results, stderr for progress and notices. */
 export interface CommandIO {
   readonly out: (line: string) => void;
+  /** Writes text to stdout as it is, without a newline (melange query prints so). */
+  readonly write?: (text: string) => void;
   readonly err: (line: string) => void;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;

@@ -25,6 +25,25 @@ function helpText(): string {
   ].join('\n');
 }
 
+/** `apko-nx melange --help`: the verbs under one group word. */
+function groupHelp(group: string): string {
+  const members = commands.filter((c) => c.name.startsWith(`${group} `));
+  const width = Math.max(...members.map((c) => c.name.length));
+  return [
+    `Usage: apko-nx ${group} <command> [flags]`,
+    '',
+    'Commands:',
+    ...members.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    `Run apko-nx ${group} <command> --help for a command's flags.`,
+  ].join('\n');
+}
+
+/** Whether `word` names a group of two-word verbs (`melange`). */
+function isGroup(word: string | undefined): word is string {
+  return word !== undefined && commands.some((c) => c.name.startsWith(`${word} `));
+}
+
 function commandHelp(c: Command): string {
   return [`Usage: apko-nx ${c.usage}`, '', c.summary, '', 'Flags:', formatFlags(c.flags)].join('\n');
 }
@@ -41,6 +60,8 @@ function findCommand(argv: readonly string[]): { command?: Command; rest: string
 /** Runs the CLI and returns its exit code. */
 export async function main(argv: readonly string[], io?: Partial<CommandIO>): Promise<number> {
   const out = io?.out ?? ((l: string) => process.stdout.write(`${l}\n`));
+  // A caller that captures lines gets unterminated text as a line of its own.
+  const write = io?.write ?? (io?.out ? io.out : (t: string) => process.stdout.write(t));
   const stderr = io?.err ?? ((l: string) => process.stderr.write(`${l}\n`));
   let cwd = io?.cwd ?? process.cwd();
   const env = io?.env ?? process.env;
@@ -85,6 +106,14 @@ export async function main(argv: readonly string[], io?: Partial<CommandIO>): Pr
   if (verbose) level = Math.min(level, DEBUG_LEVEL);
   const err = filterLog(level, stderr);
   const { command, rest } = findCommand(filtered);
+  if (!command && isGroup(filtered[0]) && (filtered.length === 1 || ['--help', '-h', 'help'].includes(filtered[1]!))) {
+    out(groupHelp(filtered[0]));
+    return filtered.length === 1 ? EXIT.usage : EXIT.ok;
+  }
+  if (!command && isGroup(filtered[0])) {
+    stderr(reportError(new UsageError(`unknown command "${filtered.slice(0, 2).join(' ')}"`, `run apko-nx ${filtered[0]} --help to list its commands`), debug));
+    return EXIT.usage;
+  }
   if (!command) {
     stderr(reportError(new UsageError(`unknown command "${filtered[0]}"`, 'run apko-nx --help to list the commands'), debug));
     return EXIT.usage;
@@ -103,7 +132,7 @@ export async function main(argv: readonly string[], io?: Partial<CommandIO>): Pr
         `usage: apko-nx ${command.usage}`,
       );
     }
-    return await command.run(parsed, { out, err, cwd, env });
+    return await command.run(parsed, { out, write, err, cwd, env });
   } catch (e) {
     // A failure is always said, whatever the level (apko's cobra prints it too).
     stderr(reportError(e, debug));

@@ -149,7 +149,7 @@ describe('the README main job', () => {
 /** The engine's public runtime names besides its error classes. */
 const PUBLIC_ENGINE_NAMES = [
   'PACKAGE_FORMATS', 'buildCpio', 'buildExampleImage', 'buildImageFromConfig', 'buildMelangePackages', 'buildMinirootfs', 'checkBuildTag', 'cleanCache',
-  'defaultCredentials', 'dockerLogin', 'formatError', 'formatPackageLine', 'installKeys', 'lockImage', 'melangeIndex', 'melangeKeygen', 'melangeSignIndex',
+  'defaultCredentials', 'dockerLogin', 'formatError', 'formatPackageLine', 'installKeys', 'lockImage', 'melangeBump', 'melangeCompile', 'melangeIndex', 'melangeKeygen', 'melangeQuery', 'melangeSign', 'melangeSignIndex',
   'normalizeBuildRequest', 'normalizeLockRequest', 'normalizeMelangeBuildOptions', 'normalizeMinirootfsRequest', 'normalizePublishRequest', 'normalizeResolveRequest',
   'privilegedFileLines', 'publishImage', 'resolveImagePackages', 'showConfig', 'toDot', 'toolVersion', 'writeImageOutput',
 ];

@@ -37,6 +37,7 @@ export type { LayeringStrategy, LayerPlan } from './layer';
 export type { RootfsFacts } from './rootfs';
 export { privilegedFileLines, type PrivilegedFile } from './rootfs';
 export { buildMelangePackages, normalizeMelangeBuildOptions, melangeKeygen, melangeIndex, melangeSignIndex, type MelangeBuildOptions, type MelangeBuildResult } from './melange';
+export { melangeSign, melangeCompile, melangeBump, melangeQuery } from './melange';
 export { cleanCache } from './store';
 export { installKeys, type InstallKeysRequest, type InstalledKey } from './repo/install-keys';
 export { toolVersion } from './tool-version';

@@ -13,9 +13,15 @@ import { melangeBuildCommand } from './melange-build';
 import { melangeIndexCommand } from './melange-index';
 import { melangeKeygenCommand } from './melange-keygen';
 import { melangeSignIndexCommand } from './melange-sign-index';
+import { melangeSignCommand } from './melange-sign';
+import { melangeQueryCommand } from './melange-query';
+import { melangePackageVersionCommand } from './melange-package-version';
+import { melangeVersionCommand } from './melange-version';
+import { melangeBumpCommand } from './melange-bump';
+import { melangeCompileCommand } from './melange-compile';
 import { publish } from './publish';
 import { showConfig } from './show-config';
 import { showPackages } from './show-packages';
 import { version } from './version';
 
-export const commands: readonly Command[] = [build, publish, buildMinirootfsCommand, buildCpioCommand, showConfig, showPackages, dot, lock, resolveCommand, installKeysCommand, login, clean, melangeBuildCommand, melangeKeygenCommand, melangeIndexCommand, melangeSignIndexCommand, example, version];
+export const commands: readonly Command[] = [build, publish, buildMinirootfsCommand, buildCpioCommand, showConfig, showPackages, dot, lock, resolveCommand, installKeysCommand, login, clean, melangeBuildCommand, melangeKeygenCommand, melangeIndexCommand, melangeSignIndexCommand, melangeSignCommand, melangePackageVersionCommand, melangeQueryCommand, melangeVersionCommand, melangeBumpCommand, melangeCompileCommand, example, version];

@@ -6,19 +6,8 @@
  */
 import type { MelangeBuildOptions } from '../../engine';
 import { MELANGE_RUNNER_NAMES } from '../../engine/defaults';
-import { UsageError, bool, list, str } from '../args';
+import { bool, list, parseVarPairs, str } from '../args';
 import type { Command } from '../command';
-
-/** `--var k=v` pairs as a record; the last of a repeated key wins. */
-function parseVars(pairs: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--var ${pair} is not KEY=VALUE`, 'write it as --var name=value');
-    out[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return out;
-}
 
 export const melangeBuildCommand: Command = {
   name: 'melange build',
@@ -56,7 +45,7 @@ export const melangeBuildCommand: Command = {
       namespace: str(p, 'namespace'),
       cacheDir: str(p, 'cache-dir'),
       generateIndex: p.flags['generate-index'] === undefined ? undefined : bool(p, 'generate-index'),
-      vars: parseVars(list(p, 'var')),
+      vars: parseVarPairs(list(p, 'var')),
       varsFile: str(p, 'vars-file'),
       buildOptions: list(p, 'build-option'),
       offline: bool(p, 'offline'),

@@ -6,10 +6,10 @@ import type { Command } from '../command';
 export const melangeSignIndexCommand: Command = {
   name: 'melange sign-index',
   summary: 'sign an APKINDEX.tar.gz in place (left alone when already signed, unless --force)',
-  usage: 'melange sign-index [--signing-key KEY.rsa] [--force] <APKINDEX.tar.gz>',
+  usage: 'melange sign-index [--signing-key KEY.rsa] [-f] <APKINDEX.tar.gz>',
   flags: {
     'signing-key': { type: 'string', value: 'KEY', description: 'RSA private key (default melange.rsa)' },
-    force: { type: 'boolean', description: 'replace existing signatures' },
+    force: { type: 'boolean', alias: 'f', description: 'replace existing signatures' },
   },
   arity: [1, 1],
   async run(p, io) {

@@ -25,6 +25,7 @@ import { addToRepository } from './repository';
 import { isInside, outputDir, type Runner } from './runner';
 import { startRunner } from './runners';
 import { pipelineSubstitutions, substituteQuoted } from './substitutions';
+import { targetsArch } from './target-architecture';
 
 /** One package a build wrote. */
 export interface BuiltPackage {
@@ -174,7 +175,7 @@ interface ArchBuild {
 async function buildArch(o: MelangeBuildRequest, seams: MelangeBuildSeams, b: ArchBuild): Promise<{ packages: BuiltPackage[]; index?: string }> {
   const cfg = b.loaded.config;
   const targets = cfg.package.targetArchitecture;
-  if (targets.length > 0 && !targets.includes('all') && !targets.some((t) => t === b.arch.apk || t === b.arch.oci)) {
+  if (!targetsArch(targets, b.arch)) {
     o.log(`skipping ${cfg.package.name}: package.target-architecture (${targets.join(', ')}) does not include ${b.arch.apk}`);
     return { packages: [] };
   }

@@ -16,3 +16,7 @@ export { melangeIndex, melangeSignIndex, addToRepository, INDEX_NAME, type Melan
 export { CHROOT_WORKSPACE } from './runner-chroot';
 export { BUILTIN_USES } from './pipelines';
 export { parseElf, readElfFile, type ElfInfo } from './elf';
+export { melangeSign, type MelangeSignOptions, type MelangeSignResult } from './sign';
+export { melangeCompile, encodeCompiled, type MelangeCompileOptions } from './compile';
+export { melangeBump, type MelangeBumpOptions, type MelangeBumpResult, type StaleFetch } from './bump';
+export { melangeQuery, PACKAGE_VERSION_TEMPLATE } from './query';

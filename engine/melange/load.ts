@@ -56,6 +56,8 @@ export interface LoadMelangeOptions {
   buildOptions?: readonly string[];
   /** `--pipeline-dir`: directories searched for `uses:` definitions before the built-in ones, in order. */
   pipelineDirs?: readonly string[];
+  /** Resolve `uses:` into the definitions' steps (default true); melange query and package-version read the file without. */
+  resolveUses?: boolean;
 }
 
 /** melange's `packageNameRegex`. */
@@ -81,7 +83,8 @@ export async function loadMelangeConfig(path: string, opts: LoadMelangeOptions =
   raw.vars = { ...raw.vars, ...(opts.vars ?? {}) };
   // --var values are literal text: nothing of the caller's is substituted.
   const literal = new Set(Object.keys(opts.vars ?? {}));
-  const config = await expandAllUses(substituteConfig(expandRanges(raw, tree, path), path, literal), usesContext(path, tree, opts.pipelineDirs ?? []));
+  const substituted = substituteConfig(expandRanges(raw, tree, path), path, literal);
+  const config = opts.resolveUses === false ? substituted : await expandAllUses(substituted, usesContext(path, tree, opts.pipelineDirs ?? []));
   // vars and var-transforms may use package fields, so they are resolved again against the substituted ones.
   const substitutions = resolveVars(baseSubstitutions(config), config.vars, { transforms: config.varTransforms, file: path, literal });
   const versionWarning = checkConfig(config, substitutions, tree, path);

@@ -51,6 +51,8 @@ export interface PipelineStep {
   requiredSteps?: number;
   /** Set by `uses:` resolution (uses.ts) when engine code runs the step (builtins.ts); `with` then holds every input. */
   code?: string;
+  /** Set by `uses:` resolution: each input's value (given, else defaulted) and the definition's default, for `melange compile`. */
+  inputs?: Readonly<Record<string, { readonly value: string; readonly default: string }>>;
 }
 
 /** `environment`: the build environment (an apko configuration subset). */

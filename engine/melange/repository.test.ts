@@ -104,7 +104,7 @@ describe('melangeIndex and melangeSignIndex', () => {
     const a = await buildInto(outDir, pkgYaml('alpha', '1.0.0', 'x'));
     const b = await buildInto(outDir, pkgYaml('beta', '1.0.0', 'x'));
     const output = join(outDir, 'custom.tar.gz');
-    expect(await melangeIndex({ output, apks: [a.packages[0]!.path] })).toEqual({ output, count: 1 });
+    expect(await melangeIndex({ output, apks: [a.packages[0]!.path] })).toEqual({ output, count: 1, skipped: [] });
     await melangeIndex({ output, apks: [b.packages[0]!.path], merge: true, signingKey: { privateKeyPem: key.privateKeyPem, keyName: 'melange.rsa' } });
     const index = readApkIndex(readFileSync(output), { keyring: keyring() });
     expect(index.entries.map((e) => e.name)).toEqual(['alpha', 'beta']);

@@ -39,11 +39,12 @@ function merge(existing: readonly IndexEntry[], updates: readonly IndexEntry[]):
   return [...existing.filter((e) => !replaced.has(key(e))), ...updates];
 }
 
-/** Writes `index` from `entries`, merged into the index already there when `opts.merge`. */
-async function writeIndex(index: string, entries: readonly IndexEntry[], opts: { signingKey?: IndexSigningKey; merge: boolean }): Promise<void> {
+/** Writes `index` from `entries`, merged into the index at `opts.source` (default `index`) when `opts.merge`; a missing source is an empty one. */
+async function writeIndex(index: string, entries: readonly IndexEntry[], opts: { signingKey?: IndexSigningKey; merge: boolean; source?: string }): Promise<void> {
   const { signingKey } = opts;
-  const old = opts.merge ? await readIfExists(index) : undefined;
-  const current = old === undefined ? undefined : readApkIndex(old, { ignoreSignatures: true, subject: index });
+  const source = opts.source ?? index;
+  const old = opts.merge ? await readIfExists(source) : undefined;
+  const current = old === undefined ? undefined : readApkIndex(old, { ignoreSignatures: true, subject: source });
   const bytes = writeApkIndex(merge(current?.entries ?? [], entries), {
     description: current?.description ?? '',
     ...(signingKey ? { signingKey } : {}),
@@ -91,17 +92,30 @@ export interface MelangeIndexOptions {
   /** A private key, or the path of one (read by the one signing-key reader, against `cwd`). */
   readonly signingKey?: IndexSigningKey | string;
   readonly cwd?: string;
-  /** Keep the entries of an existing `output` (melange index --merge). */
+  /** Keep the entries of an existing index (melange index --merge): `source`, else `output`. */
   readonly merge?: boolean;
+  /** The index whose entries `merge` keeps (melange index --source). */
+  readonly source?: string;
+  /** Index only packages of this apk architecture; others are skipped and reported (melange index --arch). */
+  readonly arch?: string;
+}
+
+/** What `melangeIndex` wrote, and the packages `arch` left out (`name-version: arch`). */
+export interface MelangeIndexResult {
+  readonly output: string;
+  readonly count: number;
+  readonly skipped: readonly string[];
 }
 
 /** `melange index`: an APKINDEX.tar.gz for the given packages. */
-export async function melangeIndex(o: MelangeIndexOptions): Promise<{ output: string; count: number }> {
+export async function melangeIndex(o: MelangeIndexOptions): Promise<MelangeIndexResult> {
   // The key is read first: a missing key fails before any package is read.
   const signingKey = o.signingKey ? keyOf(o.signingKey, o.cwd) : undefined;
-  const entries = await entriesOf(o.apks);
-  await writeIndex(o.output, entries, { ...(signingKey ? { signingKey } : {}), merge: o.merge === true });
-  return { output: o.output, count: entries.length };
+  const all = await entriesOf(o.apks);
+  const entries = o.arch === undefined ? all : all.filter((e) => e.arch === o.arch);
+  const skipped = all.filter((e) => !entries.includes(e)).map((e) => `${e.name}-${e.version}: ${e.arch}`);
+  await writeIndex(o.output, entries, { ...(signingKey ? { signingKey } : {}), merge: o.merge === true, ...(o.source !== undefined ? { source: o.source } : {}) });
+  return { output: o.output, count: entries.length, skipped };
 }
 
 /** Options of `melangeSignIndex`. */

@@ -55,6 +55,11 @@ export function substituteQuoted(input: string, map: Substitutions, site: Substi
   });
 }
 
+/** Like `substitute`, each value quoted as Go's strconv.Quote does (`"v"`): how melange compile writes `if:` conditions. */
+export function substituteGoQuoted(input: string, map: Substitutions, site: SubstitutionSite): string {
+  return input.replace(REF, (_, name: string) => JSON.stringify(lookup(name, map, site)));
+}
+
 /** The substitutions every melange.yaml has, before any build target is known. */
 export function configSubstitutions(pkg: {
   name: string;

@@ -129,14 +129,15 @@ async function expandUses(ctx: UsesContext, st: PipelineStep, at: { path: PathSe
       'check the name, or pass the directory holding its definition with --pipeline-dir');
   }
   const values = inputValues(ctx, def, st, at);
+  const inputs = Object.fromEntries([...values].map(([k, value]) => [k, { value, default: def.inputs.get(k)?.default ?? '' }]));
   const needs = def.needs.map((n) => substituteInputs(n, values, false, (x) => fail(ctx, [...at.path, 'uses'], `pipeline ${def.name} (${def.source}): needs.packages uses \${{inputs.${x}}}, which it does not declare`)));
-  if (def.code !== undefined) return { ...st, with: Object.fromEntries(values), needs: [...st.needs, ...needs], code: def.code };
+  if (def.code !== undefined) return { ...st, with: Object.fromEntries(values), needs: [...st.needs, ...needs], code: def.code, inputs };
   const inner = `${at.within}pipeline ${def.name} (${def.source}): `;
   const steps = def.pipeline.map((s, i) =>
     withInputs(s, values, (x) => fail(ctx, [...at.path, 'uses'], `${inner}pipeline[${i}] uses \${{inputs.${x}}}, which the pipeline does not declare`, 'declare it under inputs: in the definition')),
   );
   const pipeline = await expandSteps(ctx, steps, { path: at.path, within: inner, depth: at.depth + 1, nested: true });
-  return { ...st, with: {}, needs: [...st.needs, ...needs], pipeline: [...pipeline, ...st.pipeline] };
+  return { ...st, with: {}, needs: [...st.needs, ...needs], pipeline: [...pipeline, ...st.pipeline], inputs };
 }
 
 /** Expands every `uses:` in `steps` (at YAML path `base`), nested steps too. */
