@@ -15,6 +15,7 @@ import type { Arch } from '../arch';
 import type { PrepareRoot } from '../buildroot';
 import { readGitFacts, repositoryPath, type GitFacts } from '../git';
 import type { MelangeBuildRequest } from './build-options';
+import { collectAndLint } from './collect';
 import { evaluateCondition } from './condition';
 import type { OwnerMap } from './destdir';
 import { emitPackage, type EmittedPackage } from './emit';
@@ -216,6 +217,9 @@ async function runAndEmit(o: MelangeBuildRequest, seams: MelangeBuildSeams, b: A
       built.push(sp);
     }
 
+    const owners = ownerMap(loaded, runner);
+    const policy = { require: o.lintRequire, warn: o.lintWarn };
+    const entries = await collectAndLint({ config: cfg, file: loaded.file, built, dirs: relatives, owners, policy, log: o.log });
     const commit = cfg.package.commit || git.commit || '';
     const shared = {
       origin: cfg.package,
@@ -227,12 +231,12 @@ async function runAndEmit(o: MelangeBuildRequest, seams: MelangeBuildSeams, b: A
       configText: loaded.text,
       ...(commit !== '' ? { configFile: { path: repositoryPath(o.configPath, git, basename(o.configPath)), commit } } : {}),
       licenseTexts: await licenseTexts(loaded, runner.hostWorkspace),
-      owners: ownerMap(loaded, runner),
+      owners,
       ...(o.signingKey ? { signingKey: o.signingKey } : {}),
       log: o.log,
     };
     const out: EmittedPackage[] = [];
-    for (const pkg of built) out.push(await emitPackage({ ...shared, pkg, dir: relatives.get(pkg.name)! }));
+    for (const pkg of built) out.push(await emitPackage({ ...shared, pkg, dir: relatives.get(pkg.name)!, entries: entries.get(pkg.name)! }));
     return out;
   } finally {
     await runner.dispose();

@@ -27,6 +27,7 @@ import {
 } from './substitutions';
 import { compareBytes } from '../order';
 import { expandSteps, usesContext } from './uses';
+import { LINTERS } from './lint/table';
 
 /** A loaded, validated and substituted melange.yaml. */
 export interface LoadedMelangeConfig {
@@ -129,6 +130,7 @@ function expandRanges(cfg: MelangeConfig, tree: YamlTree, file: string): Melange
           triggerPaths: sp.scriptlets.triggerPaths.map(r),
         },
         pipeline: sp.pipeline.map((s) => mapStep(s, r)),
+        ...(sp.test ? { test: { ...sp.test, pipeline: sp.test.pipeline.map((s) => mapStep(s, r)) } } : {}),
       });
     }
   });
@@ -221,8 +223,18 @@ function checkSteps(ctx: { subs: Substitutions; tree: YamlTree; file: string }, 
   });
 }
 
+/** Every `checks.disabled` entry names a linter (melange refuses an unknown one when it lints). */
+function checkDisabled(disabled: readonly string[], base: PathSegment[], tree: YamlTree, file: string): void {
+  disabled.forEach((name, i) => {
+    if (!LINTERS.has(name)) {
+      fail(tree, file, { path: [...base, 'checks', 'disabled', i], detail: `"${name}" is not a linter`, hint: `the linters are ${[...LINTERS.keys()].sort(compareBytes).join(', ')}` });
+    }
+  });
+}
+
 function checkConfig(cfg: MelangeConfig, subs: Substitutions, tree: YamlTree, file: string): void {
   const p = cfg.package;
+  checkDisabled(p.checksDisabled, ['package'], tree, file);
   if (!PACKAGE_NAME.test(p.name)) fail(tree, file, { path: ['package', 'name'], detail: `"${p.name}" is not a package name (must match ${PACKAGE_NAME.source})` });
   if (/-r\d+$/.test(p.version)) {
     fail(tree, file, { path: ['package', 'version'], detail: `"${p.version}" ends in a release suffix`, hint: 'write the version without -rN and set package.epoch to N' });
@@ -250,6 +262,7 @@ function checkConfig(cfg: MelangeConfig, subs: Substitutions, tree: YamlTree, fi
       });
     }
     seen.set(sp.name, i);
+    checkDisabled(sp.checksDisabled, ['subpackages', i], tree, file);
     checkPriority(sp.dependencies, ['subpackages', i, 'dependencies'], tree, file);
   });
   const names = [p.name, ...cfg.subpackages.map((s) => s.name)];

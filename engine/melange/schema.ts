@@ -4,8 +4,8 @@
  * config/yaml-tree.ts, whose plain scalars are PlainScalars, so `version: 1.10`
  * stays the text "1.10" as go-yaml gives it to melange. Keys keep their YAML
  * spelling; model.ts turns the result into the camelCase MelangeConfig.
- * Keys melange knows but apko-nx does not act on (`update`, `test`, `checks`,
- * `cpe`, …) are accepted and ignored, so real melange files load.
+ * Keys melange knows but apko-nx does not act on (`update`, `cpe`, …) are
+ * accepted and ignored, so real melange files load.
  */
 import { z } from 'zod';
 import { PlainScalar } from '../yaml/scalar';
@@ -125,6 +125,12 @@ const environment = z.strictObject({
   archs: strs,
 });
 
+/** `checks`: melange's linters this package turns from failures into warnings. */
+const checks = z.strictObject({ disabled: strs });
+
+/** `test` (top level, for the main package) and `subpackages[].test`: an environment and a pipeline run on the built package. */
+const test = z.strictObject({ environment: opt(environment), pipeline: opt(z.array(step)) });
+
 const packageSpec = z.strictObject({
   name: str,
   version: str,
@@ -137,7 +143,7 @@ const packageSpec = z.strictObject({
   dependencies: opt(dependencies),
   options: opt(options),
   scriptlets: opt(scriptlets),
-  checks: ignored,
+  checks: opt(checks),
   setcap: ignored,
   cpe: ignored,
   resources: ignored,
@@ -156,9 +162,9 @@ const subpackage = z.strictObject({
   dependencies: opt(dependencies),
   options: opt(options),
   scriptlets: opt(scriptlets),
-  checks: ignored,
+  checks: opt(checks),
   setcap: ignored,
-  test: ignored,
+  test: opt(test),
 });
 
 /** The schema of a whole melange.yaml document. */
@@ -171,7 +177,7 @@ export const melangeFileSchema = z.strictObject({
   'var-transforms': opt(z.array(z.strictObject({ from: str, match: str, replace: str, to: str }))),
   data: opt(z.array(z.strictObject({ name: str, items: strMap }))),
   update: ignored,
-  test: ignored,
+  test: opt(test),
   options: ignored,
 });
 
@@ -185,5 +191,7 @@ export type RawOptions = z.infer<typeof options>;
 export type RawScriptlets = z.infer<typeof scriptlets>;
 /** One `subpackages` entry as written. */
 export type RawSubpackage = z.infer<typeof subpackage>;
+/** A `test` section as written. */
+export type RawTest = z.infer<typeof test>;
 /** `environment` as written. */
 export type RawEnvironment = z.infer<typeof environment>;
