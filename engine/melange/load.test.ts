@@ -36,6 +36,7 @@ describe('loadMelangeConfig', () => {
       dependencies: { runtime: [], provides: [], replaces: [] },
       options: { noProvides: false, noDepends: false, noCommands: false },
       scriptlets: { scripts: {}, triggerPaths: [] },
+      checksDisabled: [],
     });
     expect(config.pipeline).toEqual([{ runs: 'echo hi', with: {}, environment: {}, pipeline: [], needs: [] }]);
     expect(config.environment.contents).toEqual({ repositories: [], keyring: [], packages: [] });
