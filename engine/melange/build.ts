@@ -2,7 +2,7 @@
  * `melange build`: for each architecture of the request, in order, load
  * melange.yaml, run the main pipeline and then each subpackage's pipeline in
  * a workspace of the request's runner, turn every output directory into a
- * signed .apk, and only when all of that succeeded write the packages and
+ * signed .apk, run the `test:` sections on them (test-run.ts), and only when all of that succeeded write the packages and
  * update `<outDir>/<arch>/APKINDEX.tar.gz`. A failing step leaves that
  * architecture's repository exactly as it was (earlier ones are done).
  */
@@ -23,6 +23,7 @@ import { loadMelangeConfig, type LoadedMelangeConfig } from './load';
 import type { BuildEnvironment, PackageCommon, PipelineStep } from './model';
 import { runPipeline } from './pipeline';
 import { addToRepository } from './repository';
+import { runPackageTests } from './test-run';
 import { isInside, outputDir, type Runner } from './runner';
 import { startRunner } from './runners';
 import { pipelineSubstitutions, substituteQuoted } from './substitutions';
@@ -51,6 +52,8 @@ export interface MelangeBuildResult {
 export interface MelangeBuildSeams {
   /** Writes the build root instead of engine/buildroot (runners that prepare a root). */
   readonly prepareRoot?: PrepareRoot;
+  /** Writes each test's root instead of engine/buildroot. */
+  readonly prepareTestRoot?: PrepareRoot;
 }
 
 /** melange gives its `build` user (1000:1000) ownership of the workspace; packages record it as root. */
@@ -142,7 +145,7 @@ export async function buildMelangePackages(request: MelangeBuildRequest, seams: 
 
 /** Every architecture into `request.outDir`; `shownOutDir` is the repository as the user named it (logs, and never copied into the workspace). */
 async function buildAll(request: MelangeBuildRequest, seams: MelangeBuildSeams, shownOutDir: string): Promise<MelangeBuildResult> {
-  const loaded = await loadMelangeConfig(request.configPath, { vars: request.vars, pipelineDirs: request.pipelineDirs });
+  const loaded = await loadMelangeConfig(request.configPath, { vars: request.vars, pipelineDirs: request.pipelineDirs, tests: request.runTests });
   const git = withoutHead(await readGitFacts(loaded.dir), request.vcs);
   const sourceGit = request.sourceDir === loaded.dir ? git : withoutHead(await readGitFacts(request.sourceDir), request.vcs);
   const sde = request.sourceDateEpoch ?? sourceGit.commitTime ?? 0;
@@ -174,6 +177,8 @@ async function buildArch(o: MelangeBuildRequest, seams: MelangeBuildSeams, b: Ar
     return { packages: [] };
   }
   const emitted = await runAndEmit(o, seams, b);
+  // Tested before anything is written: a failing test leaves the repository as it was.
+  if (o.runTests) await runPackageTests({ request: o, loaded: b.loaded, arch: b.arch, packages: emitted, ...(seams.prepareTestRoot ? { prepareRoot: seams.prepareTestRoot } : {}) });
   const archDir = join(o.outDir, b.arch.apk);
   let index: string | undefined;
   if (o.generateIndex) {

@@ -15,7 +15,7 @@ import { issuesToError, locatedError } from '../yaml/issues';
 import { parseYamlTree, formatPath, type PathSegment, type YamlTree } from '../yaml/tree';
 import { isValidVersion } from '../apk/version';
 import { ConfigError } from '../errors';
-import { toModel, type Dependencies, type MelangeConfig, type PipelineStep, type SubpackageSpec } from './model';
+import { toModel, type Dependencies, type MelangeConfig, type PipelineStep, type SubpackageSpec, type TestSpec } from './model';
 import { melangeFileSchema } from './schema';
 import {
   configSubstitutions,
@@ -48,6 +48,12 @@ export interface LoadMelangeOptions {
   vars?: Readonly<Record<string, string>>;
   /** `--pipeline-dir`: directories searched for `uses:` definitions before the built-in ones, in order. */
   pipelineDirs?: readonly string[];
+  /**
+   * Resolve the `uses:` of the `test:` pipelines too (for runs that test).
+   * Without it they stay as written: a file whose tests use pipelines apko-nx
+   * does not have (melange's test/*) still builds.
+   */
+  tests?: boolean;
 }
 
 /** melange's `packageNameRegex`. */
@@ -71,7 +77,7 @@ export async function loadMelangeConfig(path: string, opts: LoadMelangeOptions =
   raw.vars = { ...raw.vars, ...(opts.vars ?? {}) };
   // --var values are literal text: nothing of the caller's is substituted.
   const literal = new Set(Object.keys(opts.vars ?? {}));
-  const config = await expandAllUses(substituteConfig(expandRanges(raw, tree, path), path, literal), usesContext(path, tree, opts.pipelineDirs ?? []));
+  const config = await expandAllUses(substituteConfig(expandRanges(raw, tree, path), path, literal), usesContext(path, tree, opts.pipelineDirs ?? []), opts.tests === true);
   // vars and var-transforms may use package fields, so they are resolved again against the substituted ones.
   const substitutions = resolveVars(configSubstitutions(config.package), config.vars, { transforms: config.varTransforms, file: path, literal });
   checkConfig(config, substitutions, tree, path);
@@ -79,11 +85,16 @@ export async function loadMelangeConfig(path: string, opts: LoadMelangeOptions =
 }
 
 /** Resolves every `uses:` of the main pipeline and the subpackages into steps (uses.ts). */
-async function expandAllUses(cfg: MelangeConfig, ctx: ReturnType<typeof usesContext>): Promise<MelangeConfig> {
+async function expandAllUses(cfg: MelangeConfig, ctx: ReturnType<typeof usesContext>, tests: boolean): Promise<MelangeConfig> {
   const pipeline = await expandSteps(ctx, cfg.pipeline, { path: ['pipeline'] });
+  const test = async (t: TestSpec | undefined, path: PathSegment[]) => (t === undefined || !tests ? t : { ...t, pipeline: await expandSteps(ctx, t.pipeline, { path }) });
   const subpackages: SubpackageSpec[] = [];
-  for (const [i, sp] of cfg.subpackages.entries()) subpackages.push({ ...sp, pipeline: await expandSteps(ctx, sp.pipeline, { path: ['subpackages', i, 'pipeline'] }) });
-  return { ...cfg, pipeline, subpackages };
+  for (const [i, sp] of cfg.subpackages.entries()) {
+    const spTest = await test(sp.test, ['subpackages', i, 'test', 'pipeline']);
+    subpackages.push({ ...sp, pipeline: await expandSteps(ctx, sp.pipeline, { path: ['subpackages', i, 'pipeline'] }), ...(spTest ? { test: spTest } : {}) });
+  }
+  const mainTest = await test(cfg.package.test, ['test', 'pipeline']);
+  return { ...cfg, pipeline, subpackages, package: { ...cfg.package, ...(mainTest ? { test: mainTest } : {}) } };
 }
 
 /** A problem at a YAML path, for `fail`. */
@@ -173,6 +184,10 @@ function substituteConfig(cfg: MelangeConfig, file: string, literal: ReadonlySet
       ...(d.replacesPriority !== undefined ? { replacesPriority: s(d.replacesPriority, [...base, 'replaces-priority']) } : {}),
     };
   };
+  const testPackages = (t: TestSpec, base: PathSegment[]): TestSpec => ({
+    ...t,
+    environment: { ...t.environment, contents: { ...t.environment.contents, packages: t.environment.contents.packages.map((v, i) => s(v, [...base, 'environment', 'contents', 'packages', i])) } },
+  });
   const p = cfg.package;
   return {
     ...cfg,
@@ -182,9 +197,11 @@ function substituteConfig(cfg: MelangeConfig, file: string, literal: ReadonlySet
       version: s(p.version, ['package', 'version']),
       description: s(p.description, ['package', 'description']),
       dependencies: deps(p.dependencies, ['package', 'dependencies']),
+      ...(p.test ? { test: testPackages(p.test, ['test']) } : {}),
     },
     subpackages: cfg.subpackages.map((sp, i) => ({
       ...sp,
+      ...(sp.test ? { test: testPackages(sp.test, ['subpackages', i, 'test']) } : {}),
       name: s(sp.name, ['subpackages', i, 'name']),
       description: s(sp.description, ['subpackages', i, 'description']),
       dependencies: deps(sp.dependencies, ['subpackages', i, 'dependencies']),
