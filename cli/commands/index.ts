@@ -12,10 +12,11 @@ import { melangeBuildCommand } from './melange-build';
 import { melangeIndexCommand } from './melange-index';
 import { melangeKeygenCommand } from './melange-keygen';
 import { melangeLintCommand } from './melange-lint';
+import { melangeTestCommand } from './melange-test';
 import { melangeSignIndexCommand } from './melange-sign-index';
 import { publish } from './publish';
 import { showConfig } from './show-config';
 import { showPackages } from './show-packages';
 import { version } from './version';
 
-export const commands: readonly Command[] = [build, publish, buildMinirootfsCommand, buildCpioCommand, showConfig, showPackages, dot, lock, resolveCommand, login, clean, melangeBuildCommand, melangeKeygenCommand, melangeIndexCommand, melangeSignIndexCommand, melangeLintCommand, example, version];
+export const commands: readonly Command[] = [build, publish, buildMinirootfsCommand, buildCpioCommand, showConfig, showPackages, dot, lock, resolveCommand, login, clean, melangeBuildCommand, melangeKeygenCommand, melangeIndexCommand, melangeSignIndexCommand, melangeLintCommand, melangeTestCommand, example, version];

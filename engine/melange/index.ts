@@ -16,3 +16,6 @@ export { melangeIndex, melangeSignIndex, addToRepository, INDEX_NAME, type Melan
 export { CHROOT_WORKSPACE } from './runner-chroot';
 export { BUILTIN_USES } from './pipelines';
 export { parseElf, readElfFile, type ElfInfo } from './elf';
+export { melangeTest, type MelangeTestOptions, type MelangeTestResult } from './test';
+export { melangeLint, type MelangeLintOptions } from './lint/apk';
+export { DEFAULT_LINT_REQUIRE, DEFAULT_LINT_WARN } from './lint';

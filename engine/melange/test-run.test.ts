@@ -1,43 +1,10 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasTool } from '../../e2e/support/env';
 import { PipelineError } from '../errors';
-import { writeBusyboxRepository } from './testdata/busybox-repository';
-import { buildMelangePackages } from './build';
-import { normalizeMelangeBuildOptions, type MelangeBuildOptions } from './build-options';
-import { makeProject, type Project } from './testdata/project';
-
-/** A test environment of busybox from ./repo, indented by `pad`. */
-export const BUSYBOX_ENV = (pad: string) =>
-  ['environment:', '  contents:', '    repositories: [./repo]', '    keyring: [./keys/test.rsa.pub]', '    packages: [busybox]'].map((l) => `${pad}${l}\n`).join('');
-
-/** melange.yaml of `greeter`, whose test runs `check` in a root of busybox (from ./repo) and the built package. */
-export const GREETER = (check: string, subpackageTest = '') => `package:
-  name: greeter
-  version: 1.0.0
-pipeline:
-  - runs: |
-      mkdir -p \${{targets.destdir}}/usr/bin
-      printf '#!/bin/sh\\necho hello\\n' > \${{targets.destdir}}/usr/bin/greet
-      chmod 755 \${{targets.destdir}}/usr/bin/greet
-subpackages:
-  - name: greeter-doc
-    pipeline:
-      - runs: mkdir -p \${{targets.contextdir}}/usr/share/doc/greeter && echo docs > \${{targets.contextdir}}/usr/share/doc/greeter/README
-${subpackageTest}test:
-${BUSYBOX_ENV('  ')}  pipeline:
-    - name: greets
-      runs: |
-${check.split('\n').map((l) => `        ${l}`).join('\n')}
-`;
-
-/** Builds in the project's directory as the CLI would there, with a private cache. */
-export async function buildIn(p: Project, more: Partial<MelangeBuildOptions> = {}) {
-  const cacheDir = mkdtempSync(join(tmpdir(), 'melange-test-cache-'));
-  return buildMelangePackages(normalizeMelangeBuildOptions({ configPath: 'melange.yaml', archs: ['x86_64'], cacheDir, sourceDateEpoch: 0, log: p.log, ...more }, p.dir, {}));
-}
+import { BUSYBOX_ENV, GREETER, buildIn, writeBusyboxRepository } from './testdata/busybox-repository';
+import { makeProject } from './testdata/project';
 
 describe.skipIf(!(hasTool('bwrap') && hasTool('busybox')))('melange build with test: sections (bubblewrap)', () => {
   it('runs the test in a fresh root of the test environment and the built package, then writes the packages', async () => {
