@@ -25,7 +25,7 @@ import { runPipeline } from './pipeline';
 import { addToRepository } from './repository';
 import { runPackageTests } from './test-run';
 import { isInside, outputDir, type Runner } from './runner';
-import { startRunner } from './runners';
+import { runnerFacts, startRunner } from './runners';
 import { pipelineSubstitutions, substituteQuoted } from './substitutions';
 
 /** One package a build wrote. */
@@ -145,7 +145,7 @@ export async function buildMelangePackages(request: MelangeBuildRequest, seams: 
 
 /** Every architecture into `request.outDir`; `shownOutDir` is the repository as the user named it (logs, and never copied into the workspace). */
 async function buildAll(request: MelangeBuildRequest, seams: MelangeBuildSeams, shownOutDir: string): Promise<MelangeBuildResult> {
-  const loaded = await loadMelangeConfig(request.configPath, { vars: request.vars, pipelineDirs: request.pipelineDirs, tests: request.runTests });
+  const loaded = await loadMelangeConfig(request.configPath, { vars: request.vars, pipelineDirs: request.pipelineDirs, tests: testsRun(request) });
   const git = withoutHead(await readGitFacts(loaded.dir), request.vcs);
   const sourceGit = request.sourceDir === loaded.dir ? git : withoutHead(await readGitFacts(request.sourceDir), request.vcs);
   const sde = request.sourceDateEpoch ?? sourceGit.commitTime ?? 0;
@@ -157,6 +157,11 @@ async function buildAll(request: MelangeBuildRequest, seams: MelangeBuildSeams, 
     if (r.index !== undefined) indexes.push(r.index);
   }
   return { packages, indexes };
+}
+
+/** Whether the build runs the tests: asked for, and on a runner that can install the packages under test (test-run.ts warns otherwise). */
+function testsRun(request: MelangeBuildRequest): boolean {
+  return request.runTests && runnerFacts(request.runner).preparesRoot !== 'never';
 }
 
 /** What one architecture's build shares with the others. */

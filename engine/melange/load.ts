@@ -87,7 +87,17 @@ export async function loadMelangeConfig(path: string, opts: LoadMelangeOptions =
 /** Resolves every `uses:` of the main pipeline and the subpackages into steps (uses.ts). */
 async function expandAllUses(cfg: MelangeConfig, ctx: ReturnType<typeof usesContext>, tests: boolean): Promise<MelangeConfig> {
   const pipeline = await expandSteps(ctx, cfg.pipeline, { path: ['pipeline'] });
-  const test = async (t: TestSpec | undefined, path: PathSegment[]) => (t === undefined || !tests ? t : { ...t, pipeline: await expandSteps(ctx, t.pipeline, { path }) });
+  const test = async (t: TestSpec | undefined, path: PathSegment[]) => {
+    if (t === undefined || !tests) return t;
+    try {
+      return { ...t, pipeline: await expandSteps(ctx, t.pipeline, { path }) };
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      // A test that cannot load need not stop a build: say how to build without it.
+      const hint = `${err.hint !== undefined ? `${err.hint}; ` : ''}or build without running the tests (--run-tests=false; runTests: false in the package executor)`;
+      throw new ConfigError(err.message, { hint, cause: err.cause, ...pick(err) });
+    }
+  };
   const subpackages: SubpackageSpec[] = [];
   for (const [i, sp] of cfg.subpackages.entries()) {
     const spTest = await test(sp.test, ['subpackages', i, 'test', 'pipeline']);
@@ -95,6 +105,11 @@ async function expandAllUses(cfg: MelangeConfig, ctx: ReturnType<typeof usesCont
   }
   const mainTest = await test(cfg.package.test, ['test', 'pipeline']);
   return { ...cfg, pipeline, subpackages, package: { ...cfg.package, ...(mainTest ? { test: mainTest } : {}) } };
+}
+
+/** The location fields of a ConfigError. */
+function pick(e: ConfigError): { file?: string; path?: string; line?: number; column?: number } {
+  return { ...(e.file !== undefined ? { file: e.file } : {}), ...(e.path !== undefined ? { path: e.path } : {}), ...(e.line !== undefined ? { line: e.line } : {}), ...(e.column !== undefined ? { column: e.column } : {}) };
 }
 
 /** A problem at a YAML path, for `fail`. */

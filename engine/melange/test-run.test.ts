@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasTool } from '../../e2e/support/env';
-import { PipelineError } from '../errors';
+import { ConfigError, PipelineError } from '../errors';
 import { BUSYBOX_ENV, GREETER, buildIn, writeBusyboxRepository } from './testdata/busybox-repository';
-import { makeProject } from './testdata/project';
+import { makeProject, readPackage } from './testdata/project';
 
 describe.skipIf(!(hasTool('bwrap') && hasTool('busybox')))('melange build with test: sections (bubblewrap)', () => {
   it('runs the test in a fresh root of the test environment and the built package, then writes the packages', async () => {
@@ -44,5 +44,25 @@ ${BUSYBOX_ENV('      ')}      pipeline:
     const p = makeProject(GREETER('false'));
     const r = await buildIn(p, { runTests: false });
     expect(r.packages).toHaveLength(2);
+  });
+});
+
+describe('melange build with a test that cannot load', () => {
+  const yaml = GREETER('true').replace('    - name: greets\n      runs: |\n        true\n', '    - uses: test/tw/ldd-check\n');
+
+  it('fails at load naming the step, and says how to build without the tests', async () => {
+    const p = makeProject(yaml);
+    const err = await buildIn(p).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toContain('test.pipeline[0].uses');
+    expect((err as ConfigError).message).toContain('uses: test/tw/ldd-check is not a pipeline');
+    expect((err as ConfigError).hint).toContain('or build without running the tests (--run-tests=false; runTests: false in the package executor)');
+  });
+
+  it('builds with runTests off, the step still counting for the linters', async () => {
+    const p = makeProject(yaml.replace('chmod 755 ${{targets.destdir}}/usr/bin/greet', 'chmod 755 ${{targets.destdir}}/usr/bin/greet\n      mkdir -p ${{targets.destdir}}/usr/lib && touch ${{targets.destdir}}/usr/lib/libg.so.1'));
+    const r = await buildIn(p, { runTests: false, runner: 'host' });
+    expect(readPackage(r.packages[0]!.path).dataEntries.map((e) => e.name)).toContain('usr/lib/libg.so.1');
+    expect(p.logs.some((l) => l.includes('[lddcheck]'))).toBe(false);
   });
 });
