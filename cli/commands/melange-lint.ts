@@ -18,11 +18,11 @@ export const melangeLintCommand: Command = {
     const { resolve } = await import('node:path');
     // Loaded here, not at the top: the CLI starts without the engine and loads what a verb needs.
     const { melangeLint } = await import('../../engine/melange/lint/apk');
-    const require = lintList(p, 'lint-require');
+    const required = lintList(p, 'lint-require');
     const warn = lintList(p, 'lint-warn');
     const r = await melangeLint({
       apks: p.positionals.map((a) => resolve(io.cwd, a)),
-      ...(require !== undefined ? { lintRequire: require } : {}),
+      ...(required !== undefined ? { lintRequire: required } : {}),
       ...(warn !== undefined ? { lintWarn: warn } : {}),
       log: io.err,
     });

@@ -84,7 +84,7 @@ export async function melangeLint(o: MelangeLintOptions): Promise<{ readonly lin
     try {
       lintPackage({ name, entries: entriesFromApk(apk.dataEntries), ...(facts ? { testUses: facts.testUses } : {}) }, policy, {
         log,
-        ...(facts ? { disabled: facts.disabled } : {}),
+        ...(facts ? { disabled: facts.disabled, disableAt: `the checks.disabled of ${name} in the melange.yaml it is built from` } : {}),
       });
     } catch (err) {
       if (!(err instanceof LintError)) throw err;

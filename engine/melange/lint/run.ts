@@ -32,7 +32,7 @@ function lines(f: Finding, indent: string): string[] {
 /** Runs the policy's linters over the package; throws a LintError when a required one finds something. */
 export function lintPackage(subject: LintSubject, policy: LintPolicy, run: LintRun): void {
   const disabled = run.disabled ?? [];
-  const require = policy.require.filter((n) => !disabled.includes(n));
+  const required = policy.require.filter((n) => !disabled.includes(n));
   const warn = [...new Set([...policy.warn, ...disabled])];
   const check = (name: string) => LINTERS.get(name)!.check(subject);
   for (const name of warn) {
@@ -43,7 +43,7 @@ export function lintPackage(subject: LintSubject, policy: LintPolicy, run: LintR
     run.log(`warning:     → ${LINTERS.get(name)!.explain}`);
   }
   const failed: { name: string; finding: Finding }[] = [];
-  for (const name of require) {
+  for (const name of required) {
     const finding = check(name);
     if (finding === undefined) continue;
     run.log(`error: ${subject.name}: [${name}] ${finding.message}`);
