@@ -11,7 +11,7 @@ import { basename, join, relative } from 'node:path';
 import { formatPath } from '../yaml/tree';
 import { ConfigError } from '../errors';
 import { replaceDirAtomic, writeFileAtomic } from '../fs/atomic';
-import type { Arch } from '../arch';
+import { hostArch, type Arch } from '../arch';
 import type { PrepareRoot } from '../buildroot';
 import { readGitFacts, repositoryPath, type GitFacts } from '../git';
 import type { MelangeBuildRequest } from './build-options';
@@ -23,7 +23,7 @@ import { loadMelangeConfig, type LoadedMelangeConfig } from './load';
 import type { BuildEnvironment, PackageCommon, PipelineStep } from './model';
 import { runPipeline } from './pipeline';
 import { addToRepository } from './repository';
-import { runPackageTests } from './test-run';
+import { runPackageTests, testsOf } from './test-run';
 import { isInside, outputDir, type Runner } from './runner';
 import { runnerFacts, startRunner } from './runners';
 import { pipelineSubstitutions, substituteQuoted } from './substitutions';
@@ -183,7 +183,11 @@ async function buildArch(o: MelangeBuildRequest, seams: MelangeBuildSeams, b: Ar
   }
   const emitted = await runAndEmit(o, seams, b);
   // Tested before anything is written: a failing test leaves the repository as it was.
-  if (o.runTests) await runPackageTests({ request: o, loaded: b.loaded, arch: b.arch, packages: emitted, ...(seams.prepareTestRoot ? { prepareRoot: seams.prepareTestRoot } : {}) });
+  if (o.runTests && testsOf(b.loaded).length > 0) {
+    // The test root holds the target's binaries, which only run on a machine of that architecture.
+    if (b.arch.apk !== hostArch().apk) o.log(`warning: not running the test: sections for ${b.arch.apk} on this ${hostArch().apk} machine (run apko-nx melange test there)`);
+    else await runPackageTests({ request: o, loaded: b.loaded, arch: b.arch, packages: emitted, ...(seams.prepareTestRoot ? { prepareRoot: seams.prepareTestRoot } : {}) });
+  }
   const archDir = join(o.outDir, b.arch.apk);
   let index: string | undefined;
   if (o.generateIndex) {

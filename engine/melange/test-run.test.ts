@@ -40,6 +40,14 @@ ${BUSYBOX_ENV('      ')}      pipeline:
     expect(p.logs).toContain('build environment: busybox, greeter-doc for x86_64');
   });
 
+  it("does not run the tests of another architecture's packages, and says so", async () => {
+    const other = process.arch === 'arm64' ? 'x86_64' : 'aarch64';
+    const p = makeProject(GREETER('false'));
+    const r = await buildIn(p, { archs: [other] });
+    expect(r.packages).toHaveLength(2);
+    expect(p.logs.find((l) => l.startsWith(`warning: not running the test: sections for ${other}`))).toBeDefined();
+  });
+
   it('skips the tests with runTests off', async () => {
     const p = makeProject(GREETER('false'));
     const r = await buildIn(p, { runTests: false });
