@@ -48,6 +48,17 @@ ${BUSYBOX_ENV('      ')}      pipeline:
     expect(p.logs.find((l) => l.startsWith(`warning: not running the test: sections for ${other}`))).toBeDefined();
   });
 
+  it("takes the build environment's repositories and keyring when the test environment names none", async () => {
+    const yaml = GREETER('[ "$(greet)" = hello ]')
+      .replace('      repositories: [./repo]\n      keyring: [./keys/test.rsa.pub]\n', '')
+      .replace('pipeline:\n', 'environment:\n  contents:\n    repositories: [./repo]\n    keyring: [./keys/test.rsa.pub]\npipeline:\n');
+    expect(yaml).toContain('test:\n  environment:\n    contents:\n      packages: [busybox]');
+    const p = makeProject(yaml);
+    await writeBusyboxRepository(p.dir);
+    await buildIn(p);
+    expect(p.logs).toContain('test of greeter passed');
+  });
+
   it('skips the tests with runTests off', async () => {
     const p = makeProject(GREETER('false'));
     const r = await buildIn(p, { runTests: false });

@@ -72,9 +72,15 @@ function needsOf(steps: readonly PipelineStep[]): string[] {
   return steps.flatMap((s) => [...s.needs, ...needsOf(s.pipeline)]);
 }
 
-/** The test's environment with the package under test and the steps' needs added, and the run's private repository. */
-function testEnvironment(spec: TestSpec, pkg: string, repo: { dir: string; key: string }): BuildEnvironment {
-  const c = spec.environment.contents;
+/**
+ * The test's environment with the package under test and the steps' needs
+ * added, and the run's private repository. A test environment that names no
+ * repositories takes the build environment's (and its keyring), so a file
+ * whose repositories are written once under `environment:` tests as it builds.
+ */
+function testEnvironment(spec: TestSpec, pkg: string, repo: { dir: string; key: string }, build: BuildEnvironment): BuildEnvironment {
+  const own = spec.environment.contents;
+  const c = own.repositories.length > 0 ? own : { ...own, repositories: build.contents.repositories, keyring: [...build.contents.keyring, ...own.keyring] };
   const packages = [...new Set([...c.packages, pkg, ...needsOf(spec.pipeline)])];
   return { ...spec.environment, contents: { repositories: [...c.repositories, repo.dir], keyring: [...c.keyring, repo.key], packages } };
 }
@@ -99,7 +105,7 @@ export async function runPackageTests(t: TestRun): Promise<void> {
     for (const test of tests) {
       const pkg = test.main ? (t.mainPackage ?? test.pkg) : test.pkg;
       log(`running the test pipeline of ${test.pkg} (${t.loaded.file}: ${formatPath(test.path)})`);
-      await runOne(t, test, testEnvironment(test.spec, pkg, repo), t.sourceDir ?? empty);
+      await runOne(t, test, testEnvironment(test.spec, pkg, repo, t.loaded.config.environment), t.sourceDir ?? empty);
       log(`test of ${test.pkg} passed`);
     }
   } finally {
