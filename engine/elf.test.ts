@@ -115,7 +115,7 @@ describe('parseElf', () => {
     [32, false],
   ] as const)('reads DT_SONAME and DT_NEEDED from a %i-bit %s-endian shared object', (bits, le) => {
     const info = parse(makeElf({ bits, le, needed: ['libc.so.6', 'libm.so.6'], soname: 'libfoo.so.1' }));
-    expect(info).toEqual({ bits, endian: le ? 'little' : 'big', type: ET_DYN, machine: 183, needed: ['libc.so.6', 'libm.so.6'], soname: ['libfoo.so.1'] });
+    expect(info).toEqual({ bits, endian: le ? 'little' : 'big', type: ET_DYN, machine: 183, needed: ['libc.so.6', 'libm.so.6'], soname: ['libfoo.so.1'], sections: [] });
   });
 
   it.each([
@@ -162,5 +162,11 @@ describe.skipIf(libz === undefined)('readElfFile on this machine', () => {
     expect(existsSync(join(dir, 'missing'))).toBe(false);
     expect(readElfFile(join(dir, 'missing'))).toBeUndefined();
     expect(readElfFile(join(dir, 'x'))).toBeUndefined();
+  });
+});
+
+describe('parseElf section names', () => {
+  it('lists the section names of a real binary of this machine', () => {
+    expect(readElfFile('/usr/bin/env')?.sections).toContain('.text');
   });
 });

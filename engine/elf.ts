@@ -29,6 +29,8 @@ export interface ElfInfo {
   readonly needed: readonly string[];
   /** DT_SONAME entries (normally zero or one). */
   readonly soname: readonly string[];
+  /** Section names from the section header string table, in header order (empty without one); melange's strip linter asks for `.debug`. */
+  readonly sections: readonly string[];
 }
 
 /** Reads `length` bytes at `offset`; may return fewer at the end of the file. */
@@ -126,6 +128,31 @@ function dynamicFromSections(f: Fields, shoff: number, shentsize: number, shnum:
   return undefined;
 }
 
+/** The names of the sections, read through e_shstrndx; empty when the file has no usable string table. */
+function sectionNames(f: Fields, sh: { off: number; entsize: number; num: number; strndx: number }): string[] {
+  // e_shstrndx 0 (SHN_UNDEF) means the file has no section name table.
+  if (sh.off === 0 || sh.num === 0 || sh.strndx === 0 || sh.strndx >= sh.num) return [];
+  try {
+    return readSectionNames(f, sh);
+  } catch (err) {
+    // A broken section table costs only the names: the rest of the file's facts still hold.
+    if (err instanceof Truncated) return [];
+    throw err;
+  }
+}
+
+function readSectionNames(f: Fields, sh: { off: number; entsize: number; num: number; strndx: number }): string[] {
+  const at = (i: number) => sh.off + i * sh.entsize;
+  const str = at(sh.strndx);
+  const [strOffset, strSize] = f.bits === 64 ? [f.word(str + 24), f.word(str + 32)] : [f.word(str + 16), f.word(str + 20)];
+  const out: string[] = [];
+  for (let i = 0; i < Math.min(sh.num, MAX_HEADERS); i++) {
+    const name = f.u32(at(i));
+    out.push(name < strSize ? f.cstring(strOffset + name, strSize - name) : '');
+  }
+  return out;
+}
+
 /** Without section headers: PT_DYNAMIC, with DT_STRTAB's address mapped through the PT_LOAD segments. */
 function dynamicFromSegments(f: Fields, segs: readonly Segment[]) {
   const dyn = segs.find((s) => s.type === PT_DYNAMIC);
@@ -164,7 +191,7 @@ export function parseElf(read: ReadAt, size: number): ElfInfo | undefined {
     const machine = f.u16(18);
     const [phoff, shoff] = bits === 64 ? [f.word(32), f.word(40)] : [f.word(28), f.word(32)];
     const base = bits === 64 ? 54 : 42;
-    const [phentsize, phnum, shentsize, shnum] = [f.u16(base), f.u16(base + 2), f.u16(base + 4), f.u16(base + 6)];
+    const [phentsize, phnum, shentsize, shnum, shstrndx] = [f.u16(base), f.u16(base + 2), f.u16(base + 4), f.u16(base + 6), f.u16(base + 8)];
     const segs = phoff > 0 && phnum > 0 ? segments(f, phoff, phentsize, phnum) : [];
     const interp = segs.find((s) => s.type === PT_INTERP);
     const interpreter = interp ? f.bytes(interp.offset, interp.filesz).toString('utf8').replace(/\0+$/, '') : undefined;
@@ -179,7 +206,8 @@ export function parseElf(read: ReadAt, size: number): ElfInfo | undefined {
         (e.tag === DT_NEEDED ? needed : soname).push(s);
       }
     }
-    return { bits, endian: le ? 'little' : 'big', type, machine, ...(interpreter ? { interpreter } : {}), needed, soname };
+    const sections = sectionNames(f, { off: shoff, entsize: shentsize, num: shnum, strndx: shstrndx });
+    return { bits, endian: le ? 'little' : 'big', type, machine, ...(interpreter ? { interpreter } : {}), needed, soname, sections };
   } catch (err) {
     if (err instanceof Truncated) return undefined;
     throw err;

@@ -199,3 +199,16 @@ export class UnverifiedDataError extends ApkoError {
     this.subject = opts.subject;
   }
 }
+
+/** A required melange linter found a problem in a package's files. */
+export class LintError extends ApkoError {
+  /** The package linted. */
+  readonly pkg: string;
+  /** The required linters that failed, in the order they ran. */
+  readonly linters: readonly string[];
+  constructor(message: string, opts: ApkoErrorOptions & { pkg: string; linters: readonly string[] }) {
+    super('ELINT', message, opts);
+    this.pkg = opts.pkg;
+    this.linters = opts.linters;
+  }
+}

@@ -12,6 +12,8 @@ import { login } from './login';
 import { melangeBuildCommand } from './melange-build';
 import { melangeIndexCommand } from './melange-index';
 import { melangeKeygenCommand } from './melange-keygen';
+import { melangeLintCommand } from './melange-lint';
+import { melangeTestCommand } from './melange-test';
 import { melangeSignIndexCommand } from './melange-sign-index';
 import { melangeSignCommand } from './melange-sign';
 import { melangeQueryCommand } from './melange-query';
@@ -24,4 +26,4 @@ import { showConfig } from './show-config';
 import { showPackages } from './show-packages';
 import { version } from './version';
 
-export const commands: readonly Command[] = [build, publish, buildMinirootfsCommand, buildCpioCommand, showConfig, showPackages, dot, lock, resolveCommand, installKeysCommand, login, clean, melangeBuildCommand, melangeKeygenCommand, melangeIndexCommand, melangeSignIndexCommand, melangeSignCommand, melangePackageVersionCommand, melangeQueryCommand, melangeVersionCommand, melangeBumpCommand, melangeCompileCommand, example, version];
+export const commands: readonly Command[] = [build, publish, buildMinirootfsCommand, buildCpioCommand, showConfig, showPackages, dot, lock, resolveCommand, installKeysCommand, login, clean, melangeBuildCommand, melangeKeygenCommand, melangeIndexCommand, melangeSignIndexCommand, melangeLintCommand, melangeTestCommand, melangeSignCommand, melangePackageVersionCommand, melangeQueryCommand, melangeVersionCommand, melangeBumpCommand, melangeCompileCommand, example, version];

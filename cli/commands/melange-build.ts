@@ -8,6 +8,7 @@ import type { MelangeBuildOptions } from '../../engine';
 import { MELANGE_RUNNER_NAMES } from '../../engine/defaults';
 import { bool, list, parseVarPairs, str } from '../args';
 import type { Command } from '../command';
+import { LINT_FLAGS, lintList } from '../lint-flags';
 
 export const melangeBuildCommand: Command = {
   name: 'melange build',
@@ -30,6 +31,8 @@ export const melangeBuildCommand: Command = {
     'keyring-append': { type: 'list', alias: 'k', value: 'KEY', description: 'chroot environment: extra trusted public key (repeatable)' },
     'pipeline-dir': { type: 'list', value: 'DIR', description: 'directory of pipeline definitions for uses:, searched before the built-in ones (repeatable, in order)' },
     'package-append': { type: 'list', alias: 'p', value: 'PKG', description: 'chroot environment: extra package (repeatable)' },
+    ...LINT_FLAGS,
+    'run-tests': { type: 'boolean', description: 'run the test: sections on the built packages before writing them (default true; --run-tests=false to skip)' },
   },
   arity: [1, 1],
   async run(p, io) {
@@ -53,6 +56,9 @@ export const melangeBuildCommand: Command = {
       keyringAppend: list(p, 'keyring-append'),
       packageAppend: list(p, 'package-append'),
       pipelineDirs: list(p, 'pipeline-dir'),
+      lintRequire: lintList(p, 'lint-require'),
+      lintWarn: lintList(p, 'lint-warn'),
+      runTests: p.flags['run-tests'] === undefined ? undefined : bool(p, 'run-tests'),
       log: io.err,
     };
     const [{ normalizeMelangeBuildOptions }, { buildMelangePackages }] = await Promise.all([import('../../engine/melange/build-options'), import('../../engine/melange/build')]);

@@ -14,6 +14,7 @@ import { parseSourceDateEpoch } from '../config/build-date';
 import { MELANGE_BUILD_DEFAULTS } from '../defaults';
 import { ConfigError } from '../errors';
 import { defaultCacheDir } from '../store';
+import { DEFAULT_LINT_REQUIRE, DEFAULT_LINT_WARN, checkLinterNames } from './lint/table';
 import { parseRunnerName, runnerFacts, type RunnerName } from './runners';
 import { readSigningKey, type MelangeSigningKey } from './signing-key';
 
@@ -63,6 +64,12 @@ export interface MelangeBuildOptions {
   packageAppend?: readonly string[];
   /** melange's `--pipeline-dir`: directories searched for `uses:` definitions before the built-in ones (relative to the caller's directory). */
   pipelineDirs?: readonly string[];
+  /** melange's `--lint-require`: linters whose findings fail the build (default melange's required set). */
+  lintRequire?: readonly string[];
+  /** melange's `--lint-warn`: linters whose findings are printed as warnings (default melange's warning set). */
+  lintWarn?: readonly string[];
+  /** Run the `test:` sections on the built packages before writing them (default true). */
+  runTests?: boolean;
 }
 
 /** A complete melange build request. */
@@ -97,6 +104,10 @@ export interface MelangeBuildRequest {
   readonly secretFiles: readonly string[];
   /** Absolute, in search order. */
   readonly pipelineDirs: readonly string[];
+  /** Linter names, each known (lint/table.ts). */
+  readonly lintRequire: readonly string[];
+  readonly lintWarn: readonly string[];
+  readonly runTests: boolean;
 }
 
 /** The architectures asked for, parsed, first occurrence kept. */
@@ -156,6 +167,9 @@ export function normalizeMelangeBuildOptions(
     offline: o.offline ?? d.offline,
     ...appends,
     pipelineDirs: (o.pipelineDirs ?? []).map((d) => resolve(cwd, d)),
+    lintRequire: checkLinterNames(o.lintRequire ?? DEFAULT_LINT_REQUIRE, '--lint-require'),
+    lintWarn: checkLinterNames(o.lintWarn ?? DEFAULT_LINT_WARN, '--lint-warn'),
+    runTests: o.runTests ?? true,
     secretFiles: typeof o.signingKey === 'string' && key?.file !== undefined ? [key.file] : [],
   };
 }

@@ -2,7 +2,7 @@
  * `melange build`: for each architecture of the request, in order, load
  * melange.yaml, run the main pipeline and then each subpackage's pipeline in
  * a workspace of the request's runner, turn every output directory into a
- * signed .apk, and only when all of that succeeded write the packages and
+ * signed .apk, run the `test:` sections on them (test-run.ts), and only when all of that succeeded write the packages and
  * update `<outDir>/<arch>/APKINDEX.tar.gz`. A failing step leaves that
  * architecture's repository exactly as it was (earlier ones are done).
  */
@@ -11,10 +11,11 @@ import { basename, join, relative } from 'node:path';
 import { formatPath } from '../yaml/tree';
 import { ConfigError } from '../errors';
 import { replaceDirAtomic, writeFileAtomic } from '../fs/atomic';
-import type { Arch } from '../arch';
+import { hostArch, type Arch } from '../arch';
 import type { PrepareRoot } from '../buildroot';
 import { readGitFacts, repositoryPath, type GitFacts } from '../git';
 import type { MelangeBuildRequest } from './build-options';
+import { collectAndLint } from './collect';
 import { evaluateCondition } from './condition';
 import type { OwnerMap } from './destdir';
 import { emitPackage, type EmittedPackage } from './emit';
@@ -22,8 +23,9 @@ import { loadMelangeConfig, type LoadedMelangeConfig } from './load';
 import type { BuildEnvironment, PackageCommon, PipelineStep } from './model';
 import { runPipeline } from './pipeline';
 import { addToRepository } from './repository';
+import { runPackageTests, testsOf } from './test-run';
 import { isInside, outputDir, type Runner } from './runner';
-import { startRunner } from './runners';
+import { runnerFacts, startRunner } from './runners';
 import { pipelineSubstitutions, substituteQuoted } from './substitutions';
 import { targetsArch } from './target-architecture';
 
@@ -51,6 +53,8 @@ export interface MelangeBuildResult {
 export interface MelangeBuildSeams {
   /** Writes the build root instead of engine/buildroot (runners that prepare a root). */
   readonly prepareRoot?: PrepareRoot;
+  /** Writes each test's root instead of engine/buildroot. */
+  readonly prepareTestRoot?: PrepareRoot;
 }
 
 /** melange gives its `build` user (1000:1000) ownership of the workspace; packages record it as root. */
@@ -145,6 +149,7 @@ async function buildAll(request: MelangeBuildRequest, seams: MelangeBuildSeams, 
   const loaded = await loadMelangeConfig(request.configPath, {
     vars: request.vars,
     pipelineDirs: request.pipelineDirs,
+    tests: testsRun(request),
     buildOptions: request.buildOptions,
     ...(request.varsFile !== undefined ? { varsFile: request.varsFile } : {}),
   });
@@ -160,6 +165,11 @@ async function buildAll(request: MelangeBuildRequest, seams: MelangeBuildSeams, 
     if (r.index !== undefined) indexes.push(r.index);
   }
   return { packages, indexes };
+}
+
+/** Whether the build runs the tests: asked for, and on a runner that can install the packages under test (test-run.ts warns otherwise). */
+function testsRun(request: MelangeBuildRequest): boolean {
+  return request.runTests && runnerFacts(request.runner).preparesRoot !== 'never';
 }
 
 /** What one architecture's build shares with the others. */
@@ -180,6 +190,12 @@ async function buildArch(o: MelangeBuildRequest, seams: MelangeBuildSeams, b: Ar
     return { packages: [] };
   }
   const emitted = await runAndEmit(o, seams, b);
+  // Tested before anything is written: a failing test leaves the repository as it was.
+  if (o.runTests && testsOf(b.loaded).length > 0) {
+    // The test root holds the target's binaries, which only run on a machine of that architecture.
+    if (b.arch.apk !== hostArch().apk) o.log(`warning: not running the test: sections for ${b.arch.apk} on this ${hostArch().apk} machine (run apko-nx melange test there)`);
+    else await runPackageTests({ request: o, loaded: b.loaded, arch: b.arch, packages: emitted, ...(seams.prepareTestRoot ? { prepareRoot: seams.prepareTestRoot } : {}) });
+  }
   const archDir = join(o.outDir, b.arch.apk);
   let index: string | undefined;
   if (o.generateIndex) {
@@ -223,6 +239,9 @@ async function runAndEmit(o: MelangeBuildRequest, seams: MelangeBuildSeams, b: A
       built.push(sp);
     }
 
+    const owners = ownerMap(loaded, runner);
+    const policy = { require: o.lintRequire, warn: o.lintWarn };
+    const entries = await collectAndLint({ config: cfg, file: loaded.file, built, dirs: relatives, owners, policy, log: o.log });
     const commit = cfg.package.commit || git.commit || '';
     const shared = {
       origin: cfg.package,
@@ -234,12 +253,12 @@ async function runAndEmit(o: MelangeBuildRequest, seams: MelangeBuildSeams, b: A
       configText: loaded.text,
       ...(commit !== '' ? { configFile: { path: repositoryPath(o.configPath, git, basename(o.configPath)), commit } } : {}),
       licenseTexts: await licenseTexts(loaded, runner.hostWorkspace),
-      owners: ownerMap(loaded, runner),
+      owners,
       ...(o.signingKey ? { signingKey: o.signingKey } : {}),
       log: o.log,
     };
     const out: EmittedPackage[] = [];
-    for (const pkg of built) out.push(await emitPackage({ ...shared, pkg, dir: relatives.get(pkg.name)! }));
+    for (const pkg of built) out.push(await emitPackage({ ...shared, pkg, dir: relatives.get(pkg.name)!, entries: entries.get(pkg.name)! }));
     return out;
   } finally {
     await runner.dispose();

@@ -8,7 +8,7 @@
 import { writeApk, sortForPackage, type ApkFileInput } from '../apk/package-write';
 import { readApkBytes } from '../apk/package-read';
 import type { Arch } from '../arch';
-import { readDestdir, type OwnerMap } from './destdir';
+import { readDestdir, type DestEntry, type OwnerMap } from './destdir';
 import type { PackageCommon, PackageSpec } from './model';
 import { pkgInfoFor } from './pkginfo-for';
 import { CAPABILITY_XATTR, capabilityXattrs } from './setcap';
@@ -22,6 +22,8 @@ export interface EmitInput {
   readonly origin: PackageSpec;
   /** The package's output directory on this machine. */
   readonly dir: string;
+  /** Its entries when the build already read them (to lint them); otherwise read from `dir`. */
+  readonly entries?: readonly DestEntry[];
   /** Output directories of all packages of the build, origin first. */
   readonly relatives: ReadonlyMap<string, string>;
   readonly arch: Arch;
@@ -53,7 +55,7 @@ const ROOT_DIR = { type: 'dir' as const, mode: 0o755, uid: 0, gid: 0 };
 export async function emitPackage(i: EmitInput): Promise<EmittedPackage> {
   const fullVersion = `${i.origin.version}-r${i.origin.epoch}`;
   const sbomFile = sbomPath(i.pkg.name, fullVersion);
-  const entries = (await readDestdir(i.dir, i.owners)).filter((e) => {
+  const entries = (i.entries ?? (await readDestdir(i.dir, i.owners))).filter((e) => {
     if (e.path !== sbomFile) return true;
     i.log(`warning: ${i.pkg.name}: the pipeline wrote ${sbomFile}; it is replaced by the generated SBOM`);
     return false;

@@ -20,3 +20,6 @@ export { melangeSign, type MelangeSignOptions, type MelangeSignResult } from './
 export { melangeCompile, encodeCompiled, type MelangeCompileOptions } from './compile';
 export { melangeBump, type MelangeBumpOptions, type MelangeBumpResult, type StaleFetch } from './bump';
 export { melangeQuery, PACKAGE_VERSION_TEMPLATE } from './query';
+export { melangeTest, type MelangeTestOptions, type MelangeTestResult } from './test';
+export { melangeLint, type MelangeLintOptions } from './lint/apk';
+export { DEFAULT_LINT_REQUIRE, DEFAULT_LINT_WARN } from './lint';

@@ -37,6 +37,7 @@ describe('loadMelangeConfig', () => {
       options: { noProvides: false, noDepends: false, noCommands: false },
       scriptlets: { scripts: {}, triggerPaths: [] },
       setcap: [],
+      checksDisabled: [],
     });
     expect(config.pipeline).toEqual([{ runs: 'echo hi', with: {}, environment: {}, pipeline: [], needs: [] }]);
     expect(config.environment.contents).toEqual({ repositories: [], keyring: [], packages: [] });

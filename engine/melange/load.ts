@@ -15,7 +15,7 @@ import { issuesToError, locatedError } from '../yaml/issues';
 import { parseYamlTree, formatPath, type PathSegment, type YamlTree } from '../yaml/tree';
 import { isValidVersion } from '../apk/version';
 import { ConfigError } from '../errors';
-import { toModel, type Dependencies, type FileCapability, type MelangeConfig, type PipelineStep, type SubpackageSpec } from './model';
+import { toModel, type Dependencies, type FileCapability, type MelangeConfig, type PipelineStep, type SubpackageSpec, type TestSpec } from './model';
 import { melangeFileSchema } from './schema';
 import {
   configSubstitutions,
@@ -30,6 +30,7 @@ import { expandSteps, usesContext } from './uses';
 import { applyBuildOptions, optionSubstitutions } from './build-option';
 import { setcapProblems } from './setcap';
 import { melangeVarValue } from './schema';
+import { LINTERS } from './lint/table';
 
 /** A loaded, validated and substituted melange.yaml. */
 export interface LoadedMelangeConfig {
@@ -58,6 +59,12 @@ export interface LoadMelangeOptions {
   pipelineDirs?: readonly string[];
   /** Resolve `uses:` into the definitions' steps (default true); melange query and package-version read the file without. */
   resolveUses?: boolean;
+  /**
+   * Resolve the `uses:` of the `test:` pipelines too (for runs that test).
+   * Without it they stay as written: a file whose tests use pipelines apko-nx
+   * does not have (melange's test/*) still builds.
+   */
+  tests?: boolean;
 }
 
 /** melange's `packageNameRegex`. */
@@ -84,7 +91,7 @@ export async function loadMelangeConfig(path: string, opts: LoadMelangeOptions =
   // --var values are literal text: nothing of the caller's is substituted.
   const literal = new Set(Object.keys(opts.vars ?? {}));
   const substituted = substituteConfig(expandRanges(raw, tree, path), path, literal);
-  const config = opts.resolveUses === false ? substituted : await expandAllUses(substituted, usesContext(path, tree, opts.pipelineDirs ?? []));
+  const config = opts.resolveUses === false ? substituted : await expandAllUses(substituted, usesContext(path, tree, opts.pipelineDirs ?? []), opts.tests === true);
   // vars and var-transforms may use package fields, so they are resolved again against the substituted ones.
   const substitutions = resolveVars(baseSubstitutions(config), config.vars, { transforms: config.varTransforms, file: path, literal });
   const versionWarning = checkConfig(config, substitutions, tree, path);
@@ -133,11 +140,31 @@ async function readVarsFile(file: string): Promise<Record<string, string>> {
 }
 
 /** Resolves every `uses:` of the main pipeline and the subpackages into steps (uses.ts). */
-async function expandAllUses(cfg: MelangeConfig, ctx: ReturnType<typeof usesContext>): Promise<MelangeConfig> {
+async function expandAllUses(cfg: MelangeConfig, ctx: ReturnType<typeof usesContext>, tests: boolean): Promise<MelangeConfig> {
   const pipeline = await expandSteps(ctx, cfg.pipeline, { path: ['pipeline'] });
+  const test = async (t: TestSpec | undefined, path: PathSegment[]) => {
+    if (t === undefined || !tests) return t;
+    try {
+      return { ...t, pipeline: await expandSteps(ctx, t.pipeline, { path }) };
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      // A test that cannot load need not stop a build: say how to build without it.
+      const hint = `${err.hint !== undefined ? `${err.hint}; ` : ''}or build without running the tests (--run-tests=false; runTests: false in the package executor)`;
+      throw new ConfigError(err.message, { hint, cause: err.cause, ...pick(err) });
+    }
+  };
   const subpackages: SubpackageSpec[] = [];
-  for (const [i, sp] of cfg.subpackages.entries()) subpackages.push({ ...sp, pipeline: await expandSteps(ctx, sp.pipeline, { path: ['subpackages', i, 'pipeline'] }) });
-  return { ...cfg, pipeline, subpackages };
+  for (const [i, sp] of cfg.subpackages.entries()) {
+    const spTest = await test(sp.test, ['subpackages', i, 'test', 'pipeline']);
+    subpackages.push({ ...sp, pipeline: await expandSteps(ctx, sp.pipeline, { path: ['subpackages', i, 'pipeline'] }), ...(spTest ? { test: spTest } : {}) });
+  }
+  const mainTest = await test(cfg.package.test, ['test', 'pipeline']);
+  return { ...cfg, pipeline, subpackages, package: { ...cfg.package, ...(mainTest ? { test: mainTest } : {}) } };
+}
+
+/** The location fields of a ConfigError. */
+function pick(e: ConfigError): { file?: string; path?: string; line?: number; column?: number } {
+  return { ...(e.file !== undefined ? { file: e.file } : {}), ...(e.path !== undefined ? { path: e.path } : {}), ...(e.line !== undefined ? { line: e.line } : {}), ...(e.column !== undefined ? { column: e.column } : {}) };
 }
 
 /** A problem at a YAML path, for `fail`. */
@@ -184,6 +211,7 @@ function expandRanges(cfg: MelangeConfig, tree: YamlTree, file: string): Melange
           triggerPaths: sp.scriptlets.triggerPaths.map(r),
         },
         pipeline: sp.pipeline.map((s) => mapStep(s, r)),
+        ...(sp.test ? { test: { ...sp.test, pipeline: sp.test.pipeline.map((s) => mapStep(s, r)) } } : {}),
       });
     }
   });
@@ -226,6 +254,10 @@ function substituteConfig(cfg: MelangeConfig, file: string, literal: ReadonlySet
       ...(d.replacesPriority !== undefined ? { replacesPriority: s(d.replacesPriority, [...base, 'replaces-priority']) } : {}),
     };
   };
+  const testPackages = (t: TestSpec, base: PathSegment[]): TestSpec => ({
+    ...t,
+    environment: { ...t.environment, contents: { ...t.environment.contents, packages: t.environment.contents.packages.map((v, i) => s(v, [...base, 'environment', 'contents', 'packages', i])) } },
+  });
   const p = cfg.package;
   return {
     ...cfg,
@@ -235,9 +267,11 @@ function substituteConfig(cfg: MelangeConfig, file: string, literal: ReadonlySet
       version: s(p.version, ['package', 'version']),
       description: s(p.description, ['package', 'description']),
       dependencies: deps(p.dependencies, ['package', 'dependencies']),
+      ...(p.test ? { test: testPackages(p.test, ['test']) } : {}),
     },
     subpackages: cfg.subpackages.map((sp, i) => ({
       ...sp,
+      ...(sp.test ? { test: testPackages(sp.test, ['subpackages', i, 'test']) } : {}),
       name: s(sp.name, ['subpackages', i, 'name']),
       description: s(sp.description, ['subpackages', i, 'description']),
       dependencies: deps(sp.dependencies, ['subpackages', i, 'dependencies']),
@@ -276,9 +310,19 @@ function checkSteps(ctx: { subs: Substitutions; tree: YamlTree; file: string }, 
   });
 }
 
+/** Every `checks.disabled` entry names a linter (melange refuses an unknown one when it lints). */
+function checkDisabled(disabled: readonly string[], base: PathSegment[], tree: YamlTree, file: string): void {
+  disabled.forEach((name, i) => {
+    if (!LINTERS.has(name)) {
+      fail(tree, file, { path: [...base, 'checks', 'disabled', i], detail: `"${name}" is not a linter`, hint: `the linters are ${[...LINTERS.keys()].sort(compareBytes).join(', ')}` });
+    }
+  });
+}
+
 /** Checks what melange checks; returns a warning for a version apk cannot order (melange builds it, so this does too). */
 function checkConfig(cfg: MelangeConfig, subs: Substitutions, tree: YamlTree, file: string): string | undefined {
   const p = cfg.package;
+  checkDisabled(p.checksDisabled, ['package'], tree, file);
   if (!PACKAGE_NAME.test(p.name)) fail(tree, file, { path: ['package', 'name'], detail: `"${p.name}" is not a package name (must match ${PACKAGE_NAME.source})` });
   if (/-r\d+$/.test(p.version)) {
     fail(tree, file, { path: ['package', 'version'], detail: `"${p.version}" ends in a release suffix`, hint: 'write the version without -rN and set package.epoch to N' });
@@ -311,6 +355,7 @@ function checkConfig(cfg: MelangeConfig, subs: Substitutions, tree: YamlTree, fi
       });
     }
     seen.set(sp.name, i);
+    checkDisabled(sp.checksDisabled, ['subpackages', i], tree, file);
     checkPriority(sp.dependencies, ['subpackages', i, 'dependencies'], tree, file);
   });
   const names = [p.name, ...cfg.subpackages.map((s) => s.name)];

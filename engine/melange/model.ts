@@ -4,7 +4,7 @@
  * handle absence. `toModel` only renames and fills defaults; substitution and
  * semantic checks happen in load.ts.
  */
-import type { MelangeFile, RawBuildOption, RawSetcap, RawDependencies, RawEnvironment, RawOptions, RawScriptlets, RawStep, RawSubpackage } from './schema';
+import type { MelangeFile, RawBuildOption, RawSetcap, RawDependencies, RawEnvironment, RawOptions, RawScriptlets, RawStep, RawSubpackage, RawTest } from './schema';
 
 /** `dependencies`; priorities stay text until substitution, then must be integers. */
 export interface Dependencies {
@@ -85,6 +85,16 @@ export interface PackageCommon {
   options: PackageOptions;
   scriptlets: Scriptlets;
   setcap: FileCapability[];
+  /** `checks.disabled`: linters that only warn for this package. */
+  checksDisabled: string[];
+  /** Its `test:` section (the top-level one for the main package). */
+  test?: TestSpec;
+}
+
+/** A `test:` section: the pipeline runs in a fresh root of the built package plus `environment`'s packages. */
+export interface TestSpec {
+  environment: BuildEnvironment;
+  pipeline: PipelineStep[];
 }
 
 /** `package`. */
@@ -195,7 +205,13 @@ function subpackage(s: RawSubpackage): SubpackageSpec {
     options: options(s.options),
     setcap: setcap(s.setcap),
     scriptlets: scriptlets(s.scriptlets),
+    checksDisabled: s.checks?.disabled ?? [],
+    ...(s.test ? { test: testSpec(s.test) } : {}),
   };
+}
+
+function testSpec(t: RawTest): TestSpec {
+  return { environment: environment(t.environment), pipeline: (t.pipeline ?? []).map(toStep) };
 }
 
 function environment(e: RawEnvironment | undefined): BuildEnvironment {
@@ -238,6 +254,8 @@ export function toModel(f: MelangeFile): MelangeConfig {
       options: options(p.options),
       setcap: setcap(p.setcap),
       scriptlets: scriptlets(p.scriptlets),
+      checksDisabled: p.checks?.disabled ?? [],
+      ...(f.test ? { test: testSpec(f.test) } : {}),
     },
     environment: environment(f.environment),
     pipeline: (f.pipeline ?? []).map(toStep),

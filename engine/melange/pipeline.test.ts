@@ -103,7 +103,7 @@ describe('pipeline steps', () => {
   });
 
   it('logs that strip is skipped when the environment has no strip', async () => {
-    const p = makeProject(`${head}environment:\n  environment:\n    PATH: /nonexistent\npipeline:\n  - runs: /bin/mkdir -p \${{targets.destdir}}/bin && /bin/cp /usr/bin/env \${{targets.destdir}}/bin/env\n  - uses: strip\n`);
+    const p = makeProject(`${head}environment:\n  environment:\n    PATH: /nonexistent\npipeline:\n  - runs: /bin/mkdir -p \${{targets.destdir}}/usr/bin && /bin/cp /usr/bin/env \${{targets.destdir}}/usr/bin/env\n  - uses: strip\n`);
     await build(p);
     expect(p.logs).toContain('strip: binutils is not installed in the build environment; skipping');
   });

@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasTool, isRoot } from '../../e2e/support/env';
 import type { Arch } from '../arch';
-import { generateKeyPair } from '../apk/keys';
 import { PipelineError } from '../errors';
-import { writeLocalRepository } from '../example/local-repository';
+import { writeBusyboxRepository } from './testdata/busybox-repository';
 import { buildMelangePackages } from './build';
 import { normalizeMelangeBuildOptions } from './build-options';
 import type { RootEnvironment as BuildEnvironment } from '../buildroot';
@@ -97,25 +96,7 @@ pipeline:
 describe.skipIf(!(isRoot() && hasTool('busybox')))('runner chroot, with no root preparer given', () => {
   it('builds its root with the build root stage from a local repository, relative to the caller\'s directory', async () => {
     const p = makeProject(FROM_REPOSITORY);
-    const key = generateKeyPair('test', 2048);
-    mkdirSync(join(p.dir, 'keys'));
-    writeFileSync(join(p.dir, 'keys', 'test.rsa.pub'), key.publicKeyPem);
-    const busybox = execFileSync('sh', ['-c', 'command -v busybox']).toString().trim();
-    const applets = execFileSync(busybox, ['--list']).toString().split('\n').filter((a) => a !== '' && a !== 'busybox');
-    await writeLocalRepository(join(p.dir, 'repo'), {
-      key,
-      archs: ['x86_64'],
-      packages: [
-        {
-          name: 'busybox',
-          version: '1.36.1-r0',
-          files: [
-            { path: 'bin/busybox', type: 'file', mode: 0o755, data: readFileSync(busybox) },
-            ...applets.map((a) => ({ path: `bin/${a}`, type: 'symlink' as const, mode: 0o777, linkname: '/bin/busybox' })),
-          ],
-        },
-      ],
-    });
+    await writeBusyboxRepository(p.dir);
     const cacheDir = mkdtempSync(join(tmpdir(), 'chroot-cache-'));
     const request = normalizeMelangeBuildOptions({ configPath: 'melange.yaml', archs: ['x86_64'], runner: 'chroot', cacheDir, sourceDateEpoch: 0, log: p.log }, p.dir, {});
     const r = await buildMelangePackages(request);

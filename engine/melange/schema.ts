@@ -4,8 +4,8 @@
  * config/yaml-tree.ts, whose plain scalars are PlainScalars, so `version: 1.10`
  * stays the text "1.10" as go-yaml gives it to melange. Keys keep their YAML
  * spelling; model.ts turns the result into the camelCase MelangeConfig.
- * Keys melange knows but apko-nx does not act on (`update`, `test`, `checks`,
- * `cpe`, …) are accepted and ignored, so real melange files load.
+ * Keys melange knows but apko-nx does not act on (`update`, `cpe`, …) are
+ * accepted and ignored, so real melange files load.
  */
 import { z } from 'zod';
 import { PlainScalar } from '../yaml/scalar';
@@ -155,6 +155,12 @@ const environment = z.strictObject({
 /** One `setcap:` entry: a file, capabilities (comma-separated names) to their flags (`+ep`), and why. */
 const setcapEntry = z.strictObject({ path: str, add: strMap, reason: opt(str) });
 
+/** `checks`: melange's linters this package turns from failures into warnings. */
+const checks = z.strictObject({ disabled: strs });
+
+/** `test` (top level, for the main package) and `subpackages[].test`: an environment and a pipeline run on the built package. */
+const test = z.strictObject({ environment: opt(environment), pipeline: opt(z.array(step)) });
+
 const packageSpec = z.strictObject({
   name: str,
   version: str,
@@ -169,7 +175,7 @@ const packageSpec = z.strictObject({
   dependencies: opt(dependencies),
   options: opt(options),
   scriptlets: opt(scriptlets),
-  checks: ignored,
+  checks: opt(checks),
   setcap: opt(z.array(setcapEntry)),
   cpe: ignored,
   resources: ignored,
@@ -189,9 +195,9 @@ const subpackage = z.strictObject({
   dependencies: opt(dependencies),
   options: opt(options),
   scriptlets: opt(scriptlets),
-  checks: ignored,
+  checks: opt(checks),
   setcap: opt(z.array(setcapEntry)),
-  test: ignored,
+  test: opt(test),
 });
 
 /** One entry of the top-level `options:` map: what `--build-option <name>` changes. */
@@ -213,7 +219,7 @@ export const melangeFileSchema = z.strictObject({
   'var-transforms': opt(z.array(z.strictObject({ from: str, match: str, replace: str, to: str }))),
   data: opt(z.array(z.strictObject({ name: str, items: strMap }))),
   update: ignored,
-  test: ignored,
+  test: opt(test),
   options: opt(z.record(z.string(), buildOption)),
   capabilities: opt(capabilities),
 });
@@ -232,5 +238,7 @@ export type RawSetcap = z.infer<typeof setcapEntry>;
 export type RawScriptlets = z.infer<typeof scriptlets>;
 /** One `subpackages` entry as written. */
 export type RawSubpackage = z.infer<typeof subpackage>;
+/** A `test` section as written. */
+export type RawTest = z.infer<typeof test>;
 /** `environment` as written. */
 export type RawEnvironment = z.infer<typeof environment>;

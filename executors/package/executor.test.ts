@@ -119,4 +119,15 @@ describe('package executor', () => {
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     expect(await packageExecutor({ config: 'greeter/melange.yaml', outputPath: 'dist/packages/greeter' }, ctx)).toEqual({ success: true });
   });
+
+  it('passes lintRequire and lintWarn to the build: linters that find nothing pass, an unknown one fails the task', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const options = { config: 'greeter/melange.yaml', outputPath: 'dist/packages/lint-check', archs: ['x86_64'], runner: 'host' as const };
+    const strict = await packageExecutor({ ...options, lintRequire: ['lddcheck', 'usrlocal'], lintWarn: [] }, executorContext(root));
+    expect(strict).toEqual({ success: true });
+    const unknown = await packageExecutor({ ...options, lintWarn: ['nope'] }, executorContext(root));
+    expect(unknown.success).toBe(false);
+    expect(unknown.error).toContain('--lint-warn: unknown linter "nope"');
+  });
 });

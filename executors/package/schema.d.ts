@@ -7,5 +7,8 @@ export interface PackageExecutorSchema {
   runner?: 'bubblewrap' | 'host' | 'chroot';
   namespace?: string;
   buildTarget?: string;
+  lintRequire?: string[];
+  lintWarn?: string[];
+  runTests?: boolean;
   vcs?: boolean;
 }
