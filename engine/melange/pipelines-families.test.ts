@@ -4,6 +4,7 @@
  * the packages are checked: files, modes, .PKGINFO, split subpackages.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { hasTool } from '../../e2e/support/env';
 import { makeProject, melangeBuild, pkginfoText, readPackage, type Project } from './testdata/project';
@@ -211,5 +212,96 @@ describe.skipIf(!(hasTool('bwrap') && hasPythonBuild()))('python family', () => 
     const names = Object.keys(files(r, 'py3-hello'));
     expect(names.filter((n) => /^usr\/lib\/python3[.\d]*\/(site|dist)-packages\/hello\/__init__\.py$/.test(n))).toHaveLength(1);
     expect(names.some((n) => n.includes('__pycache__'))).toBe(false);
+  });
+});
+
+/**
+ * True when `tool` is installed where a bubblewrap step finds it (/usr/bin or /usr/local/bin: the
+ * host's homes are hidden, so a rustup cargo under ~/.cargo does not count); under CI its absence fails.
+ */
+function hasSystemTool(tool: string, apt: string): boolean {
+  if (['/usr/bin', '/usr/local/bin'].some((d) => existsSync(`${d}/${tool}`))) return true;
+  if (process.env.CI === 'true') throw new Error(`CI=true but ${tool} (Debian's ${apt}) is missing from /usr/bin; .ci/run must install it`);
+  console.warn(`[skip] ${tool} is not in /usr/bin or /usr/local/bin (Debian's ${apt}); skipping the tests that build with it`);
+  return false;
+}
+
+describe.skipIf(!(hasTool('bwrap') && hasSystemTool('cargo', 'cargo')))('cargo family', () => {
+  it('builds a crate with cargo/build and installs its program into usr/bin', { timeout: 240_000 }, async () => {
+    const p = makeProject(
+      `package:
+  name: hello-rs
+  version: 0.1.0
+pipeline:
+  - uses: cargo/build
+    with:
+      output: hello-rs
+`,
+      {
+        'Cargo.toml': '[package]\nname = "hello-rs"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n',
+        'src/main.rs': 'fn main() {\n    println!("hello from cargo");\n}\n',
+      },
+    );
+    const r = await build(p);
+    expect(files(r, 'hello-rs')).toEqual({ 'usr/bin/hello-rs': '755' });
+    const bin = readPackage(r.packages[0]!.path).dataEntries.find((e) => e.name === 'usr/bin/hello-rs')!;
+    expect(bin.data.subarray(0, 4).toString('latin1')).toBe('\x7fELF');
+    expect(bin.data.includes('hello from cargo')).toBe(true);
+    expect(pkginfo(r, 'hello-rs')).toMatch(/^depend = so:libc\.so\.6$/m);
+  });
+});
+
+describe.skipIf(!(hasTool('bwrap') && hasSystemTool('gem', 'ruby')))('ruby family', () => {
+  it('builds a gem with ruby/build, installs it with ruby/install, and ruby/clean drops the gem cache', { timeout: 240_000 }, async () => {
+    const p = makeProject(
+      `package:
+  name: ruby-hello
+  version: 0.1.0
+pipeline:
+  - uses: ruby/build
+    with:
+      gem: hello
+  - uses: ruby/install
+    with:
+      gem: hello
+      version: 0.1.0
+  - uses: ruby/clean
+`,
+      {
+        'hello.gemspec': "Gem::Specification.new do |s|\n  s.name = 'hello'\n  s.version = '0.1.0'\n  s.summary = 'hello'\n  s.authors = ['e2e']\n  s.license = 'MIT'\n  s.files = ['lib/hello.rb']\nend\n",
+        'lib/hello.rb': "module Hello\n  def self.hi = 'hi'\nend\n",
+      },
+    );
+    const r = await build(p);
+    const names = Object.keys(files(r, 'ruby-hello'));
+    expect(names.filter((n) => /\/gems\/hello-0\.1\.0\/lib\/hello\.rb$/.test(n))).toHaveLength(1);
+    expect(names.filter((n) => /\/specifications\/hello-0\.1\.0\.gemspec$/.test(n))).toHaveLength(1);
+    expect(names.some((n) => /\/cache\/hello-0\.1\.0\.gem$/.test(n))).toBe(false);
+    // The gems go to the installing ruby's Gem.default_dir (Debian's is /var/lib/gems/<version>).
+    const gemDir = execFileSync('ruby', ['-e', 'puts Gem.default_dir'], { encoding: 'utf8' }).trim().replace(/^\//, '');
+    expect(names.every((n) => n.startsWith(`${gemDir}/`) || n.startsWith('usr/'))).toBe(true);
+  });
+});
+
+describe.skipIf(!(hasTool('bwrap') && hasSystemTool('npm', 'npm')))('npm family', () => {
+  it('installs a package from the npm registry under usr/lib/node_modules with npm/install', { timeout: 240_000 }, async () => {
+    // npm --global --prefix reads no global npmrc, so the system CA bundle is named (as behind a TLS-inspecting proxy).
+    const p = makeProject(`package:
+  name: ms
+  version: 2.1.3
+environment:
+  environment:
+    npm_config_cafile: /etc/ssl/certs/ca-certificates.crt
+pipeline:
+  - uses: npm/install
+    with:
+      package: ms
+      version: \${{package.version}}
+`);
+    const r = await build(p);
+    const names = Object.keys(files(r, 'ms'));
+    expect(names).toContain('usr/lib/node_modules/ms/index.js');
+    const pkg = readPackage(r.packages[0]!.path).dataEntries.find((e) => e.name === 'usr/lib/node_modules/ms/package.json')!;
+    expect(JSON.parse(pkg.data.toString('utf8')).version).toBe('2.1.3');
   });
 });
