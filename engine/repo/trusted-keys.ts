@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { compareBytes } from '../order';
 import type { DiscoveredKey } from './discovered-key';
 import { checkedPublicKey } from './keyring';
 
@@ -37,7 +38,7 @@ export function bundledKeys(): ReadonlyMap<string, DiscoveredKey> {
   for (const [folder, url] of Object.entries(PUBLISHED)) {
     const dir = base === undefined ? undefined : join(base, folder);
     if (dir === undefined || !existsSync(dir)) continue;
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.rsa.pub')).sort()) {
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.rsa.pub')).sort(compareBytes)) {
       keys.set(name, { name, url: `${url}${name}`, pem: checkedPublicKey(readFileSync(join(dir, name)), `bundled key ${name}`), source: 'bundled' });
     }
   }
