@@ -2,7 +2,7 @@
  * The process-wide worker threads that deflate layer blocks. Workers are
  * started on first use, at most as many as a caller asks for (one pool per
  * size, so a run asked for one worker uses one thread), and are unreferenced
- * while idle so they never keep a process alive. `closeDeflatePools()` ends
+ * while idle so they never keep a process alive, and ended after 10 s idle. `closeDeflatePools()` ends
  * them (tests, or a library user that wants the threads gone now).
  *
  * The worker body is a plain-JS string run with `eval: true`, needing only
@@ -58,10 +58,14 @@ interface Task {
  */
 const PER_WORKER = 2;
 
+/** A worker idle this long is ended, so a long-lived process (an Nx daemon) does not keep idle threads. */
+const IDLE_MS = 10_000;
+
 interface Slot {
   readonly worker: Worker;
   /** Posted to the worker, answered in order. */
   readonly tasks: Task[];
+  idle?: NodeJS.Timeout;
 }
 
 class DeflatePool {
@@ -80,6 +84,7 @@ class DeflatePool {
 
   close(): Promise<unknown> {
     this.closed = true;
+    for (const s of this.slots) clearTimeout(s.idle);
     for (const t of this.queue.splice(0)) t.reject(new Error('the layer compression worker threads were closed before this block was deflated'));
     return Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
@@ -97,7 +102,10 @@ class DeflatePool {
       const slot = this.slotWithRoom();
       if (slot === undefined) return;
       const task = this.queue.shift()!;
-      if (slot.tasks.push(task) === 1) slot.worker.ref();
+      if (slot.tasks.push(task) === 1) {
+        clearTimeout(slot.idle);
+        slot.worker.ref();
+      }
       const { input, dictionary, level, last } = task.job;
       // Transfer a block that owns its whole buffer; copy one that shares it.
       const owns = input.byteOffset === 0 && input.byteLength === input.buffer.byteLength;
@@ -106,13 +114,24 @@ class DeflatePool {
     }
   }
 
+  /** Ends an idle worker; the next block starts a new one. */
+  private retire(slot: Slot): void {
+    const at = this.slots.indexOf(slot);
+    if (at < 0 || slot.tasks.length > 0) return;
+    this.slots.splice(at, 1);
+    void slot.worker.terminate();
+  }
+
   private start(): Slot {
     const slot: Slot = { worker: new Worker(WORKER_BODY, { eval: true }), tasks: [] };
     this.slots.push(slot);
     slot.worker.unref();
     slot.worker.on('message', (m: { data?: Uint8Array; crc?: number; error?: string }) => {
       const task = slot.tasks.shift();
-      if (slot.tasks.length === 0) slot.worker.unref();
+      if (slot.tasks.length === 0) {
+        slot.worker.unref();
+        slot.idle = setTimeout(() => this.retire(slot), IDLE_MS).unref();
+      }
       if (task !== undefined) {
         if (m.error !== undefined || m.data === undefined) task.reject(new Error(`deflating a layer block failed in a worker thread: ${m.error ?? 'no data'}`));
         else task.resolve({ data: Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength), crc: m.crc! >>> 0 });
