@@ -54,7 +54,7 @@ interface Task {
 /**
  * Blocks each worker holds at once: the next one is already in its queue
  * when it posts a result, so it never waits for this thread to be scheduled
- * (which, on a busy machine, cost a third of the wall time with one block each).
+ * (on a loaded machine, with one block each, a worker sat idle waiting for much of the time).
  */
 const PER_WORKER = 2;
 
