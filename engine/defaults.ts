@@ -38,6 +38,17 @@ export const KEY_DISCOVERY_DEFAULTS = Object.freeze({
   alpineReleasesEnv: 'APKO_NX_ALPINE_RELEASES_URL',
 });
 
+/**
+ * Layer compression (engine/layer/gzip-layer.ts): how many worker threads
+ * deflate the blocks of a large layer. The default is the machine's
+ * parallelism, capped; the environment variable named here sets it. The
+ * compressed bytes do not depend on it.
+ */
+export const COMPRESS_DEFAULTS = Object.freeze({
+  maxDefaultWorkers: 4,
+  workersEnv: 'APKO_NX_COMPRESS_WORKERS',
+});
+
 /** Defaults of the Nx plugin and the generators (workspace-relative paths). */
 export const WORKSPACE_DEFAULTS = Object.freeze({
   imageTargetName: 'image',

@@ -1,6 +1,6 @@
 /**
  * Builds one layer from entries: the tar is streamed, hashed for the diff_id
- * as it goes, gzipped, hashed again for the digest, and kept in memory or
+ * as it goes, gzipped (in parallel blocks when large, gzip-layer.ts), hashed again for the digest, and kept in memory or
  * spooled to `<spoolDir>/<hex>.tar.gz`. The Layer value exists only once both
  * digests are known.
  */
@@ -9,7 +9,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import type { Digest } from '../digest';
 import { writeFileSynced } from '../fs/atomic';
-import { gzip } from './gzip';
+import { gzipLayer } from './gzip-layer';
 import { BufferLayer, FileLayer } from './stored';
 import { tarChunks } from './tar';
 import { NO_NAMES, type Layer, type LayerEntry, type OwnerNames } from './types';
@@ -20,6 +20,8 @@ export interface BuildLayerOptions {
   readonly names?: OwnerNames;
   /** Directory to spool the compressed bytes to; default: held in memory. */
   readonly spoolDir?: string;
+  /** Worker threads for a large layer's blocks; default: APKO_NX_COMPRESS_WORKERS, else min(parallelism, 4). The bytes do not depend on it. */
+  readonly workers?: number;
 }
 
 async function* tap(src: AsyncIterable<Buffer> | Iterable<Buffer>, onChunk: (b: Buffer) => void): AsyncGenerator<Buffer> {
@@ -35,7 +37,7 @@ export async function buildLayer(entries: Iterable<LayerEntry>, opts: BuildLayer
   const blobHash = createHash('sha256');
   let size = 0;
   const tar = tap(tarChunks(entries, opts.names ?? NO_NAMES), (c) => diffHash.update(c));
-  const blob = tap(gzip(tar), (c) => {
+  const blob = tap(gzipLayer(tar, { workers: opts.workers }), (c) => {
     blobHash.update(c);
     size += c.length;
   });

@@ -16,7 +16,8 @@ import { createDeflateRaw, crc32 } from 'node:zlib';
  */
 export const GZIP_LEVEL = 5;
 
-const HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff]);
+/** The gzip member header every layer starts with. */
+export const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff]);
 
 /** Compresses a byte sequence into one gzip member, streaming. */
 export async function* gzip(src: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
@@ -29,7 +30,7 @@ export async function* gzip(src: Iterable<Uint8Array> | AsyncIterable<Uint8Array
       yield chunk;
     }
   }
-  yield HEADER;
+  yield GZIP_HEADER;
   // pipeline destroys the deflate stream with the source's error, so iteration rethrows it.
   const deflated = pipeline(Readable.from(counted()), createDeflateRaw({ level: GZIP_LEVEL }), () => {});
   for await (const chunk of deflated) yield chunk as Buffer;

@@ -44,9 +44,9 @@ export function parsedIndexKey(indexSha256Hex: string): string {
   return `parsed-index:v1:${indexSha256Hex}`;
 }
 
-/** A built layer's gzip bytes, addressed by the digest of its entries' content and names (see engine/build/layer-cache.ts). v2: directory names lose their trailing `/`, as apko writes them. */
+/** A built layer's gzip bytes, addressed by the digest of its entries' content and names (see engine/build/layer-cache.ts). v2: directory names lose their trailing `/`, as apko writes them; v3: a tar over 2 MiB is gzipped in parallel blocks (engine/layer/gzip-layer.ts). */
 export function layerKey(contentDigest: string): string {
-  return `layer:v2:${contentDigest}`;
+  return `layer:v3:${contentDigest}`;
 }
 
 /**
@@ -54,11 +54,12 @@ export function layerKey(contentDigest: string): string {
  * everything that decides its bytes. The version moves whenever the engine
  * lays out the same inputs differently (v2: origin layering as apko's, with
  * SBOM artifact types in the record; v3: directory names without `/`; v4:
- * origin layering puts every directory in the top layer), so an older
+ * origin layering puts every directory in the top layer; v5: a layer over
+ * 2 MiB is gzipped in parallel blocks), so an older
  * record is never re-emitted.
  */
 export function imageKey(inputsDigest: string): string {
-  return `image:v4:${inputsDigest}`;
+  return `image:v5:${inputsDigest}`;
 }
 
 /** A JSON blob (config, manifest, index) of a stored image, by its OCI digest. */
