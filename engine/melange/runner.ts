@@ -138,22 +138,38 @@ export function spawnStep(
  */
 export async function copySource(sourceDir: string, workspace: string, skip: readonly string[]): Promise<void> {
   const src = resolve(sourceDir);
-  const skipped = skip.map((s) => resolve(s));
+  // The workspace itself is left out too, for a --workspace-dir inside the sources.
+  const skipped = [...skip, workspace].map((s) => resolve(s));
   await fsp.mkdir(workspace, { recursive: true });
   try {
-    await fsp.cp(src, workspace, {
-      recursive: true,
-      verbatimSymlinks: true,
-      filter: (from) => {
-        const abs = resolve(from);
-        return !skipped.some((s) => abs === s || abs.startsWith(s + sep));
-      },
-    });
+    await copyTree(src, resolve(workspace), skipped);
   } catch (err) {
     throw new ConfigError(`cannot copy the source directory ${src} into the build workspace: ${(err as Error).message}`, {
       cause: err,
       hint: 'check sourceDir (--source-dir); it defaults to the directory holding melange.yaml',
     });
+  }
+}
+
+/**
+ * Copies `from` into `to`, leaving out `skipped`. A directory holding a
+ * skipped path is walked entry by entry: one copy of it would refuse to
+ * copy a directory into itself (the workspace inside the sources).
+ */
+async function copyTree(from: string, to: string, skipped: readonly string[]): Promise<void> {
+  const out = (p: string) => skipped.some((s) => p === s || p.startsWith(s + sep));
+  const holds = (p: string) => skipped.some((s) => s.startsWith(p + sep));
+  if (!holds(from)) {
+    await fsp.cp(from, to, { recursive: true, verbatimSymlinks: true, filter: (f) => !out(resolve(f)) });
+    return;
+  }
+  await fsp.mkdir(to, { recursive: true });
+  for (const name of await fsp.readdir(from)) {
+    const child = join(from, name);
+    if (out(child)) continue;
+    const st = await fsp.lstat(child);
+    if (st.isDirectory()) await copyTree(child, join(to, name), skipped);
+    else await fsp.cp(child, join(to, name), { verbatimSymlinks: true });
   }
 }
 
