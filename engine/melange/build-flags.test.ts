@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,19 +8,10 @@ import { ConfigError } from '../errors';
 import { buildMelangePackages } from './build';
 import { normalizeMelangeBuildOptions, type MelangeBuildOptions } from './build-options';
 import { qemuHandlerPath } from './emulation';
+import { busyboxRoot } from './testdata/busybox-root';
 import { makeProject, pkginfoText, readPackage, type Project } from './testdata/project';
 
 /** melange build's script flags on real bubblewrap builds: what each one changes in the build or its outputs. */
-
-/** A root of one static busybox with a link per applet, written where the build root stage would write it. */
-async function busyboxRoot(_env: unknown, _arch: unknown, dir: string): Promise<void> {
-  const busybox = execFileSync('sh', ['-c', 'command -v busybox']).toString().trim();
-  mkdirSync(join(dir, 'bin'), { recursive: true });
-  copyFileSync(busybox, join(dir, 'bin', 'busybox'));
-  for (const applet of execFileSync(busybox, ['--list']).toString().split('\n')) {
-    if (applet !== '' && applet !== 'busybox' && !existsSync(join(dir, 'bin', applet))) symlinkSync('busybox', join(dir, 'bin', applet));
-  }
-}
 
 const yaml = (runs: string, head = '') => `package:
   name: flagged
