@@ -13,23 +13,21 @@ const KEY = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 
 function unquote(raw: string, file: string, line: number): string {
   const v = raw.trim();
-  const q = v[0];
-  if (q === "'" || q === '"') {
-    const end = v.indexOf(q, 1);
-    let i = 1;
+  if (v.startsWith("'")) {
+    const end = v.indexOf("'", 1);
+    if (end < 0) throw bad(file, line, 'an unterminated single-quoted value');
+    return v.slice(1, end);
+  }
+  if (v.startsWith('"')) {
+    const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t' };
     let out = '';
-    if (q === "'") {
-      if (end < 0) throw bad(file, line, 'an unterminated single-quoted value');
-      return v.slice(1, end);
+    for (let i = 1; i < v.length; i++) {
+      const c = v[i]!;
+      if (c === '"') return out;
+      if (c === '\\' && i + 1 < v.length) out += ESCAPES[v[++i]!] ?? v[i];
+      else out += c;
     }
-    for (; i < v.length && v[i] !== '"'; i++) {
-      if (v[i] === '\\' && i + 1 < v.length) {
-        const c = v[++i]!;
-        out += c === 'n' ? '\n' : c === 'r' ? '\r' : c === 't' ? '\t' : c;
-      } else out += v[i];
-    }
-    if (i >= v.length) throw bad(file, line, 'an unterminated double-quoted value');
-    return out;
+    throw bad(file, line, 'an unterminated double-quoted value');
   }
   const hash = v.search(/\s#/);
   return (hash >= 0 ? v.slice(0, hash) : v).trim();
