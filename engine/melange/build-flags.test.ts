@@ -91,6 +91,14 @@ describe.skipIf(!(hasTool('bwrap') && hasTool('busybox')))('melange build flags 
     expect(existsSync(p.outDir)).toBe(false);
   });
 
+  it('package.timeout is the timeout without --timeout, and --timeout wins over it', async () => {
+    const q = makeProject(yaml('sleep 30').replace('  epoch: 2\n', '  epoch: 2\n  timeout: 300ms\n'));
+    await expect(build(q)).rejects.toThrow(`the x86_64 build exceeded its timeout of 300ms (package.timeout in ${q.config})`);
+    await expect(build(q, { timeout: '200ms' })).rejects.toThrow('the x86_64 build exceeded its timeout of 200ms (--timeout)');
+    const ok = makeProject(yaml('true').replace('  epoch: 2\n', '  epoch: 2\n  timeout: 1h\n'));
+    expect((await build(ok)).packages).toHaveLength(2);
+  });
+
   it('--build-date, --git-commit, --git-repo-url and --license: .PKGINFO and the SBOM carry them', async () => {
     const p = makeProject(yaml(`mkdir -p ${D}; echo "$SOURCE_DATE_EPOCH" > ${D}/sde`));
     const r = await build(p, { sourceDateEpoch: undefined, buildDate: '2023-11-14T22:13:20Z', gitCommit: 'c'.repeat(40), gitRepoUrl: 'https://github.com/acme/pkgs', license: 'Apache-2.0' });
@@ -139,5 +147,15 @@ describe('melange build architectures', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as Error).message).toBe(`cannot build flagged for ${foreign} on this ${host.apk} machine: the steps run in an ${foreign} build environment, and no qemu-user handler for ${foreign} is registered with binfmt_misc`);
     expect((err as ConfigError).hint).toContain('qemu-user-static binfmt-support');
+  });
+});
+
+describe('package.timeout', () => {
+  it('is read as a Go duration or yaml.v3 nanoseconds, and refused when it is neither', async () => {
+    const { loadMelangeConfig } = await import('./load');
+    const load = (t: string) => loadMelangeConfig(makeProject(`package:\n  name: t\n  version: 1.0.0\n  timeout: ${t}\npipeline:\n  - runs: 'true'\n`).config, {});
+    expect((await load('1h30m')).config.package.timeout).toEqual({ ms: 5_400_000, text: '1h30m' });
+    expect((await load('1500000000')).config.package.timeout).toEqual({ ms: 1500, text: '1500000000' });
+    await expect(load('soon')).rejects.toThrow('expected a duration such as 30m or 1h30m');
   });
 });

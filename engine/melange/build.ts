@@ -166,7 +166,7 @@ async function buildAll(request: MelangeBuildRequest, seams: MelangeBuildSeams, 
   const indexes: string[] = [];
   const archs = buildArchs(request, loaded);
   for (const arch of archs) {
-    const r = await withTimeout(request, arch, (signal) => buildArch(request, seams, { loaded, git, sde, arch, shownOutDir, signal }));
+    const r = await withTimeout(request, loaded, arch, (signal) => buildArch(request, seams, { loaded, git, sde, arch, shownOutDir, signal }));
     packages.push(...r.packages);
     if (r.index !== undefined) indexes.push(r.index);
   }
@@ -200,18 +200,23 @@ function buildArchs(o: MelangeBuildRequest, loaded: LoadedMelangeConfig): readon
   return chosen;
 }
 
-/** Runs one architecture's build under the request's timeout (melange's --timeout): its steps are killed when it passes, and the build fails naming it. */
-async function withTimeout<T>(o: MelangeBuildRequest, arch: Arch, build: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
-  if (o.timeout === undefined) return build(undefined);
+/**
+ * Runs one architecture's build under its timeout (melange's --timeout, else package.timeout): its steps are
+ * killed when it passes, and the build fails naming it.
+ */
+async function withTimeout<T>(o: MelangeBuildRequest, loaded: LoadedMelangeConfig, arch: Arch, build: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  const fromFile = loaded.config.package.timeout;
+  const limit = o.timeout !== undefined ? { ...o.timeout, source: '--timeout' } : fromFile !== undefined ? { ...fromFile, source: `package.timeout in ${loaded.file}` } : undefined;
+  if (limit === undefined) return build(undefined);
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), o.timeout.ms);
+  const timer = setTimeout(() => controller.abort(), limit.ms);
   try {
     return await build(controller.signal);
   } catch (err) {
     if (!controller.signal.aborted) throw err;
-    throw new ConfigError(`the ${arch.apk} build exceeded its timeout of ${o.timeout.text} (--timeout); its running step was killed`, {
+    throw new ConfigError(`the ${arch.apk} build exceeded its timeout of ${limit.text} (${limit.source}); its running step was killed`, {
       cause: err,
-      hint: 'raise --timeout, or find the step that hangs in the output above',
+      hint: `raise the timeout (${limit.source}), or find the step that hangs in the output above`,
     });
   } finally {
     clearTimeout(timer);
