@@ -181,7 +181,7 @@ describe.skipIf(!tools)('packages built by apko-nx melange, in an image run by r
       mkdirSync(prebuilt);
       execFileSync('gcc', ['-static', '-O2', '-o', join(prebuilt, 'hello'), join(dir, 'hello', 'hello.c')]);
       const r = runCli(
-        ['melange', 'build', 'hello-prebuilt/melange.yaml', '--runner', 'chroot', '--source-dir', 'prebuilt', '--arch', 'x86_64', '--signing-key', 'melange.rsa', '--cache-dir', 'cache'],
+        ['melange', 'build', 'hello-prebuilt/melange.yaml', '--runner', 'chroot', '--source-dir', 'prebuilt', '--arch', 'x86_64', '--signing-key', 'melange.rsa', '--apk-cache-dir', 'cache'],
         { cwd: dir },
       );
       expectOk(r);

@@ -88,8 +88,12 @@ export const MELANGE_BUILD_DEFAULTS = Object.freeze({
    * that does not cover HEAD must not decide the bytes.
    */
   vcs: true,
-  /** `host`: this machine's architecture. */
-  archs: Object.freeze(['host']) as readonly string[],
+  /** melange's `--cache-dir`: the inputs cache mounted at /var/cache/melange when it exists, relative to the caller's directory. */
+  cacheDir: './melange-cache/',
+  /** melange's `--license` for the build configuration in the SBOM. */
+  license: 'NOASSERTION',
+  /** melange's `--rm`: a failed build's workspace is removed. */
+  remove: true,
 });
 
 /** Where `lock` writes for a config: `<config-basename>.lock.json` beside it (`apko.yaml` → `apko.lock.json`). */

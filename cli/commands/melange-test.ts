@@ -43,7 +43,7 @@ export const melangeTestCommand: Command = {
         keyringAppend: list(p, 'keyring-append'),
         packageAppend: list(p, 'test-package-append'),
         pipelineDirs: list(p, 'pipeline-dirs'),
-        cacheDir: str(p, 'cache-dir') ?? str(p, 'apk-cache-dir'),
+        apkCacheDir: str(p, 'apk-cache-dir') ?? str(p, 'cache-dir'),
         offline: bool(p, 'offline'),
         log: io.err,
       },

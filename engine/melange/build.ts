@@ -11,7 +11,7 @@ import { basename, join, relative } from 'node:path';
 import { formatPath } from '../yaml/tree';
 import { ConfigError } from '../errors';
 import { replaceDirAtomic, writeFileAtomic } from '../fs/atomic';
-import { hostArch, type Arch } from '../arch';
+import { ALL_ARCHS, hostArch, type Arch } from '../arch';
 import type { PrepareRoot } from '../buildroot';
 import { readGitFacts, repositoryPath, type GitFacts } from '../git';
 import type { MelangeBuildRequest } from './build-options';
@@ -28,6 +28,9 @@ import { isInside, outputDir, type Runner } from './runner';
 import { runnerFacts, startRunner } from './runners';
 import { pipelineSubstitutions, substituteQuoted } from './substitutions';
 import { targetsArch } from './target-architecture';
+import { canRunArch, emulationHint } from './emulation';
+import { writeBuildLogs } from './build-logs';
+import { runsInTargetRoot } from './runner-root';
 
 /** One package a build wrote. */
 export interface BuiltPackage {
@@ -70,7 +73,8 @@ function ownerMap(loaded: LoadedMelangeConfig, runner: Runner): OwnerMap {
   };
 }
 
-function baseEnv(loaded: LoadedMelangeConfig, runner: Runner, sde: number): Record<string, string> {
+/** The steps' environment: the defaults, then the --env-file variables, then the YAML's environment (which wins, as in melange). */
+function baseEnv(loaded: LoadedMelangeConfig, runner: Runner, sde: number, envFileVars: Readonly<Record<string, string>>): Record<string, string> {
   const ws = runner.workspace;
   return {
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
@@ -78,6 +82,7 @@ function baseEnv(loaded: LoadedMelangeConfig, runner: Runner, sde: number): Reco
     GOPATH: `${ws}/.cache/go`,
     GOMODCACHE: runner.cacheDir('gomodcache'),
     SOURCE_DATE_EPOCH: String(sde),
+    ...envFileVars,
     ...loaded.config.environment.environment,
   };
 }
@@ -154,17 +159,68 @@ async function buildAll(request: MelangeBuildRequest, seams: MelangeBuildSeams, 
     ...(request.varsFile !== undefined ? { varsFile: request.varsFile } : {}),
   });
   for (const w of loaded.warnings) request.log(`warning: ${w}`);
-  const git = withoutHead(await readGitFacts(loaded.dir), request.vcs);
+  const git = withOverrides(withoutHead(await readGitFacts(loaded.dir), request.vcs), request);
   const sourceGit = request.sourceDir === loaded.dir ? git : withoutHead(await readGitFacts(request.sourceDir), request.vcs);
   const sde = request.sourceDateEpoch ?? sourceGit.commitTime ?? 0;
   const packages: BuiltPackage[] = [];
   const indexes: string[] = [];
-  for (const arch of request.archs) {
-    const r = await buildArch(request, seams, { loaded, git, sde, arch, shownOutDir });
+  const archs = buildArchs(request, loaded);
+  for (const arch of archs) {
+    const r = await withTimeout(request, loaded, arch, (signal) => buildArch(request, seams, { loaded, git, sde, arch, shownOutDir, signal }));
     packages.push(...r.packages);
     if (r.index !== undefined) indexes.push(r.index);
   }
   return { packages, indexes };
+}
+
+/** The detected git facts with melange's `--git-commit` in place of HEAD. */
+function withOverrides(facts: GitFacts, o: MelangeBuildRequest): GitFacts {
+  return o.gitCommit !== undefined ? { ...facts, commit: o.gitCommit } : facts;
+}
+
+/**
+ * The architectures to build. Asked for: all of them (the loop skips what target-architecture leaves out). By
+ * default: those this machine can run that target-architecture allows; when it allows none of them, the build
+ * fails naming the architectures and how to let this machine run them.
+ */
+function buildArchs(o: MelangeBuildRequest, loaded: LoadedMelangeConfig): readonly Arch[] {
+  if (!o.archsDefaulted) return o.archs;
+  const targets = loaded.config.package.targetArchitecture;
+  const wanted = ALL_ARCHS.filter((a) => targetsArch(targets, a));
+  const missing = targets.length === 0 || targets.includes('all') ? [] : wanted.filter((a) => !o.archs.includes(a));
+  const chosen = o.archs.filter((a) => targetsArch(targets, a));
+  if (chosen.length === 0) {
+    throw new ConfigError(`${loaded.file}: package.target-architecture (${targets.join(', ')}) allows no architecture this ${hostArch().apk} machine can run steps for`, {
+      file: loaded.file,
+      path: 'package.target-architecture',
+      hint: `${missing.map((a) => emulationHint(a)).join('; ')}; or pass --arch to build for it`,
+    });
+  }
+  for (const a of missing) o.log(`not building ${a.apk} (package.target-architecture allows it): this machine has no qemu-user handler for it; pass --arch ${a.apk} after you ${emulationHint(a)}`);
+  return chosen;
+}
+
+/**
+ * Runs one architecture's build under its timeout (melange's --timeout, else package.timeout): its steps are
+ * killed when it passes, and the build fails naming it.
+ */
+async function withTimeout<T>(o: MelangeBuildRequest, loaded: LoadedMelangeConfig, arch: Arch, build: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  const fromFile = loaded.config.package.timeout;
+  const limit = o.timeout !== undefined ? { ...o.timeout, source: '--timeout' } : fromFile !== undefined ? { ...fromFile, source: `package.timeout in ${loaded.file}` } : undefined;
+  if (limit === undefined) return build(undefined);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), limit.ms);
+  try {
+    return await build(controller.signal);
+  } catch (err) {
+    if (!controller.signal.aborted) throw err;
+    throw new ConfigError(`the ${arch.apk} build exceeded its timeout of ${limit.text} (${limit.source}); its running step was killed`, {
+      cause: err,
+      hint: `raise the timeout (${limit.source}), or find the step that hangs in the output above`,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Whether the build runs the tests: asked for, and on a runner that can install the packages under test (test-run.ts warns otherwise). */
@@ -179,6 +235,8 @@ interface ArchBuild {
   readonly sde: number;
   readonly arch: Arch;
   readonly shownOutDir: string;
+  /** Aborted when the build's timeout passes. */
+  readonly signal: AbortSignal | undefined;
 }
 
 /** One architecture: skipped when package.target-architecture leaves it out, else built and written to `<outDir>/<arch>/`. */
@@ -188,6 +246,12 @@ async function buildArch(o: MelangeBuildRequest, seams: MelangeBuildSeams, b: Ar
   if (!targetsArch(targets, b.arch)) {
     o.log(`skipping ${cfg.package.name}: package.target-architecture (${targets.join(', ')}) does not include ${b.arch.apk}`);
     return { packages: [] };
+  }
+  const host = hostArch();
+  if (runsInTargetRoot(runnerFacts(o.runner), { environment: withNeeds(cfg), request: o }) && !canRunArch(b.arch, host)) {
+    throw new ConfigError(`cannot build ${cfg.package.name} for ${b.arch.apk} on this ${host.apk} machine: the steps run in an ${b.arch.apk} build environment, and no qemu-user handler for ${b.arch.apk} is registered with binfmt_misc`, {
+      hint: emulationHint(b.arch),
+    });
   }
   const emitted = await runAndEmit(o, seams, b);
   // Tested before anything is written: a failing test leaves the repository as it was.
@@ -206,6 +270,7 @@ async function buildArch(o: MelangeBuildRequest, seams: MelangeBuildSeams, b: Ar
   }
   const packages = emitted.map((p) => ({ arch: b.arch.apk, name: p.name, version: p.version, path: join(archDir, p.fileName), checksum: p.checksum }));
   for (const p of packages) o.log(`wrote ${join(b.shownOutDir, relative(o.outDir, p.path))}`);
+  await writeBuildLogs(o, { arch: b.arch, origin: cfg.package.name }, emitted);
   return { packages, ...(index !== undefined ? { index } : {}) };
 }
 
@@ -214,14 +279,16 @@ async function runAndEmit(o: MelangeBuildRequest, seams: MelangeBuildSeams, b: A
   const { loaded, git, sde, arch } = b;
   const cfg = loaded.config;
   const skip = [o.outDir, b.shownOutDir].filter((d, i, all) => all.indexOf(d) === i && isInside(o.sourceDir, d));
-  const runner = await startRunner(o.runner, { request: o, arch, environment: withNeeds(cfg), skip, capabilities: cfg.capabilities, ...(seams.prepareRoot ? { prepareRoot: seams.prepareRoot } : {}) });
+  const started = await startRunner(o.runner, { request: o, arch, environment: withNeeds(cfg), skip, capabilities: cfg.capabilities, ...(seams.prepareRoot ? { prepareRoot: seams.prepareRoot } : {}) });
+  const runner = timed(started, b.signal);
+  let failed = true;
   try {
     const names = [cfg.package.name, ...cfg.subpackages.map((s) => s.name)];
     const relatives = new Map(names.map((n) => [n, outputDir(runner.hostWorkspace, n)]));
     // melange-out is the build's own; a copy that came with the sources (an earlier melange run) must not leak in.
     await fsp.rm(join(runner.hostWorkspace, 'melange-out'), { recursive: true, force: true });
     for (const dir of relatives.values()) await fsp.mkdir(dir, { recursive: true, mode: 0o755 });
-    const env = baseEnv(loaded, runner, sde);
+    const env = baseEnv(loaded, runner, sde, o.envFileVars);
     const target = { arch, workspace: runner.workspace, packageNames: names };
     const contextDir = (n: string) => ({ inRunner: `${runner.workspace}/melange-out/${n}`, onHost: relatives.get(n)! });
     const common = { runner, file: loaded.file, env, log: o.log };
@@ -251,7 +318,7 @@ async function runAndEmit(o: MelangeBuildRequest, seams: MelangeBuildSeams, b: A
       sourceDateEpoch: sde,
       detectedCommit: git.commit ?? '',
       configText: loaded.text,
-      ...(commit !== '' ? { configFile: { path: repositoryPath(o.configPath, git, basename(o.configPath)), commit } } : {}),
+      ...(commit !== '' ? { configFile: { path: repositoryPath(o.configPath, git, basename(o.configPath)), commit, license: o.license, ...(o.gitRepoUrl !== undefined ? { repositoryUrl: o.gitRepoUrl } : {}) } } : {}),
       licenseTexts: await licenseTexts(loaded, runner.hostWorkspace),
       owners,
       ...(o.signingKey ? { signingKey: o.signingKey } : {}),
@@ -259,8 +326,21 @@ async function runAndEmit(o: MelangeBuildRequest, seams: MelangeBuildSeams, b: A
     };
     const out: EmittedPackage[] = [];
     for (const pkg of built) out.push(await emitPackage({ ...shared, pkg, dir: relatives.get(pkg.name)!, entries: entries.get(pkg.name)! }));
+    failed = false;
     return out;
   } finally {
-    await runner.dispose();
+    if (failed && !o.remove) o.log(`the build environment has been preserved (--rm=false): workspace ${runner.hostWorkspace}`);
+    else await runner.dispose();
   }
+}
+
+/** The runner with every step ended when `signal` aborts (the build's timeout); a step asked for after that is not started. */
+function timed(runner: Runner, signal: AbortSignal | undefined): Runner {
+  if (signal === undefined) return runner;
+  return {
+    ...runner,
+    cacheDir: (name) => runner.cacheDir(name),
+    run: (step) => (signal.aborted ? Promise.resolve({ exitCode: null, signal: 'SIGKILL', tail: [] }) : runner.run({ ...step, signal })),
+    dispose: () => runner.dispose(),
+  };
 }

@@ -12,8 +12,8 @@ import { readDestdir, type DestEntry, type OwnerMap } from './destdir';
 import type { PackageCommon, PackageSpec } from './model';
 import { pkgInfoFor } from './pkginfo-for';
 import { CAPABILITY_XATTR, capabilityXattrs } from './setcap';
-import { mergeDependencies, scanDependencies } from './sca';
-import { packageSbom, sbomPath } from './sbom';
+import { mergeDependencies, scanDependencies, type GeneratedDependencies } from './sca';
+import { packageSbom, sbomPath, type PackageSbomInput } from './sbom';
 import type { MelangeSigningKey } from './signing-key';
 
 /** Everything needed to write one package of a build. */
@@ -31,7 +31,7 @@ export interface EmitInput {
   readonly sourceDateEpoch: number;
   readonly detectedCommit: string;
   readonly configText: string;
-  readonly configFile?: { readonly path: string; readonly commit: string };
+  readonly configFile?: PackageSbomInput['configFile'];
   readonly licenseTexts: ReadonlyMap<string, string>;
   readonly owners: OwnerMap;
   readonly signingKey?: MelangeSigningKey;
@@ -47,6 +47,8 @@ export interface EmittedPackage {
   readonly bytes: Buffer;
   /** The index checksum (`Q1…`). */
   readonly checksum: string;
+  /** What the dependency scan generated (melange's --dependency-log). */
+  readonly generated: GeneratedDependencies;
 }
 
 const ROOT_DIR = { type: 'dir' as const, mode: 0o755, uid: 0, gid: 0 };
@@ -112,5 +114,5 @@ export async function emitPackage(i: EmitInput): Promise<EmittedPackage> {
   });
   // Reading our own output back verifies datahash and every per-file checksum before anything is written.
   const checksum = readApkBytes(bytes, { subject: `${i.pkg.name}-${fullVersion}` }).checksum;
-  return { name: i.pkg.name, version: fullVersion, fileName: `${i.pkg.name}-${fullVersion}.apk`, bytes, checksum };
+  return { name: i.pkg.name, version: fullVersion, fileName: `${i.pkg.name}-${fullVersion}.apk`, bytes, checksum, generated };
 }

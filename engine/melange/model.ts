@@ -4,6 +4,7 @@
  * handle absence. `toModel` only renames and fills defaults; substitution and
  * semantic checks happen in load.ts.
  */
+import { packageTimeoutMs } from './schema';
 import type { MelangeFile, RawBuildOption, RawSetcap, RawDependencies, RawEnvironment, RawOptions, RawScriptlets, RawStep, RawSubpackage, RawTest } from './schema';
 
 /** `dependencies`; priorities stay text until substitution, then must be integers. */
@@ -103,6 +104,8 @@ export interface PackageSpec extends PackageCommon {
   epoch: number;
   targetArchitecture: string[];
   copyright: Copyright[];
+  /** `package.timeout` as written and in milliseconds: the build's timeout unless --timeout is given. */
+  timeout?: { ms: number; text: string };
 }
 
 /** One `subpackages` entry. */
@@ -245,6 +248,7 @@ export function toModel(f: MelangeFile): MelangeConfig {
       url: p.url ?? '',
       commit: p.commit ?? '',
       targetArchitecture: p['target-architecture'] ?? [],
+      ...(p.timeout !== undefined && packageTimeoutMs(p.timeout)! > 0 ? { timeout: { ms: packageTimeoutMs(p.timeout)!, text: p.timeout } } : {}),
       copyright: (p.copyright ?? []).map((c) => ({
         license: c.license,
         attestation: c.attestation ?? '',

@@ -1,21 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasTool } from '../../e2e/support/env';
 import { PipelineError } from '../errors';
+import { busyboxRoot } from './testdata/busybox-root';
 import { makeProject, melangeBuild, readPackage } from './testdata/project';
-
-/** A root of one static busybox with a link per applet, written where the build root stage would write it. */
-async function busyboxRoot(_env: unknown, _arch: unknown, dir: string): Promise<void> {
-  const busybox = execFileSync('sh', ['-c', 'command -v busybox']).toString().trim();
-  mkdirSync(join(dir, 'bin'), { recursive: true });
-  copyFileSync(busybox, join(dir, 'bin', 'busybox'));
-  for (const applet of execFileSync(busybox, ['--list']).toString().split('\n')) {
-    if (applet !== '' && applet !== 'busybox' && !existsSync(join(dir, 'bin', applet))) symlinkSync('busybox', join(dir, 'bin', applet));
-  }
-}
 
 const yaml = (runs: string, environment = '') => `package:
   name: wrapped

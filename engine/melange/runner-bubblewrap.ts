@@ -30,7 +30,7 @@ import { ConfigError } from '../errors';
 import { gitAsync } from '../git';
 import { compareBytes } from '../order';
 import type { StepCapabilities } from './model';
-import { copySource, findTool, isInside, spawnStep, type Runner, type RunnerContext, type RunnerDefinition, type RunnerFacts, type StepResult, type StepRun } from './runner';
+import { findTool, inputsCache, isInside, MELANGE_CACHE_MOUNT, prepareWorkspace, workspacePath, spawnStep, type Runner, type RunnerContext, type RunnerDefinition, type RunnerFacts, type StepResult, type StepRun } from './runner';
 import { removeRunnerDir } from './runner-cleanup';
 import { prepareBuildRoot, wantsPackages } from './runner-root';
 
@@ -52,7 +52,7 @@ async function hiddenDirs(ctx: RunnerContext): Promise<string[]> {
   const r = ctx.request;
   const configDir = dirname(r.configPath);
   const tops = await Promise.all([r.sourceDir, configDir].map((d) => gitAsync(d, ['rev-parse', '--show-toplevel'])));
-  const wanted = ['/home', '/root', homedir(), '/run', '/tmp', '/var/tmp', tmpdir(), r.cwd, r.sourceDir, configDir, r.outDir, r.cacheDir, ...tops];
+  const wanted = ['/home', '/root', homedir(), '/run', '/tmp', '/var/tmp', tmpdir(), r.cwd, r.sourceDir, configDir, r.outDir, r.apkCacheDir, ...tops];
   const real: string[] = [];
   for (const d of wanted) {
     if (d === undefined || d === '') continue;
@@ -100,8 +100,12 @@ export function stepCapabilities(caps: StepCapabilities): string[] {
   return [...new Set([...ROOT_STEP_CAPS, ...caps.add])].filter((c) => !drop.has(c));
 }
 
-/** bwrap's arguments for one view: the root, the hidden places, the workspace, /tmp, /proc (its sysctls read-only), /dev. */
-function bwrapArgs(view: { root: string } | { hidden: readonly string[]; secrets: readonly string[] }, hostWorkspace: string, caps: StepCapabilities): string[] {
+/**
+ * bwrap's arguments for one view: the root, the hidden places, the workspace, /tmp, the inputs cache at
+ * /var/cache/melange (on this machine's root behind a tmpfs /var/cache, where the mount point cannot be made),
+ * /proc (its sysctls read-only), /dev.
+ */
+function bwrapArgs(view: { root: string } | { hidden: readonly string[]; secrets: readonly string[] }, hostWorkspace: string, caps: StepCapabilities, cache: string | undefined): string[] {
   // /tmp gets its own tmpfs below in both views.
   const hidden = 'root' in view ? [] : view.hidden.filter((d) => d !== '/tmp');
   const secrets = 'root' in view ? [] : view.secrets.flatMap((f) => ['--ro-bind', '/dev/null', f]);
@@ -112,6 +116,7 @@ function bwrapArgs(view: { root: string } | { hidden: readonly string[]; secrets
     ...root,
     '--tmpfs', '/tmp',
     '--bind', hostWorkspace, BUBBLEWRAP_WORKSPACE,
+    ...(cache === undefined ? [] : [...('root' in view ? [] : ['--tmpfs', '/var/cache']), '--bind', cache, MELANGE_CACHE_MOUNT]),
     ...proc,
     '--dev', '/dev',
     '--chdir', BUBBLEWRAP_WORKSPACE,
@@ -144,22 +149,22 @@ async function startBubblewrapRunner(ctx: RunnerContext): Promise<Runner> {
   }
   const dir = await fsp.mkdtemp(join(tmpdir(), 'apko-nx-melange-bwrap-'));
   try {
-    const hostWorkspace = join(dir, 'build');
+    const cache = await inputsCache(ctx);
     let args: string[];
     if (wantsPackages(ctx)) {
       const root = join(dir, 'root');
       await fsp.mkdir(root);
-      await prepareBuildRoot(ctx, root, [BUBBLEWRAP_WORKSPACE, 'tmp', 'proc', 'dev']);
-      args = bwrapArgs({ root }, hostWorkspace, caps);
+      await prepareBuildRoot(ctx, root, [BUBBLEWRAP_WORKSPACE, 'tmp', 'proc', 'dev', ...(cache !== undefined ? [MELANGE_CACHE_MOUNT] : [])]);
+      args = bwrapArgs({ root }, workspacePath(ctx, join(dir, 'build')), caps, cache);
       log('runner "bubblewrap": steps see the build environment read-only, with /home/build (the workspace) and a private /tmp writable');
     } else {
       const hidden = await hiddenDirs(ctx);
-      args = bwrapArgs({ hidden, secrets: await secretFilesOutside(ctx, hidden) }, hostWorkspace, caps);
+      args = bwrapArgs({ hidden, secrets: await secretFilesOutside(ctx, hidden) }, workspacePath(ctx, join(dir, 'build')), caps, cache);
       log("runner \"bubblewrap\": steps see this machine's root read-only (homes, /run, temp directories and the checkout hidden), with /home/build (the workspace) and a private /tmp writable");
     }
-    await copySource(ctx.request.sourceDir, hostWorkspace, ctx.skip);
-    const spawnIn = (script: string, onLine: (l: string) => void, env: Readonly<Record<string, string>>) =>
-      spawnStep(bwrap, [...args, '--', '/bin/sh', '-c', script], { env, cwd: '/', onLine });
+    const ws = await prepareWorkspace(ctx, join(dir, 'build'));
+    const spawnIn = (script: string, onLine: (l: string) => void, env: Readonly<Record<string, string>>, signal?: AbortSignal) =>
+      spawnStep(bwrap, [...args, '--', '/bin/sh', '-c', script], { env, cwd: '/', onLine, ...(signal ? { signal } : {}) });
     const probe = await spawnIn('exit 0', () => undefined, { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' });
     if (probe.exitCode !== 0) {
       throw new ConfigError(`bubblewrap (${bwrap}) cannot start a sandbox on this machine: ${probe.tail.join(' ') || `exit status ${probe.exitCode ?? probe.signal}`}`, {
@@ -170,12 +175,15 @@ async function startBubblewrapRunner(ctx: RunnerContext): Promise<Runner> {
     return {
       facts: FACTS,
       workspace: BUBBLEWRAP_WORKSPACE,
-      hostWorkspace,
+      hostWorkspace: ws,
       // Steps run as this process's user: a user namespace maps it to itself, and root keeps its ids.
       stepUser: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 },
-      cacheDir: (name) => `${BUBBLEWRAP_WORKSPACE}/.cache/${name}`,
-      run: (step: StepRun): Promise<StepResult> => spawnIn(step.script, log, step.env),
-      dispose: () => removeRunnerDir(dir, log),
+      cacheDir: (name) => (cache !== undefined ? `${MELANGE_CACHE_MOUNT}/${name}` : `${BUBBLEWRAP_WORKSPACE}/.cache/${name}`),
+      run: (step: StepRun): Promise<StepResult> => spawnIn(step.script, log, step.env, step.signal),
+      dispose: async () => {
+        await removeRunnerDir(dir, log);
+        if (ctx.request.workspaceDir !== undefined) await removeRunnerDir(ws, log);
+      },
     };
   } catch (err) {
     await removeRunnerDir(dir, log);

@@ -98,7 +98,7 @@ describe.skipIf(!(isRoot() && hasTool('busybox')))('runner chroot, with no root 
     const p = makeProject(FROM_REPOSITORY);
     await writeBusyboxRepository(p.dir);
     const cacheDir = mkdtempSync(join(tmpdir(), 'chroot-cache-'));
-    const request = normalizeMelangeBuildOptions({ configPath: 'melange.yaml', archs: ['x86_64'], runner: 'chroot', cacheDir, sourceDateEpoch: 0, log: p.log }, p.dir, {});
+    const request = normalizeMelangeBuildOptions({ configPath: 'melange.yaml', archs: ['x86_64'], runner: 'chroot', apkCacheDir: cacheDir, sourceDateEpoch: 0, log: p.log }, p.dir, {});
     const r = await buildMelangePackages(request);
     const where = readPackage(r.packages[0]!.path).dataEntries.find((e) => e.name === 'usr/share/rooted/where')!;
     expect(where.data.toString()).toBe('/bin/busybox /home/build busybox=1.36.1-r0\n');

@@ -15,7 +15,7 @@ import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../errors';
-import { copySource, findTool, spawnStep, type Runner, type RunnerContext, type RunnerDefinition, type RunnerFacts, type StepResult, type StepRun } from './runner';
+import { copySource, findTool, inputsCache, spawnStep, type Runner, type RunnerContext, type RunnerDefinition, type RunnerFacts, type StepResult, type StepRun } from './runner';
 import { removeRunnerDir } from './runner-cleanup';
 import { prepareBuildRoot } from './runner-root';
 
@@ -40,7 +40,9 @@ async function startChrootRunner(ctx: RunnerContext): Promise<Runner> {
   try {
     await prepareBuildRoot(ctx, root, ['proc']);
     const hostWorkspace = join(root, CHROOT_WORKSPACE);
-    await copySource(ctx.request.sourceDir, hostWorkspace, ctx.skip);
+    await fsp.mkdir(hostWorkspace, { recursive: true });
+    if (!ctx.request.emptyWorkspace) await copySource(ctx.request.sourceDir, hostWorkspace, ctx.skip);
+    if ((await inputsCache(ctx)) !== undefined) log(`warning: runner "chroot" does not mount the inputs cache ${ctx.request.cacheDir} at /var/cache/melange; use the default runner "bubblewrap" for --cache-dir`);
     const isolate = [unshare, '--pid', '--fork', '--kill-child', '--mount', `--mount-proc=${join(root, 'proc')}`, '--', chroot, root];
     return {
       facts: FACTS,
@@ -50,7 +52,7 @@ async function startChrootRunner(ctx: RunnerContext): Promise<Runner> {
       stepUser: { uid: 0, gid: 0 },
       cacheDir: (name) => `${CHROOT_CACHE}/${name}`,
       run(step: StepRun): Promise<StepResult> {
-        return spawnStep(isolate[0]!, [...isolate.slice(1), '/bin/sh', '-c', step.script], { env: step.env, cwd: '/', onLine: log });
+        return spawnStep(isolate[0]!, [...isolate.slice(1), '/bin/sh', '-c', step.script], { env: step.env, cwd: '/', onLine: log, ...(step.signal ? { signal: step.signal } : {}) });
       },
       dispose: () => removeRunnerDir(root, log),
     };

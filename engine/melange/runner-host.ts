@@ -10,7 +10,7 @@
 import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copySource, spawnStep, type Runner, type RunnerContext, type RunnerDefinition, type RunnerFacts, type StepResult, type StepRun } from './runner';
+import { inputsCache, prepareWorkspace, spawnStep, type Runner, type RunnerContext, type RunnerDefinition, type RunnerFacts, type StepResult, type StepRun } from './runner';
 import { removeRunnerDir } from './runner-cleanup';
 
 const FACTS: RunnerFacts = { isolation: 'none', preparesRoot: 'never' };
@@ -27,27 +27,34 @@ export function hostRunnerWarning(packages: readonly string[]): string {
 
 /** Creates a workspace under the system temp directory and copies the source into it. */
 async function startHostRunner(ctx: RunnerContext): Promise<Runner> {
-  const { sourceDir, log } = ctx.request;
+  const { log } = ctx.request;
   log(hostRunnerWarning(ctx.environment.contents.packages));
   const root = await fsp.mkdtemp(join(tmpdir(), 'apko-nx-melange-'));
-  const workspace = join(root, 'build');
+  let workspace: string;
+  let cache: string | undefined;
   try {
-    await copySource(sourceDir, workspace, ctx.skip);
+    workspace = await prepareWorkspace(ctx, join(root, 'build'));
+    // No mounts here: steps use the inputs cache where it is on this machine.
+    cache = await inputsCache(ctx);
   } catch (err) {
     await removeRunnerDir(root, log);
     throw err;
   }
+  const ws = workspace;
   return {
     facts: FACTS,
-    workspace,
-    hostWorkspace: workspace,
+    workspace: ws,
+    hostWorkspace: ws,
     // Files the steps make belong to this process's user.
     stepUser: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 },
-    cacheDir: (name) => `${workspace}/.cache/${name}`,
+    cacheDir: (name) => (cache !== undefined ? `${cache}/${name}` : `${ws}/.cache/${name}`),
     run(step: StepRun): Promise<StepResult> {
-      return spawnStep('/bin/sh', ['-c', step.script], { env: step.env, cwd: workspace, onLine: log });
+      return spawnStep('/bin/sh', ['-c', step.script], { env: step.env, cwd: ws, onLine: log, ...(step.signal ? { signal: step.signal } : {}) });
     },
-    dispose: () => removeRunnerDir(root, log),
+    dispose: async () => {
+      await removeRunnerDir(root, log);
+      if (ctx.request.workspaceDir !== undefined) await removeRunnerDir(ws, log);
+    },
   };
 }
 

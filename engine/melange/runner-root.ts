@@ -8,14 +8,14 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { rootPreparer, type PrepareRoot } from '../buildroot';
 import { ConfigError } from '../errors';
-import type { RunnerContext } from './runner';
+import type { RunnerContext, RunnerFacts } from './runner';
 
 /** The build root stage, fed from the request: its cache, offline mode, and melange's -r/-k/-p. */
 function buildRootFor(ctx: RunnerContext): PrepareRoot {
   const r = ctx.request;
   return rootPreparer({
     cwd: r.cwd,
-    cacheDir: r.cacheDir,
+    cacheDir: r.apkCacheDir,
     offline: r.offline,
     log: r.log,
     repositoryAppend: r.repositoryAppend,
@@ -42,6 +42,11 @@ export async function prepareBuildRoot(ctx: RunnerContext, root: string, mountPo
 }
 
 /** True when the environment (with -p appends) lists packages to install. */
-export function wantsPackages(ctx: RunnerContext): boolean {
+export function wantsPackages(ctx: Pick<RunnerContext, 'environment' | 'request'>): boolean {
   return ctx.environment.contents.packages.length > 0 || ctx.request.packageAppend.length > 0;
+}
+
+/** True when runner `facts` run the steps in a root built for the target architecture (whose binaries this machine must be able to run). */
+export function runsInTargetRoot(facts: RunnerFacts, ctx: Pick<RunnerContext, 'environment' | 'request'>): boolean {
+  return facts.preparesRoot === 'always' || (facts.preparesRoot === 'with-packages' && wantsPackages(ctx));
 }

@@ -23,6 +23,8 @@ export interface StepRun {
   readonly script: string;
   /** The complete environment; nothing is inherited from this process. */
   readonly env: Readonly<Record<string, string>>;
+  /** Ends the step (SIGKILL) when aborted: the build's timeout. */
+  readonly signal?: AbortSignal;
 }
 
 /** How a script ended. */
@@ -99,10 +101,10 @@ const TAIL_BYTES = 64 * 1024;
 export function spawnStep(
   command: string,
   args: readonly string[],
-  opts: { env: Readonly<Record<string, string>>; cwd: string; onLine: (line: string) => void },
+  opts: { env: Readonly<Record<string, string>>; cwd: string; onLine: (line: string) => void; signal?: AbortSignal },
 ): Promise<StepResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd: opts.cwd, env: { ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: opts.cwd, env: { ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'], ...(opts.signal ? { signal: opts.signal, killSignal: 'SIGKILL' as const } : {}) });
     let kept = Buffer.alloc(0);
     let partial = '';
     const onData = (chunk: Buffer): void => {
@@ -115,7 +117,10 @@ export function spawnStep(
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('error', reject);
+    // An abort (the build's timeout) ends the child; 'close' then reports the signal.
+    child.on('error', (err) => {
+      if (err.name !== 'AbortError') reject(err);
+    });
     child.on('close', (code, signal) => {
       if (partial !== '') opts.onLine(partial);
       const lines = kept.toString('utf8').replace(/\n$/, '').split('\n');
@@ -133,23 +138,69 @@ export function spawnStep(
  */
 export async function copySource(sourceDir: string, workspace: string, skip: readonly string[]): Promise<void> {
   const src = resolve(sourceDir);
-  const skipped = skip.map((s) => resolve(s));
+  // The workspace itself is left out too, for a --workspace-dir inside the sources.
+  const skipped = [...skip, workspace].map((s) => resolve(s));
   await fsp.mkdir(workspace, { recursive: true });
   try {
-    await fsp.cp(src, workspace, {
-      recursive: true,
-      verbatimSymlinks: true,
-      filter: (from) => {
-        const abs = resolve(from);
-        return !skipped.some((s) => abs === s || abs.startsWith(s + sep));
-      },
-    });
+    await copyTree(src, resolve(workspace), skipped);
   } catch (err) {
     throw new ConfigError(`cannot copy the source directory ${src} into the build workspace: ${(err as Error).message}`, {
       cause: err,
       hint: 'check sourceDir (--source-dir); it defaults to the directory holding melange.yaml',
     });
   }
+}
+
+/**
+ * Copies `from` into `to`, leaving out `skipped`. A directory holding a
+ * skipped path is walked entry by entry: one copy of it would refuse to
+ * copy a directory into itself (the workspace inside the sources).
+ */
+async function copyTree(from: string, to: string, skipped: readonly string[]): Promise<void> {
+  const out = (p: string) => skipped.some((s) => p === s || p.startsWith(s + sep));
+  const holds = (p: string) => skipped.some((s) => s.startsWith(p + sep));
+  if (!holds(from)) {
+    await fsp.cp(from, to, { recursive: true, verbatimSymlinks: true, filter: (f) => !out(resolve(f)) });
+    return;
+  }
+  await fsp.mkdir(to, { recursive: true });
+  for (const name of await fsp.readdir(from)) {
+    const child = join(from, name);
+    if (out(child)) continue;
+    const st = await fsp.lstat(child);
+    if (st.isDirectory()) await copyTree(child, join(to, name), skipped);
+    else await fsp.cp(child, join(to, name), { verbatimSymlinks: true });
+  }
+}
+
+/**
+ * The workspace on this machine: `<workspaceDir>/<arch>` when the request
+ * names a workspace directory (melange's `--workspace-dir`), else
+ * `fallback`; the source directory is copied in unless the request asks for
+ * an empty workspace.
+ */
+export async function prepareWorkspace(ctx: RunnerContext, fallback: string): Promise<string> {
+  const r = ctx.request;
+  const ws = workspacePath(ctx, fallback);
+  await fsp.mkdir(ws, { recursive: true, mode: 0o755 });
+  if (r.emptyWorkspace) r.log('empty workspace requested: the source directory is not copied in');
+  else await copySource(r.sourceDir, ws, ctx.skip);
+  return ws;
+}
+
+/** Where prepareWorkspace puts the workspace: `<workspaceDir>/<arch>` (as melange), else `fallback`. */
+export function workspacePath(ctx: Pick<RunnerContext, 'request' | 'arch'>, fallback: string): string {
+  return ctx.request.workspaceDir !== undefined ? join(ctx.request.workspaceDir, ctx.arch.apk) : fallback;
+}
+
+/** Where melange mounts its inputs cache (`--cache-dir`) in the build. */
+export const MELANGE_CACHE_MOUNT = '/var/cache/melange';
+
+/** The inputs cache directory to mount at MELANGE_CACHE_MOUNT (real path), or undefined when it is not a directory, as melange skips it then. */
+export async function inputsCache(ctx: RunnerContext): Promise<string | undefined> {
+  const dir = ctx.request.cacheDir;
+  const st = await fsp.stat(dir).catch(() => undefined);
+  return st?.isDirectory() ? fsp.realpath(dir) : undefined;
 }
 
 /** True when `child` is `parent` or inside it. */

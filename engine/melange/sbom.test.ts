@@ -88,7 +88,8 @@ describe('packageSbom', () => {
           versionInfo: 'a'.repeat(40),
           filesAnalyzed: false,
           licenseConcluded: 'NOASSERTION',
-          licenseDeclared: 'MIT',
+          // melange's --license (default NOASSERTION), not the package's.
+          licenseDeclared: 'NOASSERTION',
           downloadLocation: 'NOASSERTION',
           originator: 'Organization: Unknown',
           supplier: 'Organization: Unknown',
@@ -99,6 +100,16 @@ describe('packageSbom', () => {
       ],
       hasExtractedLicensingInfos: [{ licenseId: 'LicenseRef-x', extractedText: 'text' }],
     });
+  });
+
+  it('gives the configuration the --license and, for a github.com --git-repo-url, a purl with the file as subpath', () => {
+    const doc = JSON.parse(packageSbom({ ...input, configFile: { ...input.configFile, license: 'Apache-2.0', repositoryUrl: 'https://github.com/Acme/Pkgs' } }).toString('utf8'));
+    expect(doc.packages[1]).toMatchObject({
+      licenseDeclared: 'Apache-2.0',
+      externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: `pkg:github/acme/pkgs@${'a'.repeat(40)}#pkgs/hello/melange.yaml` }],
+    });
+    const other = JSON.parse(packageSbom({ ...input, configFile: { ...input.configFile, repositoryUrl: 'https://git.example/acme/pkgs' } }).toString('utf8'));
+    expect(other.packages[1].externalRefs).toBeUndefined();
   });
 
   it('escapes <, > and & as Go does and ends with a newline', () => {

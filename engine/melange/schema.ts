@@ -8,6 +8,7 @@
  * accepted and ignored, so real melange files load.
  */
 import { z } from 'zod';
+import { parseDuration } from '../net/duration';
 import { PlainScalar } from '../yaml/scalar';
 
 const isNull = (v: unknown): boolean => v === null || v === undefined || (v instanceof PlainScalar && v.value === null);
@@ -28,6 +29,12 @@ const strs = opt(z.array(str));
 export const melangeVarValue = str;
 const strMap = opt(z.record(z.string(), str));
 const ignored = z.unknown().optional();
+
+/** `package.timeout` in milliseconds: digits are nanoseconds (yaml.v3's integer time.Duration), else a Go duration; undefined when neither. */
+export function packageTimeoutMs(t: string): number | undefined {
+  if (/^\d+$/.test(t.trim())) return Number(t.trim()) / 1e6;
+  return parseDuration(t);
+}
 
 const dependencies = z.strictObject({
   runtime: strs,
@@ -180,7 +187,8 @@ const packageSpec = z.strictObject({
   cpe: ignored,
   resources: ignored,
   'test-resources': ignored,
-  timeout: ignored,
+  // A Go duration (30m, 1h30m) or, as yaml.v3 reads a time.Duration from an integer, nanoseconds.
+  timeout: opt(z.preprocess((v) => (v instanceof PlainScalar ? v.source : typeof v === 'number' ? String(v) : v), z.string().refine((t) => packageTimeoutMs(t) !== undefined, 'expected a duration such as 30m or 1h30m'))),
 });
 
 const subpackage = z.strictObject({

@@ -38,10 +38,10 @@ describe.skipIf(!(hasTool('bwrap') && hasTool('busybox')))('melange test (bubble
     const p = makeProject(GREETER('[ "$(greet)" = hello ]'));
     await writeBusyboxRepository(p.dir);
     await buildIn(p, { runTests: false });
-    const r = await melangeTest({ configPath: 'melange.yaml', archs: ['x86_64'], target: 'packages', log: p.log, cacheDir: mkdtempSync(join(tmpdir(), 'c-')) }, p.dir, {});
+    const r = await melangeTest({ configPath: 'melange.yaml', archs: ['x86_64'], target: 'packages', log: p.log, apkCacheDir: mkdtempSync(join(tmpdir(), 'c-')) }, p.dir, {});
     expect(r.passed).toBe(1);
     // The main test installs greeter-doc instead of greeter: greet is missing there.
-    const err = await melangeTest({ configPath: 'melange.yaml', archs: ['x86_64'], target: 'greeter-doc', log: p.log, cacheDir: mkdtempSync(join(tmpdir(), 'c-')) }, p.dir, {}).catch((e: unknown) => e);
+    const err = await melangeTest({ configPath: 'melange.yaml', archs: ['x86_64'], target: 'greeter-doc', log: p.log, apkCacheDir: mkdtempSync(join(tmpdir(), 'c-')) }, p.dir, {}).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PipelineError);
     expect(p.logs).toContain('build environment: busybox, greeter-doc for x86_64');
   });

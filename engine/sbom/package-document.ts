@@ -9,7 +9,7 @@
  */
 import { compareBytes } from '../order';
 import { rfc3339 } from '../time';
-import { apkPurl } from './purl';
+import { apkPurl, encodePurlComponent, githubPurl } from './purl';
 import { spdxId } from './spdx-id';
 import type { SpdxDocument, SpdxPackage } from './spdx-model';
 import type { PackageSbomInput } from './types';
@@ -51,7 +51,16 @@ export function spdxForPackage(i: PackageSbomInput): SpdxDocument {
   const relationships = [];
   if (i.configFile !== undefined) {
     const cfgId = spdxId('Package', `${i.configFile.path}-${i.configFile.commit}`);
-    packages.push({ SPDXID: cfgId, name: i.configFile.path, versionInfo: i.configFile.commit, ...common });
+    // melange gives the configuration its own license (--license) and, for a github.com repository, a purl with the file as subpath.
+    const cfgPurl = i.configFile.repositoryUrl !== undefined ? githubPurl(i.configFile.repositoryUrl, i.configFile.commit) : undefined;
+    packages.push({
+      SPDXID: cfgId,
+      name: i.configFile.path,
+      versionInfo: i.configFile.commit,
+      ...common,
+      licenseDeclared: i.configFile.license ?? 'NOASSERTION',
+      ...(cfgPurl !== undefined ? { externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: `${cfgPurl}#${i.configFile.path.split('/').map(encodePurlComponent).join('/')}` }] } : {}),
+    });
     relationships.push({ spdxElementId: id, relationshipType: 'DESCRIBED_BY', relatedSpdxElement: cfgId });
   }
   const licensing = [...i.licenseTexts.keys()].sort(compareBytes).map((k) => ({ licenseId: k, extractedText: i.licenseTexts.get(k)! }));

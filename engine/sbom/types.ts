@@ -105,8 +105,12 @@ export interface PackageSbomInput {
   readonly copyright: readonly PackageCopyright[];
   /** SOURCE_DATE_EPOCH, in seconds. */
   readonly sourceDateEpoch: number;
-  /** The melange.yaml, named relative to its repository, at the commit it was built from. */
-  readonly configFile?: { readonly path: string; readonly commit: string };
+  /**
+   * The melange.yaml, named relative to its repository, at the commit it was built from; `license` is its own
+   * (melange's `--license`, default NOASSERTION), `repositoryUrl` its repository's (melange's `--git-repo-url`;
+   * a github.com one gives the config's purl).
+   */
+  readonly configFile?: { readonly path: string; readonly commit: string; readonly license?: string; readonly repositoryUrl?: string };
   /** License texts by license id, from `copyright[].license-path`. */
   readonly licenseTexts: ReadonlyMap<string, string>;
 }

@@ -63,5 +63,5 @@ ${check.split('\n').map((l) => `        ${l}`).join('\n')}
 /** Builds in the project's directory as the CLI would there, with a private cache. */
 export async function buildIn(p: Project, more: Partial<MelangeBuildOptions> = {}) {
   const cacheDir = mkdtempSync(join(tmpdir(), 'melange-test-cache-'));
-  return buildMelangePackages(normalizeMelangeBuildOptions({ configPath: 'melange.yaml', archs: ['x86_64'], cacheDir, sourceDateEpoch: 0, log: p.log, ...more }, p.dir, {}));
+  return buildMelangePackages(normalizeMelangeBuildOptions({ configPath: 'melange.yaml', archs: ['x86_64'], apkCacheDir: cacheDir, sourceDateEpoch: 0, log: p.log, ...more }, p.dir, {}));
 }
