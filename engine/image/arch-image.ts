@@ -72,7 +72,9 @@ export async function buildArchImage(loaded: LoadedConfig, fetched: ArchPackages
     annotations: ctx.annotations,
   };
   const image = base ? buildImageOnBase(base.image, layers, input) : buildImage(layers, input);
-  return { arch: fetched.arch, image, rootfs, packages: fetched.packages, sbomPackages: sbomPackagesOf(fetched, rootfs), layerStatuses: statuses };
+  // A base image's layers are taken as they are: reused, never built.
+  const layerStatuses: LayerStatus[] = [...(base?.image.layers.map(() => 'reused' as const) ?? []), ...statuses];
+  return { arch: fetched.arch, image, rootfs, packages: fetched.packages, sbomPackages: sbomPackagesOf(fetched, rootfs), layerStatuses };
 }
 
 /** The facts the SBOM needs of each installed package. */
