@@ -43,11 +43,6 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     id: 'install-if-across-world',
     matches: () => false,
   },
-  {
-    // Shown by e2e/conformance/base-image.test.ts: only the order of base packages in show-packages (nothing installed differs).
-    id: 'base-image-show-packages-order',
-    matches: (d) => d.category === 'packages' && d.where === 'show-packages on a base image',
-  },
 ];
 
 /** What a case's differences come to: the known ids it showed and everything unexplained. */
