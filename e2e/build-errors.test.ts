@@ -110,7 +110,7 @@ describe('build errors', () => {
 describe('features apko-nx does not build', () => {
   it.each([
     ['format: erofs', 'format: erofs\n', /format: erofs is not supported/],
-    ['contents.baseimage', 'contents:\n  baseimage:\n    image: ./base\n    apkindex: ./base-index\n', /contents\.baseimage is not supported/],
+    ['contents.baseimage that is not an OCI layout', 'contents:\n  baseimage:\n    image: ./base\n    apkindex: ./base-index\n', /base: not an OCI layout/],
   ])('refuses %s with a clear error instead of building something else', async (_what, yaml, message) => {
     const ws = await makeWorkspace([BASELAYOUT], ['x86_64']);
     ws.write('apko.yaml', yaml.startsWith('contents') ? `${yaml}archs: [x86_64]\n` : apkoYaml(ws, { packages: ['test-baselayout'], archs: ['x86_64'], extra: yaml }));

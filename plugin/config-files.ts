@@ -52,7 +52,7 @@ export function loadImageConfig(workspaceRoot: string, configFile: string): Load
   const texts: string[] = [];
   const includes: string[] = [];
   const seen = new Set<string>();
-  const merged = { packages: [] as string[], keyring: [] as string[], repositories: [] as string[], include: [] as string[] };
+  const merged = { packages: [] as string[], keyring: [] as string[], repositories: [] as string[], include: [] as string[], baseimage: [] as string[] };
   const visit = (file: string, depth: number): void => {
     if (seen.has(file) || depth > MAX_INCLUDE_DEPTH) return;
     seen.add(file);
@@ -63,6 +63,7 @@ export function loadImageConfig(workspaceRoot: string, configFile: string): Load
     merged.keyring.push(...f.keyring);
     merged.repositories.push(...f.repositories);
     merged.include.push(...f.include);
+    merged.baseimage.push(...f.baseimage);
     for (const inc of f.include) {
       const found = [resolve(projectDir, inc), resolve(dirname(file), inc)].find(isFile);
       if (found === undefined) continue;

@@ -212,6 +212,13 @@ describe('createNodes', () => {
     expect(inputs(debug, 'image-debug')).toEqual(['{workspaceRoot}/api-server/debug.apko.yaml', '{workspaceRoot}/api-server/debug.apko.lock.json', localKey]);
   });
 
+  it('hashes the base image layout and APKINDEX directories of contents.baseimage as inputs of the image', async () => {
+    write({ 'app/apko.yaml': 'contents:\n  baseimage:\n    image: ./base\n    apkindex: ./apkindex\n  packages: [curl]\n' });
+    const [[, r]] = await infer(['app/apko.yaml']);
+    const inputs = r.projects!.app!.targets!.image!.inputs!.filter((i): i is string => typeof i === 'string');
+    expect(inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/app/base/**/*', '{workspaceRoot}/app/apkindex/**/*']));
+  });
+
   it('depends on the build target the buildTargetName option names', async () => {
     const [[, pkg]] = await infer(['api-server/melange.yaml'], { buildTargetName: 'compile' });
     expect(pkg.projects!['api-server']!.targets!.package).toMatchObject({ dependsOn: ['compile'], options: { buildTarget: 'compile' } });

@@ -63,6 +63,7 @@ function inferImage(workspaceRoot: string, root: string, file: string, opts: Nor
       includes: loaded.includes,
       keyring: local(loaded.facts.keyring),
       repositories: local(loaded.facts.repositories),
+      baseimage: local(loaded.facts.baseimage),
       ownPackage: hasFile(workspaceRoot, root, 'melange.yaml'),
       locked: hasFile(workspaceRoot, root, lockFileName(file)),
     },

@@ -19,6 +19,8 @@ export interface ImageConfigInfo {
   readonly keyring: readonly string[];
   /** Local repository directories. */
   readonly repositories: readonly string[];
+  /** The base image's layout and APKINDEX directories (`contents.baseimage`), when local. */
+  readonly baseimage?: readonly string[];
   /** The same directory has a melange.yaml, whose package the image may install. */
   readonly ownPackage: boolean;
   /** The config's lock file exists, so the image installs exactly what it pins. */
@@ -73,6 +75,7 @@ export function imageTargets(c: ImageConfigInfo, opts: NormalizedPluginOptions):
         `{workspaceRoot}/${localSigningKeyPath(opts.signingKey)}.pub`,
         ...[...c.includes, ...c.keyring].map((f) => `{workspaceRoot}/${f}`),
         ...localRepos.map((r) => `{workspaceRoot}/${r}/**/*`),
+        ...(c.baseimage ?? []).map((d) => `{workspaceRoot}/${d}/**/*`),
         { dependentTasksOutputFiles: '**/*.apk', transitive: true },
         ENGINE,
         EPOCH,

@@ -6,7 +6,7 @@
 import type { ApkPackage } from '../apk/package';
 import { apkoJson, runtimeRepositories, type LoadedConfig } from '../config';
 import type { ArchPackages } from '../fetch';
-import { buildRootfs, type RootfsResult } from '../rootfs';
+import { basePins, buildRootfs, type BasePackage, type RootfsResult } from '../rootfs';
 import { compareBytes } from '../order';
 import { expandArchs } from '../arch';
 
@@ -27,15 +27,19 @@ export interface RootTreeInputs {
    * `/etc/apko.json` keeps the config's packages and archs as written.
    */
   readonly unlocked?: boolean;
+  /** The base image's packages, when building on one (`contents.baseimage`). */
+  readonly base?: readonly BasePackage[];
 }
 
 /** Builds the in-memory filesystem of `fetched.arch` as `loaded` describes it. */
 export function buildRootTree(loaded: LoadedConfig, fetched: ArchPackages, inputs: RootTreeInputs): RootfsResult {
   const config = loaded.config;
-  const world = inputs.unlocked ? [...new Set(config.contents.packages)].sort(compareBytes) : lockedWorld(fetched.packages);
+  const locked = lockedWorld(fetched.packages);
+  // On a base image the world also pins the base's packages (apko's initializeApk); /etc/apko.json names only the new ones.
+  const world = inputs.unlocked ? [...new Set(config.contents.packages)].sort(compareBytes) : inputs.base ? [...new Set([...locked, ...basePins(inputs.base)])].sort(compareBytes) : locked;
   const jsonInput = inputs.unlocked
     ? { archs: expandArchs(config.archs, () => fetched.arch), packages: config.contents.packages }
-    : { archs: [fetched.arch], packages: world };
+    : { archs: [fetched.arch], packages: locked };
   return buildRootfs({
     arch: fetched.arch.apk,
     packages: fetched.packages,
@@ -61,5 +65,6 @@ export function buildRootTree(loaded: LoadedConfig, fetched: ArchPackages, input
         jsonInput,
       ),
     buildDate: inputs.buildDate,
+    ...(inputs.base ? { base: { stanzas: inputs.base.map((p) => p.stanza) } } : {}),
   });
 }

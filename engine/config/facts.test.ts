@@ -30,7 +30,12 @@ contents:
       keyring: ['../melange.rsa.pub'],
       repositories: ['../dist/packages/api-server', 'https://packages.wolfi.dev/os', './build-only'],
       include: ['base.apko.yaml'],
+      baseimage: [],
     });
+  });
+
+  it('reads the base image directories, which the image target hashes as inputs', () => {
+    expect(readImageFacts('contents:\n  baseimage:\n    image: ./base-layout\n    apkindex: ./apkindex\n').baseimage).toEqual(['./base-layout', './apkindex']);
   });
 
   it('reads YAML as the build does: aliases and merge keys expanded', () => {

@@ -22,6 +22,8 @@ export interface ImageFacts {
   readonly repositories: readonly string[];
   /** `include:` paths, as written. */
   readonly include: readonly string[];
+  /** `contents.baseimage`'s image and apkindex directories, as written. */
+  readonly baseimage: readonly string[];
 }
 
 /** One package (main or subpackage) a melange.yaml builds. */
@@ -83,6 +85,7 @@ export function readImageFacts(text: string): ImageFacts {
     repositories: [...strings(contents.repositories), ...strings(contents.build_repositories)],
     // apko's include is one path; a list is accepted too.
     include: typeof doc.include === 'string' ? [doc.include] : strings(doc.include),
+    baseimage: [record(contents.baseimage).image, record(contents.baseimage).apkindex].filter((p): p is string => typeof p === 'string' && p !== ''),
   };
 }
 

@@ -5,7 +5,7 @@
  * the `C:` checksum, caps the size and evicts a stored copy that fails.
  */
 export { fetchPackageBytes, fetchVerified, packageChecksumOf, verifyPackageChecksum, FETCH_CONCURRENCY, type FetchPackageOptions, type PackageRef } from './package';
-export { resolveWorld, repositoryOf, type ResolvedWorld } from './world';
+export { resolveWorld, repositoryOf, type BaseWorld, type ResolvedWorld } from './world';
 export { resolvePackages } from './resolved';
 export { lockedPackages, readLockFor } from './locked';
 export type { ArchPackages, PackageIO } from './types';

@@ -18,6 +18,7 @@ import { DEFAULT_PACKAGE_LIMITS } from './limits';
 import { fetchProgress } from './progress';
 import { FETCH_CONCURRENCY, fetchVerified, readFetched, type PackageRef } from './package';
 import type { ArchPackages, PackageIO } from './types';
+import { withoutBase, type BaseWorld } from './world';
 
 const REMOTE = /^https?:\/\//i;
 
@@ -66,7 +67,7 @@ function lockedRef(p: LockedPackage, loaded: LoadedConfig): PackageRef {
 }
 
 /** Reads and verifies every locked package of `loaded.archs`, and recomputes their install graph. */
-export async function lockedPackages(loaded: LoadedConfig, lock: LockFile, io: PackageIO, relock = `apko-nx lock ${loaded.file}`): Promise<ArchPackages[]> {
+export async function lockedPackages(loaded: LoadedConfig, lock: LockFile, io: PackageIO, relock = `apko-nx lock ${loaded.file}`, base?: ReadonlyMap<string, BaseWorld>): Promise<ArchPackages[]> {
   const limit = pLimit(FETCH_CONCURRENCY);
   const limits = io.limits ?? DEFAULT_PACKAGE_LIMITS;
   const fetchOpts = {
@@ -111,7 +112,9 @@ export async function lockedPackages(loaded: LoadedConfig, lock: LockFile, io: P
       verified.set(`${arch}/${p.name}`, pkg);
       entries.push({ ...toIndexEntry(pkg), arch: pkg.pkginfo.arch });
     }
-    repositories.set(arch, [{ name: 'lock', entries }]);
+    // On a base image the locked packages' dependencies the base has resolve to the base's packages, which are then left out.
+    const b = base?.get(arch);
+    repositories.set(arch, [{ name: 'lock', entries }, ...(b ? [{ name: b.name, entries: [...b.entries] }] : [])]);
   }
   // The lock pins every package; resolving the pins again restores the install order and the graph.
   const world = [...new Set(lock.contents.packages.map((p) => `${p.name}=${p.version}`))];
@@ -121,7 +124,9 @@ export async function lockedPackages(loaded: LoadedConfig, lock: LockFile, io: P
     // Install in the lock's order (the order the lock was resolved in), so the database matches an unlocked build.
     const items = byArch.get(arch.apk)!;
     const order = new Map(items.map(({ p }, index) => [p.name, index]));
-    const resolution = { ...resolved, packages: [...resolved.packages].sort((a, b) => order.get(a.name)! - order.get(b.name)!) };
+    const b = base?.get(arch.apk);
+    const own = b ? withoutBase(resolved, b) : resolved;
+    const resolution = { ...own, packages: [...own.packages].sort((x, y) => order.get(x.name)! - order.get(y.name)!) };
     const packages = resolution.packages.map((r) => verified.get(`${arch.apk}/${r.name}`)!);
     const urls = resolution.packages.map((r) => items[order.get(r.name)!]!.p.url);
     return { arch, resolution, packages, urls };

@@ -11,17 +11,19 @@ import { DEFAULT_PACKAGE_LIMITS } from './limits';
 import { fetchProgress } from './progress';
 import { FETCH_CONCURRENCY, fetchPackageBytes, readFetched } from './package';
 import type { ArchPackages, PackageIO } from './types';
-import { repositoryOf, resolveWorld } from './world';
+import { repositoryOf, resolveWorld, withoutBase, type BaseWorld } from './world';
 
 /** Resolves every arch, then fetches and verifies each package. */
-export async function resolvePackages(loaded: LoadedConfig, io: PackageIO): Promise<{ keyring: Map<string, string>; discoveredKeys: readonly DiscoveredKey[]; archs: ArchPackages[] }> {
-  const world = await resolveWorld(loaded, io);
+export async function resolvePackages(loaded: LoadedConfig, io: PackageIO, base?: ReadonlyMap<string, BaseWorld>): Promise<{ keyring: Map<string, string>; discoveredKeys: readonly DiscoveredKey[]; archs: ArchPackages[] }> {
+  const world = await resolveWorld(loaded, io, base);
   const limit = pLimit(FETCH_CONCURRENCY);
   const limits = io.limits ?? DEFAULT_PACKAGE_LIMITS;
   const allowUnverifiedData = io.allowUnverifiedData === true;
   const archs: ArchPackages[] = [];
-  for (const [i, resolution] of world.resolutions.entries()) {
+  for (const [i, resolved] of world.resolutions.entries()) {
     const arch = loaded.archs[i]!;
+    const b = base?.get(arch.apk);
+    const resolution = b ? withoutBase(resolved, b) : resolved;
     io.log(`${arch.apk}: ${resolution.packages.length} packages`);
     const fetchedOne = fetchProgress(resolution.packages.length, arch.apk, io.log);
     // Results are stored by index, never in completion order.

@@ -6,7 +6,8 @@ import type { ApkPackage } from '../apk/package';
 import { buildRootTree } from '../buildroot';
 import type { LoadedConfig } from '../config';
 import { layeringFor, type LayeringStrategy } from '../layer';
-import { buildImage, platformForArch, type Image } from '../oci';
+import { buildImage, buildImageOnBase, platformForArch, type Image } from '../oci';
+import type { LoadedBase } from './base-image';
 import type { RootfsResult } from '../rootfs';
 import type { SbomPackageInput } from '../sbom';
 import type { Store } from '../store';
@@ -44,18 +45,21 @@ export interface ArchImageContext {
   readonly layering?: LayeringStrategy;
   /** Progress lines ("layer n/N written"); never part of an output. */
   readonly log?: (line: string) => void;
+  /** Per arch, the base image to build on (`contents.baseimage`). */
+  readonly base?: ReadonlyMap<string, LoadedBase>;
 }
 
 /** Builds the filesystem, layers and image of one architecture. */
 export async function buildArchImage(loaded: LoadedConfig, fetched: ArchPackages, ctx: ArchImageContext): Promise<ArchImage> {
   const config = loaded.config;
-  const rootfs = buildRootTree(loaded, fetched, { keyring: ctx.keyring, buildDate: ctx.buildDate });
+  const base = ctx.base?.get(fetched.arch.apk);
+  const rootfs = buildRootTree(loaded, fetched, { keyring: ctx.keyring, buildDate: ctx.buildDate, ...(base ? { base: base.packages } : {}) });
   const strategy = ctx.layering ?? layeringFor(config.layering);
   const log = ctx.log;
   const onLayer = log ? (done: number, total: number, status: string) => log(`${fetched.arch.apk}: layer ${done}/${total} ${status === 'built' ? 'written' : 'reused'}`) : undefined;
   const { layers, statuses } = await layersWithCache(rootfs.tree, { strategy, facts: rootfs.facts, ...(ctx.store ? { store: ctx.store } : {}), ...(onLayer ? { onLayer } : {}) });
   const entrypoint = entrypointWords(loaded);
-  const image = buildImage(layers, {
+  const input = {
     platform: platformForArch(fetched.arch.apk),
     created: ctx.buildDate,
     ...(entrypoint ? { entrypoint } : {}),
@@ -66,8 +70,11 @@ export async function buildArchImage(loaded: LoadedConfig, fetched: ArchPackages
     ...(config.stopSignal ? { stopSignal: config.stopSignal } : {}),
     volumes: config.volumes,
     annotations: ctx.annotations,
-  });
-  return { arch: fetched.arch, image, rootfs, packages: fetched.packages, sbomPackages: sbomPackagesOf(fetched, rootfs), layerStatuses: statuses };
+  };
+  const image = base ? buildImageOnBase(base.image, layers, input) : buildImage(layers, input);
+  // A base image's layers are taken as they are: reused, never built.
+  const layerStatuses: LayerStatus[] = [...(base?.image.layers.map(() => 'reused' as const) ?? []), ...statuses];
+  return { arch: fetched.arch, image, rootfs, packages: fetched.packages, sbomPackages: sbomPackagesOf(fetched, rootfs), layerStatuses };
 }
 
 /** The facts the SBOM needs of each installed package. */

@@ -18,7 +18,7 @@ import { treePath, type Tree } from '../rootfs';
 import { openStore } from '../store';
 import { buildRootTree } from '../buildroot';
 import { buildDateFor } from './build';
-import { loadForBuild } from './load-config';
+import { loadForBuild, refuseBaseImage } from './load-config';
 import type { NormalizedMinirootfsRequest } from './request';
 
 /** What build-cpio wrote. */
@@ -66,6 +66,7 @@ export function cpioRecordsOf(tree: Tree): { records: CpioRecord[]; skipped: str
 export async function buildCpio(opts: NormalizedMinirootfsRequest): Promise<CpioResult> {
   await checkOutputWritable(opts.output, 'docker-archive');
   const loaded = await loadForBuild(opts);
+  refuseBaseImage(loaded, 'build-cpio');
   const arch = loaded.archs[0]!;
   if (loaded.config.archs.length > 0) opts.log(`warning: ignoring archs in config, only building for ${arch.apk} (--build-arch)`);
   if (loaded.config.layering !== undefined) opts.log('warning: layering is ignored: a cpio archive holds the whole filesystem');

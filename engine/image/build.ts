@@ -21,6 +21,7 @@ import type { NormalizedBuildRequest } from './request';
 import { lockedPackages, readLockFor } from '../fetch/locked';
 import { resolvePackages, type ArchPackages, type PackageIO } from '../fetch';
 import { sbomDocuments } from './sboms';
+import { baseWorlds, loadBaseImages, type LoadedBase } from './base-image';
 
 /** Per image and per layer: made in this build, or reused from the store. */
 export interface BuildReport {
@@ -65,8 +66,8 @@ function vcsAnnotations(vcsUrl: string | undefined): Record<string, string> {
 }
 
 /** The verified packages of every arch: from the lock file when given, else resolved from the indexes. */
-async function packagesFor(loaded: LoadedConfig, opts: NormalizedBuildRequest, io: PackageIO): Promise<{ keyring: Map<string, string>; archs: ArchPackages[] }> {
-  if (opts.lockfile === undefined) return resolvePackages(loaded, io);
+async function packagesFor(loaded: LoadedConfig, opts: NormalizedBuildRequest, io: PackageIO, base: ReadonlyMap<string, LoadedBase> | undefined): Promise<{ keyring: Map<string, string>; archs: ArchPackages[] }> {
+  if (opts.lockfile === undefined) return resolvePackages(loaded, io, baseWorlds(base));
   const lock = await readLockFor(loaded, opts.lockfile, opts.relockCommand);
   io.log(`installing the packages locked in ${opts.lockfile}`);
   // The lock embeds every key's content, so a locked build needs no key download.
@@ -78,7 +79,7 @@ async function packagesFor(loaded: LoadedConfig, opts: NormalizedBuildRequest, i
   if (missing.length > 0) {
     for (const [name, pem] of await loadKeyring(missing, { cwd: loaded.workDir, offline: io.offline, ...(io.store ? { store: io.store } : {}), ...(io.http ? { http: io.http } : {}) })) keyring.set(name, pem);
   }
-  return { keyring, archs: await lockedPackages(loaded, lock, io, opts.relockCommand) };
+  return { keyring, archs: await lockedPackages(loaded, lock, io, opts.relockCommand, baseWorlds(base)) };
 }
 
 /** Builds every arch's image and the index, reusing layers from the store where their content is unchanged. */
@@ -118,12 +119,14 @@ export async function buildImageFromConfig(opts: NormalizedBuildRequest): Promis
   log(`building ${opts.tag} for ${loaded.archs.map((a) => a.apk).join(', ')}`);
   if (opts.verbose) log(`cache: ${opts.cacheDir}`);
   const store = openStore(opts.cacheDir, storeReporting(log, warnings));
-  const { keyring, archs } = await packagesFor(loaded, opts, { store, offline: opts.offline, log, limits: opts.limits, allowUnverifiedData: opts.allowUnverifiedData, http: createHttpClient(opts.fetch), keyDiscovery: { env: opts.env } });
+  const base = await loadBaseImages(loaded);
+  const { keyring, archs } = await packagesFor(loaded, opts, { store, offline: opts.offline, log, limits: opts.limits, allowUnverifiedData: opts.allowUnverifiedData, http: createHttpClient(opts.fetch), keyDiscovery: { env: opts.env } }, base);
   const buildDate = buildDateFor(loaded, archs);
   const annotations = { ...loaded.config.annotations, ...vcsAnnotations(loaded.config.vcsUrl) };
   const key = imageInputsDigest(loaded, { tag: opts.tag, archs, keyring, buildDate, sbomFormats: opts.sbomFormats.map((f) => f.name) });
   // An injected strategy is code the key cannot describe: such builds neither read nor write whole images (layers are still keyed by content).
-  const reusable = opts.layeringStrategy === undefined;
+  // A base image's bytes are not among the key's inputs either: builds on one reuse layers only.
+  const reusable = opts.layeringStrategy === undefined && base === undefined;
   const cached = reusable ? await loadImage(store, key, loaded.archs) : undefined;
   let index: ImageIndex;
   let sbomDocs: readonly SbomDoc[];
@@ -146,6 +149,7 @@ export async function buildImageFromConfig(opts: NormalizedBuildRequest): Promis
       log,
       warnings,
       ...(opts.layeringStrategy !== undefined ? { layering: opts.layeringStrategy } : {}),
+      ...(base ? { base } : {}),
     });
     ({ index, sbomDocs, report, packages } = built);
     if (reusable) await saveImage(store, key, { index, sboms: sbomDocs, facts: new Map(index.images.map((img) => [img.manifest.digest, { arch: platformArch(loaded, img.platform), packages: packages.get(img.manifest.digest)! }])) });

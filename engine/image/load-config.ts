@@ -1,7 +1,7 @@
 /**
  * Loading the config for a build, and refusing up front what this engine
  * does not build, rather than silently producing something else: apko's
- * experimental EROFS layers and base images. With --vcs, a config without
+ * experimental EROFS layers. With --vcs, a config without
  * vcs-url gets one from git.
  */
 import { loadImageConfig, type LoadedConfig } from '../config';
@@ -18,13 +18,16 @@ export function assertBuildable(loaded: LoadedConfig): void {
       hint: 'remove format (or set it to tar), and do not pass --format erofs',
     });
   }
-  if (loaded.config.contents.baseimage) {
-    throw new ConfigError(`${loaded.file}: contents.baseimage is not supported; apko-nx builds images from packages only`, {
-      file: loaded.file,
-      path: 'contents.baseimage',
-      hint: 'install the base image\'s packages through contents.packages instead',
-    });
-  }
+}
+
+/** Throws a ConfigError for `contents.baseimage` in a verb that writes a whole filesystem of its own (build-cpio, build-minirootfs). */
+export function refuseBaseImage(loaded: LoadedConfig, verb: string): void {
+  if (!loaded.config.contents.baseimage) return;
+  throw new ConfigError(`${loaded.file}: contents.baseimage is not supported by ${verb}, which writes the whole filesystem from packages`, {
+    file: loaded.file,
+    path: 'contents.baseimage',
+    hint: 'use apko-nx build to build on a base image, or list the base image\'s packages in contents.packages',
+  });
 }
 
 /** Loads the config of a build with its overrides and checks that it can be built. */

@@ -14,6 +14,7 @@ import { openStore } from '../store';
 import { loadForBuild } from './load-config';
 import type { NormalizedLockRequest, NormalizedResolveRequest } from './request';
 import { resolvePackages } from '../fetch';
+import { baseWorldsOf } from './base-worlds';
 
 /** apko's `stripURLScheme`: `https://` or `http://` cut off, as its lock names keys and repositories. */
 const stripScheme = (url: string): string => url.replace(/^https?:\/\//, '');
@@ -33,7 +34,7 @@ function lockedRepos(entries: readonly string[], loaded: LoadedConfig): LockedRe
 /** Builds the lock file value for a config. */
 export async function lockConfig(opts: NormalizedResolveRequest): Promise<{ loaded: LoadedConfig; lock: LockFile }> {
   const loaded = await loadForBuild(opts);
-  const { keyring, discoveredKeys, archs } = await resolvePackages(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log, limits: opts.limits, allowUnverifiedData: opts.allowUnverifiedData, http: createHttpClient(opts.fetch), keyDiscovery: { env: opts.env } });
+  const { keyring, discoveredKeys, archs } = await resolvePackages(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log, limits: opts.limits, allowUnverifiedData: opts.allowUnverifiedData, http: createHttpClient(opts.fetch), keyDiscovery: { env: opts.env } }, await baseWorldsOf(loaded));
   const c = loaded.config.contents;
   const keys = c.keyring.map((entry) => {
     // Credentials go before the scheme is cut off: without a scheme, userinfo is no longer recognisable as such.

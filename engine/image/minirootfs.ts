@@ -10,7 +10,7 @@ import { createHttpClient } from '../repo';
 import { openStore } from '../store';
 import { buildArchImage } from './arch-image';
 import { buildDateFor } from './build';
-import { loadForBuild } from './load-config';
+import { loadForBuild, refuseBaseImage } from './load-config';
 import type { NormalizedMinirootfsRequest } from './request';
 import { checkOutputWritable } from '../oci';
 import { resolvePackages } from '../fetch';
@@ -19,6 +19,7 @@ import { resolvePackages } from '../fetch';
 export async function buildMinirootfs(opts: NormalizedMinirootfsRequest): Promise<{ output: string; arch: string; diffId: string; packages: number }> {
   await checkOutputWritable(opts.output, 'docker-archive');
   const full = await loadForBuild(opts);
+  refuseBaseImage(full, 'build-minirootfs');
   const arch = full.archs[0]!;
   if (full.archs.length > 1) opts.log(`warning: build-minirootfs builds one architecture; using ${arch.apk}`);
   const loaded = { ...full, archs: [arch] };

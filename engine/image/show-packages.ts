@@ -12,13 +12,14 @@ import { loadForBuild } from './load-config';
 import type { NormalizedResolveRequest } from './request';
 import { repositoryOf, resolveWorld } from '../fetch';
 import type { PackageLine } from './package-line';
+import { baseWorldsOf } from './base-worlds';
 
 /** Resolves the config's packages for each arch. */
 export async function resolveImagePackages(
   opts: NormalizedResolveRequest,
 ): Promise<{ loaded: LoadedConfig; resolutions: readonly Resolution[]; lines: ReadonlyArray<readonly PackageLine[]> }> {
   const loaded = await loadForBuild(opts);
-  const world = await resolveWorld(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log, limits: opts.limits, http: createHttpClient(opts.fetch), keyDiscovery: { env: opts.env } });
+  const world = await resolveWorld(loaded, { store: openStore(opts.cacheDir), offline: opts.offline, log: opts.log, limits: opts.limits, http: createHttpClient(opts.fetch), keyDiscovery: { env: opts.env } }, await baseWorldsOf(loaded));
   const lines = world.resolutions.map((r) =>
     r.packages.map((p) => ({
       name: p.name,

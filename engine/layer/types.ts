@@ -21,7 +21,8 @@ export interface Layer {
   readonly diffId: Digest;
   /** Size of the compressed bytes. */
   readonly size: number;
-  readonly mediaType: LayerMediaType;
+  /** What this engine builds is always LAYER_MEDIA_TYPE; a base image's layers keep theirs. */
+  readonly mediaType: LayerMediaType | (string & {});
   /** A fresh stream of the compressed bytes on every call. */
   open(): Readable;
 }

@@ -37,7 +37,7 @@ export const DEFAULT_ENV: Readonly<Record<string, string>> = {
 };
 
 // apko's identity strings, kept so configs match apko's bytes.
-const AUTHOR = 'github.com/chainguard-dev/apko';
+export const AUTHOR = 'github.com/chainguard-dev/apko';
 const HISTORY_BY = 'apko';
 
 
@@ -48,12 +48,17 @@ export function renderEnv(env: Readonly<Record<string, string>> = {}): string[] 
 }
 
 /** apko's history comment: "<title> by <vendor>", else one text for a single layer and none for several. */
-function historyComment(annotations: Readonly<Record<string, string>>, layerCount: number): string | undefined {
+export function historyComment(annotations: Readonly<Record<string, string>>, layerCount: number): string | undefined {
   const has = (k: string) => Object.prototype.hasOwnProperty.call(annotations, k);
   if (has('org.opencontainers.image.title') && has('org.opencontainers.image.vendor')) {
     return `${annotations['org.opencontainers.image.title']} by ${annotations['org.opencontainers.image.vendor']}`;
   }
   return layerCount === 1 ? 'This is an apko single-layer image' : undefined;
+}
+
+/** The history entry apko writes for each layer it adds. */
+export function historyEntry(created: string, comment: string | undefined): { [k: string]: JsonValue | undefined } {
+  return { author: HISTORY_BY, created, created_by: HISTORY_BY, comment: comment || undefined };
 }
 
 const nonEmpty = <T>(xs: readonly T[] | undefined) => (xs && xs.length > 0 ? xs : undefined);
@@ -62,7 +67,7 @@ const nonEmpty = <T>(xs: readonly T[] | undefined) => (xs && xs.length > 0 ? xs 
 export function imageConfig(input: ImageConfigInput, diffIds: readonly Digest[]): JsonBlob {
   const created = rfc3339(input.created);
   const comment = historyComment(input.annotations ?? {}, diffIds.length);
-  const history: JsonValue[] = diffIds.map(() => ({ author: HISTORY_BY, created, created_by: HISTORY_BY, comment: comment || undefined }));
+  const history: JsonValue[] = diffIds.map(() => historyEntry(created, comment));
   const volumes = nonEmpty(input.volumes);
   return jsonBlob(MediaTypes.config, {
     architecture: input.platform.architecture,

@@ -5,6 +5,8 @@
  * Invariants: one JSON serializer with ggcr's key order, no host facts, atomic writes.
  */
 export { buildImage, type Image } from './image';
+export { buildImageOnBase } from './image-on-base';
+export { readBaseImage, BaseLayer, type BaseImage } from './base-image';
 export { buildIndex, type ImageIndex, type IndexInput } from './image-index';
 export { imageConfig, renderEnv, DEFAULT_ENV, type ImageConfigInput } from './config';
 export { imageManifest } from './manifest';

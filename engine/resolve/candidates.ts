@@ -70,21 +70,32 @@ export function forArch(entry: Pick<IndexEntry, 'arch'>, arch: string): boolean 
 /** The candidates of one architecture, by name. */
 export class CandidateIndex {
   readonly all: readonly Candidate[];
+  /**
+   * How many more repositories list each candidate's very file. They are one
+   * package to the solver, but apko counts each copy when it orders
+   * dependencies by their number of candidates (resolve/order.ts).
+   */
+  readonly copies = new Map<Candidate, number>();
   private readonly byName = new Map<string, Provider[]>();
   private readonly byTrigger = new Map<string, Candidate[]>();
   private readonly depths = new Map<string, number>();
 
   constructor(repositories: readonly ResolverRepository[], arch: string) {
     const all: Candidate[] = [];
-    const seen = new Set<string>();
+    const seen = new Map<string, Candidate>();
     repositories.forEach((repo, repoIndex) => {
       for (const entry of repo.entries) {
         if (!forArch(entry, arch)) continue;
         // The same file listed by two repositories is one package, from the earlier one.
         const identity = `${entry.name}\0${entry.version}\0${entry.checksum}`;
-        if (seen.has(identity)) continue;
-        seen.add(identity);
-        all.push(toCandidate(entry, repo, repoIndex, all.length));
+        const first = seen.get(identity);
+        if (first !== undefined) {
+          this.copies.set(first, (this.copies.get(first) ?? 0) + 1);
+          continue;
+        }
+        const c = toCandidate(entry, repo, repoIndex, all.length);
+        seen.set(identity, c);
+        all.push(c);
       }
     });
     this.all = all;

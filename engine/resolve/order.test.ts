@@ -55,4 +55,12 @@ describe('install order', () => {
     ]);
     expect(order([r], ['app'])).toEqual(['musl', 'app']);
   });
+
+  it('counts each repository\'s copy of a package as a candidate, as apko does, unless a versioned provide of the placed copy rules the others out', () => {
+    // base has two copies; libfoo's copies conflict over so:libfoo.so.2=2 once the world's libfoo is placed, leaving one.
+    const main = [pkg('base-1-r0'), pkg('libfoo-2-r0', { provides: ['so:libfoo.so.2=2'] }), pkg('app-2-r0', { depends: ['base', 'so:libfoo.so.2'] })];
+    const world = ['app', 'base=1-r0', 'libfoo=2-r0'];
+    expect(order([repo('main', main)], world)).toEqual(['base', 'libfoo', 'app']);
+    expect(order([repo('main', main), repo('copies', main)], world)).toEqual(['libfoo', 'base', 'app']);
+  });
 });

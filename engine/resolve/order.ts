@@ -56,6 +56,8 @@ class Walk {
   /** apko's `selected`: packages picked as parents, by name and by versioned provide. */
   private readonly picked = new Map<string, Candidate>();
   private readonly dq = new Set<Candidate>();
+  /** Candidates whose copies in other repositories apko has disqualified (see CandidateIndex.copies). */
+  private readonly dqCopies = new Set<Candidate>();
 
   constructor(private readonly input: OrderInput) {
     for (const c of input.index.all) if (input.excluded(c)) this.dq.add(c);
@@ -86,7 +88,11 @@ class Walk {
     for (const prov of c.provides) {
       for (const other of this.input.index.providersOf(prov.name)) {
         const o = other.candidate;
-        if (o === c) continue;
+        // A copy of the placed package is another package to apko, and conflicts with it over a versioned provide.
+        if (o === c) {
+          if (prov.version !== undefined) this.dqCopies.add(c);
+          continue;
+        }
         // A virtual provide conflicts only with a different version of the same name.
         if (prov.version === undefined && (o.entry.name === prov.name ? o.entry.version === undefined : other.version === prov.version)) continue;
         this.dq.add(o);
@@ -105,7 +111,7 @@ class Walk {
     for (const p of this.input.index.providersOf(d.name)) {
       const c = p.candidate;
       if (this.dq.has(c) || (c.repo.tag !== undefined && c.repo.tag !== allowTag) || !meets(c, d)) continue;
-      n++;
+      n += 1 + (this.dqCopies.has(c) ? 0 : (this.input.index.copies.get(c) ?? 0));
     }
     return n;
   }

@@ -4,7 +4,9 @@
  * triggers and the installed database), the lib/apk link, accounts,
  * /etc/apko.json, path mutations, runtime keys, the service bundle, busybox
  * links and finally the runtime repositories. Certificates come after the
- * path mutations, as in apko; ld.so.cache is not written.
+ * path mutations, as in apko; ld.so.cache is not written. On a base image
+ * (`input.base`) the base's packages lead the installed database and
+ * accounts are not touched, as in apko.
  */
 import type { ApkPackage } from '../apk/package';
 import type { TarEntry } from '../tar/types';
@@ -29,6 +31,8 @@ import { triggerLine } from './triggers';
 
 /** Installs every package and writes the apk database; returns the packages installed, in order, with their database stanzas. */
 function installAll(tree: Tree, input: RootfsInput, warnings: string[]): { installed: ApkPackage[]; stanzas: Buffer[] } {
+  // A base image's packages are already installed: apko adds their records first and installs nothing of theirs.
+  const baseStanzas = input.base?.stanzas ?? [];
   const state = newInstallState();
   const installed: ApkPackage[] = [];
   const listed: TarEntry[][] = [];
@@ -50,7 +54,7 @@ function installAll(tree: Tree, input: RootfsInput, warnings: string[]): { insta
   const records = installed.map((pkg, i) => installedRecord(pkg, keptEntries(listed[i]!, pkg.pkginfo.pkgname, state)));
   // One formatter for the database and for the partial copies package layers carry: the file is its stanzas, joined.
   const stanzas = records.map((r) => Buffer.from(formatInstalled([r]), 'utf8'));
-  tree.writeFile(INSTALLED_DB, Buffer.concat(stanzas));
+  tree.writeFile(INSTALLED_DB, Buffer.concat([...baseStanzas, ...stanzas]));
   return { installed, stanzas };
 }
 
@@ -63,7 +67,8 @@ export function buildRootfs(input: RootfsInput): RootfsResult {
   writeWorld(tree, input.world);
   const { installed, stanzas } = installAll(tree, input, warnings);
   linkApkDatabase(tree);
-  const user = mutateAccounts(tree, input.accounts);
+  // On a base image apko leaves accounts alone: the base's /etc/passwd and /etc/group stay as they are.
+  const user = input.base ? undefined : mutateAccounts(tree, input.accounts);
   const apkoJson = typeof input.apkoJson === 'function' ? input.apkoJson({ user }) : input.apkoJson;
   tree.writeFile('etc/apko.json', apkoJson, { mode: 0o444 });
   mutatePaths(tree, input.paths ?? []);
@@ -76,7 +81,7 @@ export function buildRootfs(input: RootfsInput): RootfsResult {
   writeLdsoCache(tree);
   const repos = writeRepositories(tree, input.repositories);
   if (repos) warnings.push(repos);
-  for (const path of ['etc/passwd', 'etc/group', 'etc/os-release']) {
+  for (const path of input.base ? [] : ['etc/passwd', 'etc/group', 'etc/os-release']) {
     if (!tree.stat(path)) warnings.push(`/${path} is missing from the image; programs that look it up may misbehave`);
   }
   const origins = new Map(installed.map((p) => [p.pkginfo.pkgname, p.pkginfo.origin ?? p.pkginfo.pkgname] as [string, string]));

@@ -30,5 +30,6 @@ export { installedRecord } from './installed-record';
 export { parseOsRelease, readOsRelease } from './os-release';
 export { pathCompare } from './path-order';
 export { DB_DIR } from './base-layout';
+export { baseIndexEntries, basePins, baseStanza, parseBasePackages, type BasePackage } from './base-packages';
 export { installCertificates, CA_BUNDLES } from './certificates';
 export { privilegedFiles, privilegedFileLines, type PrivilegedFile } from './privileged-files';

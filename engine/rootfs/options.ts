@@ -96,6 +96,8 @@ export interface RootfsInput {
   apkoJson: ApkoJsonSource;
   /** Seconds; mtime of scripts.tar entries and runtime keys. */
   buildDate: number;
+  /** Building on a base image: the stanzas of its packages, which lead the installed database (base-packages.ts). */
+  base?: { readonly stanzas: readonly Buffer[] };
 }
 
 /** The finished filesystem and what later stages need to know about it. */
