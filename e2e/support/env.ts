@@ -18,6 +18,11 @@ function lacking(what: string): boolean {
   return false;
 }
 
+/** `ok`, or false with the printed notice that `what` is missing (throws under CI). */
+export function provided(ok: boolean, what: string): boolean {
+  return ok || lacking(what);
+}
+
 /** True when `tool` is on PATH; otherwise prints a notice (or throws under CI). */
 export function hasTool(tool: string): boolean {
   try {

@@ -82,12 +82,11 @@ describe.skipIf(!(hasTool('bwrap') && hasTool('busybox')))('melange build flags 
   });
 
   it('--timeout: a build that runs longer is killed and fails naming the timeout', async () => {
-    const p = makeProject(yaml('sleep 30'));
-    const started = Date.now();
+    // The step would outlast the test's own timeout, so the test fails unless the step is killed.
+    const p = makeProject(yaml('sleep 600'));
     const err = await build(p, { timeout: '300ms' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as Error).message).toBe('the x86_64 build exceeded its timeout of 300ms (--timeout); its running step was killed');
-    expect(Date.now() - started).toBeLessThan(20_000);
     expect(existsSync(p.outDir)).toBe(false);
   });
 

@@ -83,9 +83,10 @@ describe('--vars-file', () => {
   });
 
   it('refuses a missing file and one that is not a map, naming the file', async () => {
-    const p = makeProject(OPTIONS, { 'list.yaml': '- a\n- b\n', 'nested.yaml': 'tls:\n  deep: x\n' });
+    const p = makeProject(OPTIONS, { 'list.yaml': '- a\n- b\n', 'nested.yaml': 'tls:\n  deep: x\n', 'scalar.yaml': 'just-text\n' });
     await expect(loadMelangeConfig(p.config, { varsFile: join(p.dir, 'none.yaml') })).rejects.toThrow(`cannot read the vars file ${join(p.dir, 'none.yaml')}`);
     await expect(loadMelangeConfig(p.config, { varsFile: join(p.dir, 'list.yaml') })).rejects.toThrow(`${join(p.dir, 'list.yaml')}: a vars file is a map of names to values`);
+    await expect(loadMelangeConfig(p.config, { varsFile: join(p.dir, 'scalar.yaml') })).rejects.toThrow(`${join(p.dir, 'scalar.yaml')}: a vars file is a map of names to values`);
     const err = await loadMelangeConfig(p.config, { varsFile: join(p.dir, 'nested.yaml') }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as Error).message).toContain('tls: a vars file value is a single scalar');

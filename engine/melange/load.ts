@@ -12,6 +12,7 @@ import { promises as fsp } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArch } from '../arch';
 import { issuesToError, locatedError } from '../yaml/issues';
+import { PlainScalar } from '../yaml/scalar';
 import { parseYamlTree, formatPath, type PathSegment, type YamlTree } from '../yaml/tree';
 import { isValidVersion } from '../apk/version';
 import { ConfigError } from '../errors';
@@ -124,8 +125,8 @@ async function readVarsFile(file: string): Promise<Record<string, string>> {
   }
   const tree = parseYamlTree(text, file);
   const value = tree.value;
-  if (value === null || value === undefined) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) {
+  if (value === null || value === undefined || (value instanceof PlainScalar && value.value === null)) return {};
+  if (typeof value !== 'object' || Array.isArray(value) || value instanceof PlainScalar) {
     throw new ConfigError(`${file}: a vars file is a map of names to values`, { file, hint: 'write one name: value per line' });
   }
   const out: Record<string, string> = {};
