@@ -23,3 +23,19 @@ export function withCreated(annotations: Readonly<Record<string, string>> | unde
   out.set(CREATED_ANNOTATION, rfc3339(created));
   return out;
 }
+
+/** Go's zero time.Time as it marshals (`omitempty` does not leave it out of a struct-typed field). */
+export const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
+
+/**
+ * An RFC 3339 time as Go's time.Time marshals it after parsing it: trailing
+ * fraction zeros trimmed, a zero offset written as Z; undefined when `text`
+ * is not RFC 3339.
+ */
+export function goTimeText(text: string): string | undefined {
+  const m = /^(\d{4}-\d\d-\d\d)[Tt](\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?([Zz]|[+-]\d\d:\d\d)$/.exec(text);
+  if (!m) return undefined;
+  const fraction = (m[3] ?? '').replace(/0+$/, '');
+  const zone = /^[Zz]$|^[+-]00:00$/.test(m[4]!) ? 'Z' : m[4]!;
+  return `${m[1]}T${m[2]}${fraction ? `.${fraction}` : ''}${zone}`;
+}

@@ -8,6 +8,7 @@
  */
 import { FormatError } from '../errors';
 import type { JsonValue } from '../json';
+import { GO_ZERO_TIME, goTimeText } from '../time';
 
 type Obj = Readonly<Record<string, unknown>>;
 /** A Go struct value ready for the serializer. */
@@ -82,17 +83,12 @@ function setMap(v: unknown, at: At): Map<string, GoStruct> | undefined {
   return m.size > 0 ? m : undefined;
 }
 
-/** Go's zero time, which `omitempty` does not leave out of a struct-typed field. */
-const ZERO_TIME = '0001-01-01T00:00:00Z';
-
-/** A time as Go's time.Time marshals it after parsing: RFC 3339, trailing fraction zeros trimmed, a zero offset as Z. */
+/** A time as Go's time.Time marshals it after parsing (engine/time.ts); absent is Go's zero time. */
 export function goTime(v: unknown, at: At): string {
-  if (v === undefined || v === null) return ZERO_TIME;
-  const m = typeof v === 'string' ? /^(\d{4}-\d\d-\d\d)[Tt](\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?([Zz]|[+-]\d\d:\d\d)$/.exec(v) : null;
-  if (!m) bad(at, `${JSON.stringify(v)} is not an RFC 3339 time`);
-  const fraction = (m[3] ?? '').replace(/0+$/, '');
-  const zone = /^[Zz]$|^[+-]00:00$/.test(m[4]!) ? 'Z' : m[4]!;
-  return `${m[1]}T${m[2]}${fraction ? `.${fraction}` : ''}${zone}`;
+  if (v === undefined || v === null) return GO_ZERO_TIME;
+  const text = typeof v === 'string' ? goTimeText(v) : undefined;
+  if (text === undefined) bad(at, `${JSON.stringify(v)} is not an RFC 3339 time`);
+  return text;
 }
 
 /** `v1.History`. */
