@@ -5,7 +5,7 @@ import { parseConfigText } from '../config/parse';
 import { imageInputsDigest } from './image';
 
 const loaded = (text: string) => ({ config: finalizeConfig(parseConfigText(text, 'apko.yaml').config) }) as unknown as LoadedConfig;
-const key = (text: string) => imageInputsDigest(loaded(text), { tag: 'app:1', archs: [], keyring: new Map(), buildDate: 0 });
+const key = (text: string) => imageInputsDigest(loaded(text), { tag: 'app:1', archs: [], keyring: new Map() });
 
 describe('the image store key', () => {
   it('does not depend on the credentials in repository and key URLs, which never reach the image', () => {

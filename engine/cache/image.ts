@@ -15,10 +15,10 @@ import { createHash } from 'node:crypto';
 import type { Arch, LoadedConfig } from '../config';
 import { BUILD_DEFAULTS } from '../defaults';
 import { parseDigest, type Digest } from '../digest';
-import { BufferLayer } from '../layer';
+import type { PrivilegedFile } from '../rootfs';
+import { hasBlob, storedLayer } from './stored-layer';
 import { platformForArch, type Image, type ImageIndex, type JsonBlob } from '../oci';
 import { blobKey, imageKey, type Store } from '../store';
-import type { ArchPackages } from '../fetch';
 import { compareEntryKeys } from '../order';
 import { withoutCredentials } from '../redact';
 import { toolVersion } from '../tool-version';
@@ -45,8 +45,27 @@ interface ImageRecord {
     readonly manifest: { readonly mediaType: string; readonly digest: string };
     readonly config: { readonly mediaType: string; readonly digest: string };
     readonly layers: ReadonlyArray<{ readonly digest: string; readonly diffId: string }>;
+    readonly privileged: readonly PrivilegedFile[];
   }>;
   readonly sboms: readonly SbomDoc[];
+  /** The build date the image was made with (derived from its packages unless given). */
+  readonly buildDate: number;
+}
+
+/** What a build learns from its packages that a reused image must still report. */
+export interface StoredImageFacts {
+  readonly arch: string;
+  readonly packages: number;
+  readonly privileged: readonly PrivilegedFile[];
+}
+
+/** A stored image, ready to re-emit. */
+export interface StoredImage {
+  readonly index: ImageIndex;
+  readonly sboms: readonly SbomDoc[];
+  readonly buildDate: number;
+  /** Per image of the index, in its order. */
+  readonly facts: readonly StoredImageFacts[];
 }
 
 /**
@@ -76,16 +95,17 @@ function withoutFetchCredentials(config: LoadedConfig['config']): LoadedConfig['
  */
 export function imageInputsDigest(
   loaded: LoadedConfig,
-  b: { tag: string; archs: readonly ArchPackages[]; keyring: ReadonlyMap<string, string>; buildDate: number; sbomFormats?: readonly string[] },
+  b: { tag: string; archs: ReadonlyArray<{ readonly arch: string; readonly checksums: readonly string[] }>; keyring: ReadonlyMap<string, string>; sbomFormats?: readonly string[] },
 ): string {
   const keys = [...b.keyring.entries()].sort(compareEntryKeys);
   const inputs = {
     engine: toolVersion(),
     config: withoutFetchCredentials(loaded.config),
     tag: b.tag,
-    archs: b.archs.map((a) => ({ arch: a.arch.apk, packages: a.packages.map((p) => p.checksum) })),
+    archs: b.archs.map((a) => ({ arch: a.arch, packages: a.checksums })),
     keys,
-    buildDate: b.buildDate,
+    // The build date is these and the packages' own build times, which their checksums fix.
+    buildDate: { given: loaded.buildDate ?? null, sourceDateEpoch: loaded.sourceDateEpochSet },
     sbomFormats: b.sbomFormats ?? BUILD_DEFAULTS.sbomFormats,
   };
   return createHash('sha256').update(JSON.stringify(inputs)).digest('hex');
@@ -114,7 +134,7 @@ function parseRecord(data: Buffer, key: string): ImageRecord | undefined {
 }
 
 /** The stored image for `key`, or undefined when any part of it is missing. */
-export async function loadImage(store: Store, key: string, archs: readonly Arch[]): Promise<{ index: ImageIndex; sboms: readonly SbomDoc[]; packages: number[] } | undefined> {
+export async function loadImage(store: Store, key: string, archs: readonly Arch[]): Promise<StoredImage | undefined> {
   const entry = await store.get(imageKey(key));
   if (!entry) return undefined;
   const record = parseRecord(entry.data, key);
@@ -126,34 +146,29 @@ export async function loadImage(store: Store, key: string, archs: readonly Arch[
     if (!manifest || !config || !archs.some((a) => a.apk === img.arch)) return undefined;
     const layers = [];
     for (const l of img.layers) {
-      const data = await blobBytes(store, l.digest);
-      if (!data) return undefined;
-      layers.push(new BufferLayer({ digest: parseDigest(l.digest), diffId: parseDigest(l.diffId), size: data.length }, [data]));
+      const layer = await storedLayer(store, l.digest, l.diffId);
+      if (!layer) return undefined;
+      layers.push(layer);
     }
     images.push({ platform: platformForArch(img.arch), manifest, config, layers });
   }
   const index = await blob(store, record.index.mediaType, record.index.digest);
   if (!index) return undefined;
-  return { index: { manifest: index, images }, sboms: record.sboms, packages: record.images.map((i) => i.packages) };
-}
-
-async function bytesOf(stream: AsyncIterable<unknown>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
+  if (typeof record.buildDate !== 'number' || record.images.some((i) => !Array.isArray(i.privileged))) return undefined;
+  return { index: { manifest: index, images }, sboms: record.sboms, buildDate: record.buildDate, facts: record.images.map((i) => ({ arch: i.arch, packages: i.packages, privileged: i.privileged })) };
 }
 
 /** Stores an image's blobs and record under `key`. */
 export async function saveImage(
   store: Store,
   key: string,
-  b: { index: ImageIndex; facts: ReadonlyMap<string, { arch: string; packages: number }>; sboms: readonly SbomDoc[] },
+  b: { index: ImageIndex; facts: ReadonlyMap<string, StoredImageFacts>; sboms: readonly SbomDoc[]; buildDate: number },
 ): Promise<void> {
   for (const img of b.index.images) {
     await store.put(blobKey(img.manifest.digest), img.manifest.bytes);
     await store.put(blobKey(img.config.digest), img.config.bytes);
-    // cacache stores content once by its hash, so a layer also kept under its layer key costs no extra space.
-    for (const l of img.layers) await store.put(blobKey(l.digest), await bytesOf(l.open()));
+    // The layer cache already keeps built layers as blobs; anything else streams in once.
+    for (const l of img.layers) if (!(await hasBlob(store, l.digest))) await store.putStream(blobKey(l.digest), l.open());
   }
   await store.put(blobKey(b.index.manifest.digest), b.index.manifest.bytes);
   const record: ImageRecord = {
@@ -165,8 +180,10 @@ export async function saveImage(
       manifest: { mediaType: img.manifest.mediaType, digest: img.manifest.digest },
       config: { mediaType: img.config.mediaType, digest: img.config.digest },
       layers: img.layers.map((l) => ({ digest: l.digest, diffId: l.diffId })),
+      privileged: b.facts.get(img.manifest.digest)!.privileged,
     })),
     sboms: b.sboms,
+    buildDate: b.buildDate,
   };
   await store.put(imageKey(key), Buffer.from(JSON.stringify(record)));
 }

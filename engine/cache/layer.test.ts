@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as cacache from 'cacache';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NO_NAMES, OriginLayering, SingleLayer } from '../layer';
+import { FileLayer, NO_NAMES, OriginLayering, SingleLayer } from '../layer';
 import { INSTALLED_DB, Tree, type RootfsFacts } from '../rootfs';
 import { openStore } from '../store';
 import { layerContentDigest, layersWithCache } from './layer';
@@ -59,6 +59,29 @@ describe('layersWithCache', () => {
     expect(again.statuses).toEqual(['built']);
     expect(again.layers[0]!.digest).toBe(mine.layers[0]!.digest);
     expect(theirs.layers[0]!.digest).not.toBe(mine.layers[0]!.digest);
+    expect((await build(tree())).statuses, 'the repaired entry is reused').toEqual(['reused']);
+  });
+
+  it('keeps a built layer as a file in the store, leaving no spool file behind', async () => {
+    const spools = () => readdirSync(tmpdir()).filter((n) => n.startsWith('apko-nx-layers-')).length;
+    const before = spools();
+    const built = await build(tree());
+    const layer = built.layers[0]!;
+    expect(layer).toBeInstanceOf(FileLayer);
+    expect((layer as FileLayer).path.startsWith(dir)).toBe(true);
+    expect(spools()).toBe(before);
+  });
+
+  it('builds again when the stored blob was altered on disk after the store wrote it', async () => {
+    const first = await build(tree());
+    const path = (first.layers[0] as FileLayer).path;
+    const bytes = readFileSync(path);
+    bytes[bytes.length >> 1] ^= 0xff;
+    chmodSync(path, 0o644);
+    writeFileSync(path, bytes);
+    const again = await build(tree());
+    expect(again.statuses).toEqual(['built']);
+    expect(again.layers[0]!.digest).toBe(first.layers[0]!.digest);
     expect((await build(tree())).statuses, 'the repaired entry is reused').toEqual(['reused']);
   });
 });

@@ -5,19 +5,24 @@
  * a hit skips tarring and compressing. The build report says, per layer,
  * whether it was built or reused.
  *
- * A hit is used only when it is the layer its key names: the entry records
- * the content digest it was stored for, and its bytes must hash to the
- * recorded digest and, uncompressed, to the recorded diff ID. An entry that
- * fails (another key's bytes copied in, a truncated or altered file the
- * store's own check missed) is removed and the layer built again.
+ * The layer key's entry is small: the content digest it was stored for and
+ * the layer's digest and diff ID. The bytes are the blob of that digest
+ * (`blob:`), shared with the whole-image cache and taken by path
+ * (stored-layer.ts). A hit is used only when the entry names this content
+ * digest and the blob hashes to its digest; otherwise the entry is removed
+ * and the layer built again. The diff ID is the one recorded when this
+ * engine built the layer, not recomputed: un-gzipping every reused layer
+ * would cost as much as the rebuild it saves.
  */
 import { createHash } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
-import { parseDigest } from '../digest';
-import { BufferLayer, buildLayer, checkedPlan, ownerNamesFromTree, type Layer, type LayerEntry, type LayeringStrategy, type OwnerNames } from '../layer';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildLayer, checkedPlan, ownerNamesFromTree, type Layer, type LayerEntry, type LayeringStrategy, type OwnerNames } from '../layer';
 import type { RootfsFacts, Tree } from '../rootfs';
 import { layerKey, type Store } from '../store';
 import { compareBytes } from '../order';
+import { keepLayer, storedLayer } from './stored-layer';
 
 /** Whether a layer was made in this build or taken from the store. */
 export type LayerStatus = 'built' | 'reused';
@@ -45,23 +50,14 @@ export function layerContentDigest(entries: readonly LayerEntry[], names: OwnerN
   return h.digest('hex');
 }
 
-const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
-
-/** True when a stored layer is exactly the one stored for `contentDigest`. */
-function trustworthy(hit: { data: Buffer; metadata: Readonly<Record<string, string>> }, contentDigest: string): boolean {
+/** The stored layer a layer-key entry points at, when the entry is the one stored for `contentDigest` and the blob is intact. */
+async function reusable(store: Store, key: string, contentDigest: string): Promise<Layer | undefined> {
+  const hit = await store.get(key);
+  if (hit === undefined) return undefined;
   const m = hit.metadata;
-  if (m.entries !== contentDigest || !m.digest || !m.diffId || sha256(hit.data) !== m.digest) return false;
-  try {
-    return sha256(gunzipSync(hit.data)) === m.diffId;
-  } catch {
-    return false;
-  }
-}
-
-async function collect(layer: Layer): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of layer.open()) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
+  const layer = m.entries === contentDigest && m.digest && m.diffId ? await storedLayer(store, m.digest, m.diffId) : undefined;
+  if (layer === undefined) await store.remove(key);
+  return layer;
 }
 
 /**
@@ -77,22 +73,29 @@ export async function layersWithCache(
   const lists = checkedPlan(opts.strategy, tree, opts.facts).layers;
   const layers: Layer[] = [];
   const statuses: LayerStatus[] = [];
-  for (const entries of lists) {
-    const contentDigest = layerContentDigest(entries, names);
-    const key = layerKey(contentDigest);
-    const hit = opts.store ? await opts.store.get(key) : undefined;
-    if (hit !== undefined && trustworthy(hit, contentDigest)) {
-      layers.push(new BufferLayer({ digest: parseDigest(hit.metadata.digest!), diffId: parseDigest(hit.metadata.diffId!), size: hit.data.length }, [hit.data]));
-      statuses.push('reused');
-      opts.onLayer?.(layers.length, lists.length, 'reused');
-      continue;
+  // Every spooled layer leaves this directory (into the store, or back into memory) before it is removed.
+  const spoolDir = await mkdtemp(join(tmpdir(), 'apko-nx-layers-'));
+  try {
+    for (const entries of lists) {
+      const contentDigest = layerContentDigest(entries, names);
+      const key = layerKey(contentDigest);
+      const hit = opts.store ? await reusable(opts.store, key, contentDigest) : undefined;
+      if (hit !== undefined) {
+        layers.push(hit);
+        statuses.push('reused');
+        opts.onLayer?.(layers.length, lists.length, 'reused');
+        continue;
+      }
+      // Spooled to disk, then moved into the store: a layer is never held whole in memory.
+      const spooled = await buildLayer(entries, { names, spoolDir });
+      const layer = await keepLayer(opts.store, spooled);
+      if (opts.store) await opts.store.put(key, Buffer.from(layer.digest), { digest: layer.digest, diffId: layer.diffId, entries: contentDigest });
+      layers.push(layer);
+      statuses.push('built');
+      opts.onLayer?.(layers.length, lists.length, 'built');
     }
-    if (hit !== undefined) await opts.store!.remove(key);
-    const layer = await buildLayer(entries, { names });
-    if (opts.store) await opts.store.put(key, await collect(layer), { digest: layer.digest, diffId: layer.diffId, entries: contentDigest });
-    layers.push(layer);
-    statuses.push('built');
-    opts.onLayer?.(layers.length, lists.length, 'built');
+  } finally {
+    await rm(spoolDir, { recursive: true, force: true });
   }
   return { layers, statuses };
 }

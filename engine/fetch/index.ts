@@ -6,6 +6,6 @@
  */
 export { fetchPackageBytes, fetchVerified, packageChecksumOf, verifyPackageChecksum, FETCH_CONCURRENCY, type FetchPackageOptions, type PackageRef } from './package';
 export { resolveWorld, repositoryOf, type BaseWorld, type ResolvedWorld } from './world';
-export { resolvePackages } from './resolved';
-export { lockedPackages, readLockFor } from './locked';
+export { fetchResolved, resolveArchs, resolvePackages, type ResolvedArchs } from './resolved';
+export { lockedFor, lockedPackages, readLockFor } from './locked';
 export type { ArchPackages, PackageIO } from './types';

@@ -66,6 +66,11 @@ function lockedRef(p: LockedPackage, loaded: LoadedConfig): PackageRef {
   return { name: p.name, version: p.version, checksum: p.checksum, source, shown: redactUrl(p.url) };
 }
 
+/** The packages a lock pins for `arch`, in the lock's order: the arch's own, and noarch ones it has no own build of. */
+export function lockedFor(lock: LockFile, arch: string): LockedPackage[] {
+  return lock.contents.packages.filter((p) => p.architecture === arch || (p.architecture === 'noarch' && !lock.contents.packages.some((q) => q.name === p.name && q.architecture === arch)));
+}
+
 /** Reads and verifies every locked package of `loaded.archs`, and recomputes their install graph. */
 export async function lockedPackages(loaded: LoadedConfig, lock: LockFile, io: PackageIO, relock = `apko-nx lock ${loaded.file}`, base?: ReadonlyMap<string, BaseWorld>): Promise<ArchPackages[]> {
   const limit = pLimit(FETCH_CONCURRENCY);
@@ -79,7 +84,7 @@ export async function lockedPackages(loaded: LoadedConfig, lock: LockFile, io: P
   };
   const byArch = new Map<string, { p: LockedPackage; bytes: Buffer }[]>();
   for (const arch of loaded.archs) {
-    const locked = lock.contents.packages.filter((p) => p.architecture === arch.apk || (p.architecture === 'noarch' && !lock.contents.packages.some((q) => q.name === p.name && q.architecture === arch.apk)));
+    const locked = lockedFor(lock, arch.apk);
     if (locked.length === 0) {
       throw new ConfigError(`the lock file has no packages for ${arch.apk}`, { hint: `re-run ${relock} with archs ${loaded.archs.map((a) => a.apk).join(',')} to lock every architecture` });
     }

@@ -79,6 +79,44 @@ describe('the engine cache', () => {
     expect(readFileSync(join(root, 'sbom-x86_64.spdx.json'), 'utf8')).toBe(cold.sbomDocs[0]!.text);
   });
 
+  it('re-emits a stored image without reading a package: the packages may even be gone', async () => {
+    const { cpSync, readdirSync, rmSync, writeFileSync } = await import('node:fs');
+    const { storedLayerChecks } = await import('../cache/stored-layer');
+    const copy = join(root, 'gone');
+    cpSync(ws.dir, copy, { recursive: true });
+    const cache = join(root, 'cache-gone');
+    const opts = (out: string, config = join(copy, 'apko.yaml')) => normalizeBuildRequest({ config, tag: 'example:latest', output: out, cacheDir: cache, cwd: copy, env: {} });
+    const cold = await buildImageFromConfig(opts(join(root, 'gone-a/')));
+    // Every package is replaced by bytes no checksum matches, in the repository and in the store.
+    const apks: string[] = [];
+    const walk = (d: string): void => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(join(d, e.name));
+        else if (e.name.endsWith('.apk')) apks.push(join(d, e.name));
+      }
+    };
+    walk(copy);
+    expect(apks.length).toBeGreaterThan(0);
+    for (const f of apks) writeFileSync(f, 'not a package');
+    const cacache = await import('cacache');
+    for (const e of Object.values(await cacache.ls(cache))) if (e.key.startsWith('apk:')) await cacache.rm.entry(cache, e.key);
+    const before = { ...storedLayerChecks };
+    const warm = await buildImageFromConfig(opts(join(root, 'gone-b/')));
+    expect(warm.report.image).toBe('reused');
+    expect(warm.indexDigest).toBe(cold.indexDigest);
+    expect(warm.buildDate).toBe(cold.buildDate);
+    expect(warm.images).toEqual(cold.images);
+    expect(warm.privileged).toEqual(cold.privileged);
+    // Each stored layer is hashed once as a stream; nothing else is read.
+    expect(storedLayerChecks.files - before.files).toBe(cold.report.layers.length);
+    expect((await validateLayout(join(root, 'gone-b'))).manifests).toBe(2);
+    // A changed input is a miss, and then the broken packages are read and refused.
+    writeFileSync(join(copy, 'other.yaml'), readFileSync(join(copy, 'apko.yaml'), 'utf8').replace(/^environment:/m, 'environment:\n  CHANGED: "1"'));
+    const err = await buildImageFromConfig(opts(join(root, 'gone-c/'), join(copy, 'other.yaml'))).catch((e: unknown) => e);
+    expect(String(err)).toMatch(/\.apk/);
+    rmSync(copy, { recursive: true, force: true });
+  });
+
   it('rebuilds only the layers whose packages changed (origin layering)', async () => {
     const { writeLocalRepository } = await import('../example/local-repository');
     const { EXAMPLE_PACKAGES } = await import('../example/example-workspace');

@@ -13,13 +13,12 @@ import { privilegedFiles, type PrivilegedFile } from '../rootfs';
 import { openStore, type Store, type StoreOptions } from '../store';
 import { buildArchImage, type ArchImage, type ArchImageContext } from './arch-image';
 import type { SbomFormat } from '../sbom';
-import { imageInputsDigest, loadImage, saveImage, type SbomDoc } from '../cache/image';
+import { imageInputsDigest, loadImage, saveImage, type SbomDoc, type StoredImageFacts } from '../cache/image';
 import type { LayerStatus } from '../cache/layer';
 import { loadForBuild } from './load-config';
 import type { NormalizedBuildRequest } from './request';
 
-import { lockedPackages, readLockFor } from '../fetch/locked';
-import { resolvePackages, type ArchPackages, type PackageIO } from '../fetch';
+import { fetchResolved, lockedFor, lockedPackages, readLockFor, resolveArchs, type ArchPackages, type PackageIO } from '../fetch';
 import { sbomDocuments } from './sboms';
 import { baseWorlds, loadBaseImages, type LoadedBase } from './base-image';
 
@@ -65,9 +64,28 @@ function vcsAnnotations(vcsUrl: string | undefined): Record<string, string> {
   return { 'org.opencontainers.image.source': vcsUrl.slice(0, at), 'org.opencontainers.image.revision': vcsUrl.slice(at + 1) };
 }
 
-/** The verified packages of every arch: from the lock file when given, else resolved from the indexes. */
-async function packagesFor(loaded: LoadedConfig, opts: NormalizedBuildRequest, io: PackageIO, base: ReadonlyMap<string, LoadedBase> | undefined): Promise<{ keyring: Map<string, string>; archs: ArchPackages[] }> {
-  if (opts.lockfile === undefined) return resolvePackages(loaded, io, baseWorlds(base));
+/**
+ * A build's packages, named before any is fetched: their checksums (which fix
+ * every byte of each package) key the whole image, so a stored image is found
+ * without reading a package, and `fetch` runs only when it is not.
+ */
+interface PackagePlan {
+  readonly keyring: Map<string, string>;
+  /** Per arch, the packages' `C:` checksums in install order (resolved) or lock order (locked). */
+  readonly checksums: ReadonlyArray<{ readonly arch: string; readonly checksums: readonly string[] }>;
+  fetch(): Promise<ArchPackages[]>;
+}
+
+/** The packages of every arch: from the lock file when given, else resolved from the indexes. */
+async function planPackages(loaded: LoadedConfig, opts: NormalizedBuildRequest, io: PackageIO, base: ReadonlyMap<string, LoadedBase> | undefined): Promise<PackagePlan> {
+  if (opts.lockfile === undefined) {
+    const resolved = await resolveArchs(loaded, io, baseWorlds(base));
+    return {
+      keyring: resolved.keyring,
+      checksums: resolved.resolutions.map((r) => ({ arch: r.arch.apk, checksums: r.resolution.packages.map((p) => p.checksum) })),
+      fetch: () => fetchResolved(resolved, io),
+    };
+  }
   const lock = await readLockFor(loaded, opts.lockfile, opts.relockCommand);
   io.log(`installing the packages locked in ${opts.lockfile}`);
   // The lock embeds every key's content, so a locked build needs no key download.
@@ -79,7 +97,11 @@ async function packagesFor(loaded: LoadedConfig, opts: NormalizedBuildRequest, i
   if (missing.length > 0) {
     for (const [name, pem] of await loadKeyring(missing, { cwd: loaded.workDir, offline: io.offline, ...(io.store ? { store: io.store } : {}), ...(io.http ? { http: io.http } : {}) })) keyring.set(name, pem);
   }
-  return { keyring, archs: await lockedPackages(loaded, lock, io, opts.relockCommand, baseWorlds(base)) };
+  return {
+    keyring,
+    checksums: loaded.archs.map((a) => ({ arch: a.apk, checksums: lockedFor(lock, a.apk).map((p) => p.checksum) })),
+    fetch: () => lockedPackages(loaded, lock, io, opts.relockCommand, baseWorlds(base)),
+  };
 }
 
 /** Builds every arch's image and the index, reusing layers from the store where their content is unchanged. */
@@ -120,25 +142,28 @@ export async function buildImageFromConfig(opts: NormalizedBuildRequest): Promis
   if (opts.verbose) log(`cache: ${opts.cacheDir}`);
   const store = openStore(opts.cacheDir, storeReporting(log, warnings));
   const base = await loadBaseImages(loaded);
-  const { keyring, archs } = await packagesFor(loaded, opts, { store, offline: opts.offline, log, limits: opts.limits, allowUnverifiedData: opts.allowUnverifiedData, http: createHttpClient(opts.fetch), keyDiscovery: { env: opts.env } }, base);
-  const buildDate = buildDateFor(loaded, archs);
+  const plan = await planPackages(loaded, opts, { store, offline: opts.offline, log, limits: opts.limits, allowUnverifiedData: opts.allowUnverifiedData, http: createHttpClient(opts.fetch), keyDiscovery: { env: opts.env } }, base);
+  const keyring = plan.keyring;
   const annotations = { ...loaded.config.annotations, ...vcsAnnotations(loaded.config.vcsUrl) };
-  const key = imageInputsDigest(loaded, { tag: opts.tag, archs, keyring, buildDate, sbomFormats: opts.sbomFormats.map((f) => f.name) });
+  const key = imageInputsDigest(loaded, { tag: opts.tag, archs: plan.checksums, keyring, sbomFormats: opts.sbomFormats.map((f) => f.name) });
   // An injected strategy is code the key cannot describe: such builds neither read nor write whole images (layers are still keyed by content).
   // A base image's bytes are not among the key's inputs either: builds on one reuse layers only.
-  const reusable = opts.layeringStrategy === undefined && base === undefined;
+  // Nor do checksums fix a package's data when no datahash vouches for it (--allow-unverified-data).
+  const reusable = opts.layeringStrategy === undefined && base === undefined && opts.allowUnverifiedData !== true;
   const cached = reusable ? await loadImage(store, key, loaded.archs) : undefined;
   let index: ImageIndex;
   let sbomDocs: readonly SbomDoc[];
   let report: BuildReport;
-  let packages: Map<string, number>;
+  let facts: readonly StoredImageFacts[];
+  let buildDate: number;
   if (cached) {
-    log(`reusing the stored image (inputs unchanged)`);
-    index = cached.index;
+    log(`reusing the stored image (inputs unchanged; no package read)`);
+    ({ index, buildDate, facts } = cached);
     sbomDocs = cached.sboms;
-    packages = new Map(cached.index.images.map((img, i) => [img.manifest.digest, cached.packages[i]!]));
     report = { image: 'reused', layers: index.images.flatMap((img) => img.layers.map((l) => ({ arch: platformArch(loaded, img.platform), digest: l.digest, status: 'reused' as const }))) };
   } else {
+    const archs = await plan.fetch();
+    buildDate = buildDateFor(loaded, archs);
     const built = await assemble(loaded, archs, {
       keyring,
       buildDate,
@@ -151,8 +176,13 @@ export async function buildImageFromConfig(opts: NormalizedBuildRequest): Promis
       ...(opts.layeringStrategy !== undefined ? { layering: opts.layeringStrategy } : {}),
       ...(base ? { base } : {}),
     });
-    ({ index, sbomDocs, report, packages } = built);
-    if (reusable) await saveImage(store, key, { index, sboms: sbomDocs, facts: new Map(index.images.map((img) => [img.manifest.digest, { arch: platformArch(loaded, img.platform), packages: packages.get(img.manifest.digest)! }])) });
+    ({ index, sbomDocs, report } = built);
+    const privileged = new Map<string, PrivilegedFile[]>(archs.map((a) => [a.arch.apk, privilegedFiles(a.packages)]));
+    facts = index.images.map((img) => {
+      const arch = platformArch(loaded, img.platform);
+      return { arch, packages: built.packages.get(img.manifest.digest)!, privileged: privileged.get(arch) ?? [] };
+    });
+    if (reusable) await saveImage(store, key, { index, sboms: sbomDocs, buildDate, facts: new Map(index.images.map((img, i) => [img.manifest.digest, facts[i]!])) });
   }
   // The image and its SBOMs are committed together or not at all (engine/oci/output.ts).
   const sboms = await writeBuildOutputs({
@@ -163,7 +193,7 @@ export async function buildImageFromConfig(opts: NormalizedBuildRequest): Promis
   if (opts.output !== undefined) log(`wrote ${opts.output.kind === 'layout' ? 'OCI layout' : 'image tarball'} ${opts.output.path}`);
   return {
     indexDigest: index.manifest.digest,
-    images: index.images.map((img) => ({ arch: platformArch(loaded, img.platform), digest: img.manifest.digest, packages: packages.get(img.manifest.digest) ?? 0, layers: img.layers.length })),
+    images: index.images.map((img, i) => ({ arch: facts[i]!.arch, digest: img.manifest.digest, packages: facts[i]!.packages, layers: img.layers.length })),
     ...(output ? { output } : {}),
     sboms,
     sbomDocs,
@@ -171,7 +201,7 @@ export async function buildImageFromConfig(opts: NormalizedBuildRequest): Promis
     warnings,
     index,
     report,
-    privileged: archs.map((a) => ({ arch: a.arch.apk, files: privilegedFiles(a.packages) })),
+    privileged: facts.map((f) => ({ arch: f.arch, files: f.privileged })),
   };
 }
 

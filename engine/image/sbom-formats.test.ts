@@ -53,7 +53,7 @@ beforeAll(async () => {
   for (const fetched of archs) archImages.push(await buildArchImage(loaded, fetched, { keyring, buildDate: 0, annotations: {}, store }));
   const index = buildIndex(archImages.map((a) => a.image), { created: 0, annotations: {} });
   const key = (sbomFormats?: readonly string[]) =>
-    imageInputsDigest(loaded, { tag: opts.tag, archs, keyring, buildDate: 0, ...(sbomFormats ? { sbomFormats } : {}) });
+    imageInputsDigest(loaded, { tag: opts.tag, archs: archs.map((a) => ({ arch: a.arch.apk, checksums: a.packages.map((p) => p.checksum) })), keyring, ...(sbomFormats ? { sbomFormats } : {}) });
   built = { loaded, archImages, index, key };
 });
 
@@ -110,8 +110,8 @@ describe('SBOMs in several formats', () => {
     const store = openStore(join(root, 'cache'));
     const sboms = documents(['spdx', 'test-lines']);
     const key = built.key(['spdx', 'test-lines']);
-    const facts = new Map(built.archImages.map((a) => [a.image.manifest.digest, { arch: a.arch.apk, packages: a.packages.length }]));
-    await saveImage(store, key, { index: built.index, facts, sboms });
+    const facts = new Map(built.archImages.map((a) => [a.image.manifest.digest, { arch: a.arch.apk, packages: a.packages.length, privileged: [] }]));
+    await saveImage(store, key, { index: built.index, facts, sboms, buildDate: 0 });
     const loaded = await loadImage(store, key, built.loaded.archs);
     expect(loaded?.sboms).toEqual(sboms);
     expect(await loadImage(store, built.key(['spdx']), built.loaded.archs)).toBeUndefined();

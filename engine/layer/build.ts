@@ -31,7 +31,9 @@ async function* tap(src: AsyncIterable<Buffer> | Iterable<Buffer>, onChunk: (b: 
   }
 }
 
-/** Streams `entries` into a deterministic tar, gzips it, and returns the finished layer. */
+/** Streams `entries` into a deterministic tar, gzips it, and returns the finished layer (a file when spooled). */
+export async function buildLayer(entries: Iterable<LayerEntry>, opts: BuildLayerOptions & { spoolDir: string }): Promise<FileLayer>;
+export async function buildLayer(entries: Iterable<LayerEntry>, opts?: BuildLayerOptions): Promise<Layer>;
 export async function buildLayer(entries: Iterable<LayerEntry>, opts: BuildLayerOptions = {}): Promise<Layer> {
   const diffHash = createHash('sha256');
   const blobHash = createHash('sha256');

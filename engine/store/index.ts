@@ -5,5 +5,5 @@
  */
 export { defaultCacheDir, type CacheDirInputs } from './dir';
 export { apkKey, blobKey, imageKey, indexKey, keyringKey, layerKey, parsedIndexKey, pushedKey, STORE_KEY_VERSION } from './keys';
-export { openStore, type Store, type StoreEntry, type StoreMetadata, type StoreOptions, type StoreProblem } from './store';
+export { openStore, type Store, type StoreEntry, type StoreMetadata, type StoreOptions, type StoreProblem, type StoredFile } from './store';
 export { cleanCache, type CleanRequest } from './clean';

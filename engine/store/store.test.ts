@@ -1,5 +1,5 @@
 import * as cacache from 'cacache';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -29,6 +29,32 @@ describe('openStore', () => {
     expect(hit?.data.toString()).toBe('index bytes');
     expect(hit?.metadata).toEqual({ etag: '"abc"' });
     expect(hit?.integrity).toMatch(/^sha512-/);
+  });
+
+  it('streams an entry in and gives its content file, unread, for a stream out', async () => {
+    const store = openStore(dir);
+    async function* parts() {
+      yield Buffer.from('first ');
+      yield Buffer.from('second');
+    }
+    await store.putStream('blob:v1:x', parts(), { digest: 'd' });
+    const file = await store.getFile('blob:v1:x');
+    expect(file?.size).toBe(12);
+    expect(file?.metadata).toEqual({ digest: 'd' });
+    expect((await readFile(file!.path)).toString()).toBe('first second');
+    expect(await store.getFile('blob:v1:never')).toBeUndefined();
+  });
+
+  it("throws the source's own failure while streaming in, and stores nothing", async () => {
+    const problems: StoreProblem[] = [];
+    const store = openStore(dir, { onUnavailable: (p) => problems.push(p) });
+    async function* failing() {
+      yield Buffer.from('part');
+      throw new Error('the layer could not be read');
+    }
+    await expect(store.putStream('blob:v1:y', failing())).rejects.toThrow('the layer could not be read');
+    expect(await store.getFile('blob:v1:y')).toBeUndefined();
+    expect(problems, 'a failing source is not a failing cache').toEqual([]);
   });
 
   it('reports a miss for a key never put', async () => {

@@ -14,7 +14,9 @@
  * index line, so a write that fails midway leaves no entry at all.
  */
 import { constants } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import * as cacache from 'cacache';
 import { cacheAdvice, errnoCode, faultReason } from '../fs/fault';
 
@@ -37,8 +39,26 @@ export interface Store {
   get(key: string): Promise<StoreEntry | undefined>;
   /** Stores `data` under `key` atomically, replacing any previous entry. */
   put(key: string, data: Uint8Array, metadata?: StoreMetadata): Promise<void>;
+  /**
+   * Where the content under `key` lies, without reading it: for blobs too
+   * large to hold in memory. The bytes are not checked here; the reader
+   * checks them against the digest it expects (engine/cache/stored-file.ts).
+   */
+  getFile(key: string): Promise<StoredFile | undefined>;
+  /** Stores the bytes `source` yields under `key` atomically, never holding them all in memory. */
+  putStream(key: string, source: AsyncIterable<Uint8Array>, metadata?: StoreMetadata): Promise<void>;
   /** Forgets `key` (its content stays until no entry uses it and the cache is verified). */
   remove(key: string): Promise<void>;
+  /** Removes `key` and its content file, found not to be the bytes it was stored as (reported through onCorrupt). */
+  discard(key: string, file: Pick<StoredFile, 'path' | 'integrity'>, why?: Error): Promise<void>;
+}
+
+/** An entry's content file (immutable: content is addressed by its hash and never rewritten). */
+export interface StoredFile {
+  readonly path: string;
+  readonly size: number;
+  readonly metadata: StoreMetadata;
+  readonly integrity: string;
 }
 
 /** A cache directory that could not be used for reading or writing. */
@@ -134,11 +154,7 @@ class CacacheStore implements Store {
     } catch (err) {
       if (codeOf(err) === 'ENOENT') return undefined; // content vanished (another process repaired it)
       if (!CORRUPT.has(codeOf(err) ?? '')) throw err;
-      // Content is addressed by its hash and never overwritten, so a bad file
-      // would be served forever unless removed here.
-      await cacache.rm.entry(this.dir, key).catch(() => undefined);
-      await cacache.rm.content(this.dir, info.integrity).catch(() => undefined);
-      this.opts.onCorrupt?.(key, err as Error);
+      await this.discard(key, info, err as Error);
       return undefined;
     }
   }
@@ -150,6 +166,60 @@ class CacacheStore implements Store {
     } catch (err) {
       await this.unavailable('write', err);
     }
+  }
+
+  async getFile(key: string): Promise<StoredFile | undefined> {
+    try {
+      const info = await cacache.get.info(this.dir, key);
+      if (info === null) return undefined;
+      const st = await stat(info.path);
+      return { path: info.path, size: st.size, metadata: stringsOnly(info.metadata), integrity: info.integrity };
+    } catch (err) {
+      if (codeOf(err) === 'ENOENT') return undefined;
+      await this.unavailable('read', err);
+      return undefined;
+    }
+  }
+
+  async putStream(key: string, source: AsyncIterable<Uint8Array>, metadata: StoreMetadata = {}): Promise<void> {
+    if (!this.writable) {
+      for await (const _ of source) void _; // the caller's stream still runs to its end
+      return;
+    }
+    // A failure of the source is the caller's and is thrown; only a failure of the cache makes it unavailable.
+    let sourceError: { error: unknown } | undefined;
+    // Only errors from the source's own next() count as its: a failed destination is thrown into this generator too.
+    async function* guarded(): AsyncGenerator<Uint8Array> {
+      const it = source[Symbol.asyncIterator]();
+      try {
+        for (;;) {
+          let next: IteratorResult<Uint8Array>;
+          try {
+            next = await it.next();
+          } catch (error) {
+            sourceError = { error };
+            throw error;
+          }
+          if (next.done === true) return;
+          yield next.value;
+        }
+      } finally {
+        await it.return?.();
+      }
+    }
+    try {
+      await pipeline(Readable.from(guarded(), { objectMode: false }), cacache.put.stream(this.dir, key, { metadata: { ...metadata } }));
+    } catch (err) {
+      if (sourceError) throw sourceError.error;
+      await this.unavailable('write', err);
+    }
+  }
+
+  async discard(key: string, file: Pick<StoredFile, 'path' | 'integrity'>, why?: Error): Promise<void> {
+    // Content is addressed by its hash and never overwritten, so a bad file would be served forever unless removed.
+    await cacache.rm.entry(this.dir, key).catch(() => undefined);
+    await cacache.rm.content(this.dir, file.integrity).catch(() => undefined);
+    this.opts.onCorrupt?.(key, why ?? new Error(`${file.path} does not hold the bytes stored under ${key}`));
   }
 
   async remove(key: string): Promise<void> {

@@ -1,0 +1,61 @@
+/**
+ * Layers kept in the store as files: taken by path, never read into memory.
+ * A stored blob is used only after its bytes hash to the digest it is stored
+ * under (one streaming pass; the sinks check again as they copy), so a file
+ * cut short or altered after the store wrote it is removed and made again,
+ * never emitted.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { parseDigest, type Digest } from '../digest';
+import { BufferLayer, FileLayer, type Layer } from '../layer';
+import { blobKey, type Store } from '../store';
+
+/** How many stored blobs were hashed in this process, for tests that count work instead of timing it. */
+export const storedLayerChecks = { files: 0, bytes: 0 };
+
+async function sha256OfFile(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return `sha256:${h.digest('hex')}`;
+}
+
+/** The stored blob `digest` as a layer with `diffId`, or undefined (and the entry removed) when it is missing or not those bytes. */
+export async function storedLayer(store: Store, digest: string, diffId: string): Promise<Layer | undefined> {
+  const key = blobKey(digest);
+  const file = await store.getFile(key);
+  if (file === undefined) return undefined;
+  storedLayerChecks.files++;
+  storedLayerChecks.bytes += file.size;
+  const actual = await sha256OfFile(file.path).catch(() => undefined);
+  if (actual !== digest) {
+    await store.discard(key, file);
+    return undefined;
+  }
+  return new FileLayer({ digest: parseDigest(digest), diffId: parseDigest(diffId), size: file.size }, file.path);
+}
+
+/**
+ * Moves a layer spooled to `spooled.path` into the store as the blob of its
+ * digest and returns it as stored. When the store cannot keep it (not
+ * writable), the bytes are read back into memory so no spool file outlives
+ * the build.
+ */
+export async function keepLayer(store: Store | undefined, spooled: FileLayer): Promise<Layer> {
+  try {
+    if (store !== undefined) {
+      await store.putStream(blobKey(spooled.digest), createReadStream(spooled.path, { highWaterMark: 1 << 20 }));
+      const file = await store.getFile(blobKey(spooled.digest));
+      if (file !== undefined && file.size === spooled.size) return new FileLayer(spooled, file.path);
+    }
+    return new BufferLayer(spooled, [await readFile(spooled.path)]);
+  } finally {
+    await rm(spooled.path, { force: true });
+  }
+}
+
+/** True when `digest` names a blob the store holds (not hashed: saving only needs to know it is there). */
+export async function hasBlob(store: Store, digest: Digest): Promise<boolean> {
+  return (await store.getFile(blobKey(digest))) !== undefined;
+}
