@@ -33,7 +33,7 @@ export async function storedLayer(store: Store, digest: string, diffId: string):
     await store.discard(key, file);
     return undefined;
   }
-  return new FileLayer({ digest: parseDigest(digest), diffId: parseDigest(diffId), size: file.size }, file.path);
+  return new FileLayer({ digest: parseDigest(digest), diffId: parseDigest(diffId), size: file.size }, file.path, { checked: true });
 }
 
 /**
@@ -47,7 +47,8 @@ export async function keepLayer(store: Store | undefined, spooled: FileLayer): P
     if (store !== undefined) {
       await store.putStream(blobKey(spooled.digest), createReadStream(spooled.path, { highWaterMark: 1 << 20 }));
       const file = await store.getFile(blobKey(spooled.digest));
-      if (file !== undefined && file.size === spooled.size) return new FileLayer(spooled, file.path);
+      // cacache wrote the file from the spool and checked what it wrote against its own hash of the stream.
+      if (file !== undefined && file.size === spooled.size) return new FileLayer(spooled, file.path, { checked: true });
     }
     return new BufferLayer(spooled, [await readFile(spooled.path)]);
   } finally {

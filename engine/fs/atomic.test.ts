@@ -1,9 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OutputError } from '../errors';
-import { replaceDirAtomic, writeFileAtomic } from './atomic';
+import { copyFileSynced, replaceDirAtomic, writeFileAtomic } from './atomic';
 
 let root: string;
 beforeEach(() => {
@@ -90,5 +90,18 @@ describe('writeFileAtomic failures', () => {
     expect(err).toBeInstanceOf(OutputError);
     expect(err).toMatchObject({ file: path, message: `cannot write ${path}: a component of the path is a file, not a directory` });
     expect((err as OutputError).hint).toMatch(/\S/);
+  });
+});
+
+describe('copyFileSynced', () => {
+  it('copies the bytes with the mode asked for, and never over an existing file', async () => {
+    const from = join(root, 'from');
+    writeFileSync(from, Buffer.alloc(3 << 20, 7), { mode: 0o444 });
+    await copyFileSynced(from, join(root, 'to'));
+    expect(readFileSync(join(root, 'to')).equals(readFileSync(from))).toBe(true);
+    expect(statSync(join(root, 'to')).mode & 0o777).toBe(0o644);
+    writeFileSync(join(root, 'taken'), 'mine');
+    await expect(copyFileSynced(from, join(root, 'taken'))).rejects.toMatchObject({ code: 'EEXIST' });
+    expect(readFileSync(join(root, 'taken'), 'utf8')).toBe('mine');
   });
 });

@@ -54,6 +54,22 @@ export async function writeFileSynced(path: string, bytes: FileBytes, mode = 0o6
 }
 
 /**
+ * Copies `from` to the new file `path` and syncs it: a reflink where the file
+ * system has them, else the kernel's own copy, so no byte passes through
+ * this process.
+ */
+export async function copyFileSynced(from: string, path: string, mode = 0o644): Promise<void> {
+  await fsp.copyFile(from, path, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
+  const handle = await fsp.open(path, 'r+');
+  try {
+    await handle.chmod(mode);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
  * Replaces the file at `path` with `bytes` atomically; returns the number of
  * bytes written. A file-system failure (a full disk, a read-only mount, a
  * file where a directory should be) is an OutputError naming `path`, not the

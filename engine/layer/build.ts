@@ -63,7 +63,7 @@ export async function buildLayer(entries: Iterable<LayerEntry>, opts: BuildLayer
     // Named by content, so a rename over an identical earlier spool is harmless.
     const path = join(opts.spoolDir, `${done.digest.slice('sha256:'.length)}.tar.gz`);
     await fsp.rename(tmp, path);
-    return new FileLayer(done, path);
+    return new FileLayer(done, path, { checked: true });
   } finally {
     await fsp.rm(tmp, { force: true });
   }

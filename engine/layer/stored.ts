@@ -43,12 +43,15 @@ export class FileLayer implements Layer {
   readonly size: number;
   /** Where the compressed bytes are. */
   readonly path: string;
+  readonly checkedFile?: string;
 
-  constructor(facts: LayerDigests, path: string) {
+  /** `checked`: the file's bytes were hashed to `facts.digest` in this process (see Layer.checkedFile). */
+  constructor(facts: LayerDigests, path: string, opts: { checked?: boolean } = {}) {
     this.digest = facts.digest;
     this.diffId = facts.diffId;
     this.size = facts.size;
     this.path = path;
+    if (opts.checked === true) this.checkedFile = path;
   }
 
   /** A stream over the spool file. */

@@ -25,6 +25,12 @@ export interface Layer {
   readonly mediaType: LayerMediaType | (string & {});
   /** A fresh stream of the compressed bytes on every call. */
   open(): Readable;
+  /**
+   * A file holding exactly these bytes, already hashed to `digest` in this
+   * process (as it was written, or when taken from the store): a sink may
+   * copy it without reading it again.
+   */
+  readonly checkedFile?: string;
 }
 
 /** One tar entry to write: a path in tree form (no leading `/`) and its node. */

@@ -14,6 +14,8 @@ export interface BlobSource {
   readonly mediaType: string;
   /** A fresh stream of the blob's bytes. */
   open(): Readable;
+  /** A file already hashed to `digest` in this process (Layer.checkedFile): copied, not read. */
+  readonly checkedFile?: string;
 }
 
 /** The path of a blob inside a layout or archive: `blobs/sha256/<hex>`. */
