@@ -87,8 +87,8 @@ export interface MelangeBuildOptions {
   replaceOutDir?: boolean;
   /** melange's `--apk-cache-dir`: the build root's package cache; default `$APKO_CACHE_DIR`, then the user cache (engine/store). */
   apkCacheDir?: string;
-  /** melange's `--cache-dir`: the inputs cache steps see at /var/cache/melange, when it is a directory (default ./melange-cache/). */
-  cacheDir?: string;
+  /** melange's `--cache-dir`: the inputs cache steps see at /var/cache/melange, when it is a directory (default ./melange-cache/); false: none. */
+  cacheDir?: string | false;
   /** Build the root from the cache and local repositories only. */
   offline?: boolean;
   /** melange's `-r/-k/-p`: appended to the environment's repositories, keyring and packages (runners that prepare a root). */
@@ -132,8 +132,8 @@ export interface MelangeBuildRequest {
   readonly cwd: string;
   /** The build root's package cache. */
   readonly apkCacheDir: string;
-  /** Absolute; mounted at /var/cache/melange when it is a directory at build time. */
-  readonly cacheDir: string;
+  /** Absolute; mounted at /var/cache/melange when it is a directory at build time; undefined: no inputs cache. */
+  readonly cacheDir: string | undefined;
   /** Absolute. */
   readonly workspaceDir?: string;
   readonly emptyWorkspace: boolean;
@@ -242,7 +242,7 @@ export function normalizeMelangeBuildOptions(
     replaceOutDir: o.replaceOutDir ?? false,
     cwd: resolve(cwd),
     apkCacheDir: defaultCacheDir({ ...(o.apkCacheDir !== undefined ? { cacheDir: o.apkCacheDir } : {}), env, cwd }),
-    cacheDir: resolve(cwd, o.cacheDir ?? d.cacheDir),
+    cacheDir: o.cacheDir === false ? undefined : resolve(cwd, o.cacheDir ?? d.cacheDir),
     ...(o.workspaceDir !== undefined ? { workspaceDir: resolve(cwd, o.workspaceDir) } : {}),
     emptyWorkspace: o.emptyWorkspace ?? false,
     envFileVars: readEnvFiles((o.envFiles ?? []).filter((f) => f !== '').map((f) => resolve(cwd, f))),

@@ -199,6 +199,7 @@ export const MELANGE_CACHE_MOUNT = '/var/cache/melange';
 /** The inputs cache directory to mount at MELANGE_CACHE_MOUNT (real path), or undefined when it is not a directory, as melange skips it then. */
 export async function inputsCache(ctx: RunnerContext): Promise<string | undefined> {
   const dir = ctx.request.cacheDir;
+  if (dir === undefined) return undefined;
   const st = await fsp.stat(dir).catch(() => undefined);
   return st?.isDirectory() ? fsp.realpath(dir) : undefined;
 }

@@ -130,4 +130,24 @@ describe('package executor', () => {
     expect(unknown.success).toBe(false);
     expect(unknown.error).toContain('--lint-warn: unknown linter "nope"');
   });
+
+  it("never gives the steps the workspace's melange-cache/, which no task hash covers", async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    mkdirSync(join(root, 'melange-cache', 'gomodcache'), { recursive: true });
+    writeFileSync(join(root, 'melange-cache', 'seed'), 'from an earlier run\n');
+    mkdirSync(join(root, 'cachecheck'), { recursive: true });
+    writeFileSync(
+      join(root, 'cachecheck', 'melange.yaml'),
+      MELANGE.replace('name: greeter', 'name: cachecheck').replace(
+        'cp ./dist/greeter "${{targets.destdir}}/usr/bin/greeter"',
+        'echo "$GOMODCACHE" > "${{targets.destdir}}/usr/bin/gomod"',
+      ),
+    );
+    const options = { config: 'cachecheck/melange.yaml', outputPath: 'dist/packages/cachecheck', archs: ['x86_64'], runner: 'host' as const };
+    expect(await packageExecutor(options, executorContext(root, 'cachecheck', 'package'))).toEqual({ success: true });
+    const apk = readApkBytes(readFileSync(join(root, 'dist', 'packages', 'cachecheck', 'x86_64', 'cachecheck-1.2.0-r0.apk')), { keyring: new Map([['melange.rsa.pub', testKey().publicKeyPem]]) });
+    const gomod = apk.dataEntries.find((e) => e.name === 'usr/bin/gomod')!.data!.toString().trim();
+    expect(gomod).not.toContain('melange-cache');
+    rmSync(join(root, 'melange-cache'), { recursive: true, force: true });
+  });
 });

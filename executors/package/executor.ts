@@ -5,8 +5,9 @@
  * when every arch succeeded (a failed build leaves the previous repository
  * whole), so the repository holds exactly what this melange.yaml builds and
  * is restorable from the cache on its own. Git facts stay out unless `vcs`
- * is set (the inferred target then hashes HEAD): the bytes depend only on
- * what the task hash covers.
+ * is set (the inferred target then hashes HEAD), and melange's inputs cache
+ * (`./melange-cache/`) is never mounted: the bytes depend only on what the
+ * task hash covers.
  */
 import type { ExecutorContext } from '@nx/devkit';
 import { buildMelangePackages, normalizeMelangeBuildOptions } from '../../engine';
@@ -36,6 +37,9 @@ export default async function packageExecutor(options: PackageExecutorSchema, co
           lintWarn: options.lintWarn,
           runTests: options.runTests,
           replaceOutDir: true,
+          // A cached task's output may depend only on what its hash covers: melange's inputs cache is not among
+          // them, so Nx builds never mount one (steps fetch what they need and check it by its checksum).
+          cacheDir: false,
           log,
         },
         root,
