@@ -14,7 +14,7 @@ import { constants, promises as fsp } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { OutputError, UnsafePathError } from '../errors';
-import type { Tree, TreeNode } from '../rootfs';
+import { nodeChunks, type Tree, type TreeNode } from '../rootfs';
 
 const run = promisify(execFile);
 
@@ -102,7 +102,7 @@ export async function materializeTree(tree: Tree, dir: string, opts: Materialize
       case 'file': {
         const fh = await fsp.open(host, NEW_FILE, 0o600);
         try {
-          await fh.writeFile(node.data ?? Buffer.alloc(0));
+          for (const chunk of nodeChunks(node)) await fh.write(chunk);
           if (asRoot) await fh.chown(node.uid, node.gid);
           // After chown, which clears setuid and setgid.
           await fh.chmod(node.mode & 0o7777);

@@ -19,13 +19,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildLayer, checkedPlan, ownerNamesFromTree, type Layer, type LayerEntry, type LayeringStrategy, type OwnerNames } from '../layer';
-import type { RootfsFacts, Tree } from '../rootfs';
+import { nodeChunks, type RootfsFacts, type Tree, type TreeNode } from '../rootfs';
 import { layerKey, type Store } from '../store';
 import { compareBytes } from '../order';
 import { keepLayer, storedLayer } from './stored-layer';
 
 /** Whether a layer was made in this build or taken from the store. */
 export type LayerStatus = 'built' | 'reused';
+
+function contentHash(n: TreeNode): string {
+  const h = createHash('sha256');
+  for (const chunk of nodeChunks(n)) h.update(chunk);
+  return h.digest('hex');
+}
 
 /** The digest of everything that decides a layer's bytes. */
 export function layerContentDigest(entries: readonly LayerEntry[], names: OwnerNames): string {
@@ -44,7 +50,7 @@ export function layerContentDigest(entries: readonly LayerEntry[], names: OwnerN
     field(n.devmajor);
     field(n.devminor);
     for (const k of Object.keys(n.pax ?? {}).sort(compareBytes)) field(`${k}=${n.pax![k]}`);
-    field(n.data ? createHash('sha256').update(n.data).digest('hex') : '-');
+    field(n.type === 'file' && (n.data !== undefined || n.spooled !== undefined) ? contentHash(n) : '-');
     h.update('\n');
   }
   return h.digest('hex');

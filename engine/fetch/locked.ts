@@ -19,6 +19,7 @@ import { fetchProgress } from './progress';
 import { FETCH_CONCURRENCY, fetchVerified, readFetched, type PackageRef } from './package';
 import type { ArchPackages, PackageIO } from './types';
 import { withoutBase, type BaseWorld } from './world';
+import { spoolPackage } from './spool-package';
 
 const REMOTE = /^https?:\/\//i;
 
@@ -114,7 +115,7 @@ export async function lockedPackages(loaded: LoadedConfig, lock: LockFile, io: P
         },
       }), io.store ? { store: io.store, checksum: p.checksum } : undefined);
       checkPackageIdentity(pkg, { name: p.name, version: p.version, arch: p.architecture, buildArch: arch }, redactUrl(p.url), 'the lock file');
-      verified.set(`${arch}/${p.name}`, pkg);
+      verified.set(`${arch}/${p.name}`, io.spool ? spoolPackage(pkg, io.spool) : pkg);
       entries.push({ ...toIndexEntry(pkg), arch: pkg.pkginfo.arch });
     }
     // On a base image the locked packages' dependencies the base has resolve to the base's packages, which are then left out.

@@ -8,6 +8,7 @@ import type { Arch, LoadedConfig } from '../config';
 import type { Resolution } from '../resolve';
 import type { DiscoveredKey } from '../repo';
 import { checkPackageIdentity } from './identity';
+import { spoolPackage } from './spool-package';
 import { DEFAULT_PACKAGE_LIMITS } from './limits';
 import { fetchProgress } from './progress';
 import { FETCH_CONCURRENCY, fetchPackageBytes, readFetched } from './package';
@@ -65,11 +66,12 @@ export async function fetchResolved(resolved: ResolvedArchs, io: PackageIO): Pro
             allowUnverifiedData,
           }), io.store ? { store: io.store, checksum: p.checksum } : undefined);
           checkPackageIdentity(pkg, { name: p.name, version: p.version, arch: p.arch, buildArch: arch.apk }, url, 'the index');
+          const kept = io.spool ? spoolPackage(pkg, io.spool) : pkg;
           if (pkg.pkginfo.datahash === undefined) {
             io.log(`warning: ${p.name}-${p.version} (${url}): no datahash vouches for its data section; installing it because of --allow-unverified-data`);
           }
           fetchedOne();
-          return { url, pkg };
+          return { url, pkg: kept };
         }),
       ),
     );

@@ -4,6 +4,7 @@ import type { Arch } from '../config';
 import type { HttpClient, KeyDiscoveryOptions } from '../repo';
 import type { Resolution } from '../resolve';
 import type { Store } from '../store';
+import type { ContentSpool } from '../fs/spool';
 import type { PackageLimits } from './limits';
 
 /** I/O the fetch stage is given. */
@@ -16,6 +17,8 @@ export interface PackageIO {
   readonly limits?: PackageLimits;
   /** Install packages no datahash vouches for, naming each in a warning (`--allow-unverified-data`). */
   readonly allowUnverifiedData?: boolean;
+  /** Where large file contents go once a package is verified (image builds); default: kept in memory. */
+  readonly spool?: ContentSpool;
   /** Where key discovery looks (Alpine's releases.json) and when it stands (tests); defaults in engine/repo/discover-keys.ts. */
   readonly keyDiscovery?: Pick<KeyDiscoveryOptions, 'alpineReleasesUrl' | 'now' | 'env'>;
 }

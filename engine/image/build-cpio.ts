@@ -14,7 +14,7 @@ import { gzip } from '../layer';
 import { checkOutputWritable } from '../oci';
 import { resolvePackages } from '../fetch';
 import { createHttpClient } from '../repo';
-import { treePath, type Tree } from '../rootfs';
+import { nodeBytes, treePath, type Tree } from '../rootfs';
 import { openStore } from '../store';
 import { buildRootTree } from '../buildroot';
 import { buildDateFor } from './build';
@@ -44,12 +44,12 @@ export function cpioRecordsOf(tree: Tree): { records: CpioRecord[]; skipped: str
         records.push(symlink(path, node.linkTarget ?? ''));
         break;
       case 'file':
-        records.push(regularFile(path, node.mode & 0o7777, node.data ?? Buffer.alloc(0)));
+        records.push(regularFile(path, node.mode & 0o7777, nodeBytes(node)));
         break;
       case 'hardlink': {
         // On apko's directory filesystem both names are one inode: the same mode and bytes.
         const target = tree.get(treePath(node.linkTarget ?? ''));
-        records.push(regularFile(path, (target?.mode ?? node.mode) & 0o7777, target?.data ?? Buffer.alloc(0)));
+        records.push(regularFile(path, (target?.mode ?? node.mode) & 0o7777, target ? nodeBytes(target) : Buffer.alloc(0)));
         break;
       }
       case 'char':

@@ -20,6 +20,7 @@ import type { NormalizedBuildRequest } from './request';
 
 import { fetchResolved, lockedFor, lockedPackages, readLockFor, resolveArchs, type ArchPackages, type PackageIO } from '../fetch';
 import { sbomDocuments } from './sboms';
+import { ContentSpool } from '../fs/spool';
 import { baseWorlds, loadBaseImages, type LoadedBase } from './base-image';
 
 /** Per image and per layer: made in this build, or reused from the store. */
@@ -73,7 +74,7 @@ interface PackagePlan {
   readonly keyring: Map<string, string>;
   /** Per arch, the packages' `C:` checksums in install order (resolved) or lock order (locked). */
   readonly checksums: ReadonlyArray<{ readonly arch: string; readonly checksums: readonly string[] }>;
-  fetch(): Promise<ArchPackages[]>;
+  fetch(io: PackageIO): Promise<ArchPackages[]>;
 }
 
 /** The packages of every arch: from the lock file when given, else resolved from the indexes. */
@@ -83,7 +84,7 @@ async function planPackages(loaded: LoadedConfig, opts: NormalizedBuildRequest, 
     return {
       keyring: resolved.keyring,
       checksums: resolved.resolutions.map((r) => ({ arch: r.arch.apk, checksums: r.resolution.packages.map((p) => p.checksum) })),
-      fetch: () => fetchResolved(resolved, io),
+      fetch: (fetchIo) => fetchResolved(resolved, fetchIo),
     };
   }
   const lock = await readLockFor(loaded, opts.lockfile, opts.relockCommand);
@@ -100,7 +101,7 @@ async function planPackages(loaded: LoadedConfig, opts: NormalizedBuildRequest, 
   return {
     keyring,
     checksums: loaded.archs.map((a) => ({ arch: a.apk, checksums: lockedFor(lock, a.apk).map((p) => p.checksum) })),
-    fetch: () => lockedPackages(loaded, lock, io, opts.relockCommand, baseWorlds(base)),
+    fetch: (fetchIo) => lockedPackages(loaded, lock, fetchIo, opts.relockCommand, baseWorlds(base)),
   };
 }
 
@@ -142,7 +143,8 @@ export async function buildImageFromConfig(opts: NormalizedBuildRequest): Promis
   if (opts.verbose) log(`cache: ${opts.cacheDir}`);
   const store = openStore(opts.cacheDir, storeReporting(log, warnings));
   const base = await loadBaseImages(loaded);
-  const plan = await planPackages(loaded, opts, { store, offline: opts.offline, log, limits: opts.limits, allowUnverifiedData: opts.allowUnverifiedData, http: createHttpClient(opts.fetch), keyDiscovery: { env: opts.env } }, base);
+  const io: PackageIO = { store, offline: opts.offline, log, limits: opts.limits, allowUnverifiedData: opts.allowUnverifiedData, http: createHttpClient(opts.fetch), keyDiscovery: { env: opts.env } };
+  const plan = await planPackages(loaded, opts, io, base);
   const keyring = plan.keyring;
   const annotations = { ...loaded.config.annotations, ...vcsAnnotations(loaded.config.vcsUrl) };
   const key = imageInputsDigest(loaded, { tag: opts.tag, archs: plan.checksums, keyring, sbomFormats: opts.sbomFormats.map((f) => f.name) });
@@ -162,27 +164,33 @@ export async function buildImageFromConfig(opts: NormalizedBuildRequest): Promis
     sbomDocs = cached.sboms;
     report = { image: 'reused', layers: index.images.flatMap((img) => img.layers.map((l) => ({ arch: platformArch(loaded, img.platform), digest: l.digest, status: 'reused' as const }))) };
   } else {
-    const archs = await plan.fetch();
-    buildDate = buildDateFor(loaded, archs);
-    const built = await assemble(loaded, archs, {
-      keyring,
-      buildDate,
-      annotations,
-      store,
-      tag: opts.tag,
-      formats: opts.sbomFormats,
-      log,
-      warnings,
-      ...(opts.layeringStrategy !== undefined ? { layering: opts.layeringStrategy } : {}),
-      ...(base ? { base } : {}),
-    });
-    ({ index, sbomDocs, report } = built);
-    const privileged = new Map<string, PrivilegedFile[]>(archs.map((a) => [a.arch.apk, privilegedFiles(a.packages)]));
-    facts = index.images.map((img) => {
-      const arch = platformArch(loaded, img.platform);
-      return { arch, packages: built.packages.get(img.manifest.digest)!, privileged: privileged.get(arch) ?? [] };
-    });
-    if (reusable) await saveImage(store, key, { index, sboms: sbomDocs, buildDate, facts: new Map(index.images.map((img, i) => [img.manifest.digest, facts[i]!])) });
+    // Large file contents wait on disk, not in memory, until their layer is written.
+    const spool = new ContentSpool();
+    try {
+      const archs = await plan.fetch({ ...io, spool });
+      buildDate = buildDateFor(loaded, archs);
+      const built = await assemble(loaded, archs, {
+        keyring,
+        buildDate,
+        annotations,
+        store,
+        tag: opts.tag,
+        formats: opts.sbomFormats,
+        log,
+        warnings,
+        ...(opts.layeringStrategy !== undefined ? { layering: opts.layeringStrategy } : {}),
+        ...(base ? { base } : {}),
+      });
+      ({ index, sbomDocs, report } = built);
+      const privileged = new Map<string, PrivilegedFile[]>(archs.map((a) => [a.arch.apk, privilegedFiles(a.packages)]));
+      facts = index.images.map((img) => {
+        const arch = platformArch(loaded, img.platform);
+        return { arch, packages: built.packages.get(img.manifest.digest)!, privileged: privileged.get(arch) ?? [] };
+      });
+      if (reusable) await saveImage(store, key, { index, sboms: sbomDocs, buildDate, facts: new Map(index.images.map((img, i) => [img.manifest.digest, facts[i]!])) });
+    } finally {
+      spool.close();
+    }
   }
   // The image and its SBOMs are committed together or not at all (engine/oci/output.ts).
   const sboms = await writeBuildOutputs({

@@ -5,7 +5,7 @@
  * which finishes first.
  */
 import type { PackageFacts, RootfsFacts } from '../rootfs/layer-facts';
-import type { Tree } from '../rootfs/tree';
+import { nodeSize, type Tree } from '../rootfs/tree';
 import { buildLayer, type BuildLayerOptions } from './build';
 import { ownerNamesFromTree } from './names';
 import { checkedPlan, SingleLayer, type LayeringStrategy } from './strategy';
@@ -28,7 +28,7 @@ export function factsFromTree(tree: Tree): RootfsFacts {
   const sizes = new Map<string, number>();
   for (const [, node] of tree.entries()) {
     if (node.owner === undefined) continue;
-    sizes.set(node.owner, (sizes.get(node.owner) ?? 0) + (node.type === 'file' ? (node.data?.length ?? 0) : 0));
+    sizes.set(node.owner, (sizes.get(node.owner) ?? 0) + (node.type === 'file' ? nodeSize(node) : 0));
   }
   const packages: PackageFacts[] = [...sizes].map(([name, installedSize]) => ({ name, version: '', origin: name, installedSize, stanza: Buffer.alloc(0) }));
   return { packages, replaces: [] };

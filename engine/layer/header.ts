@@ -13,7 +13,7 @@
  *   e2e/conformance).
  */
 import type { TarHeaderInput } from '../tar/write';
-import { treePath, type TreeNode } from '../rootfs/tree';
+import { nodeSize, treePath, type TreeNode } from '../rootfs/tree';
 import type { OwnerNames } from './types';
 
 const XATTR_PREFIX = 'SCHILY.xattr.';
@@ -38,7 +38,7 @@ export function headerOf(path: string, node: TreeNode, names: OwnerNames): TarHe
     gid: node.gid,
     uname: names.users.get(node.uid) ?? '',
     gname: names.groups.get(node.gid) ?? '',
-    size: node.type === 'file' ? (node.data?.length ?? 0) : 0,
+    size: node.type === 'file' ? nodeSize(node) : 0,
     mtime: node.mtime,
     // A hardlink names another entry of the archive, so it takes tree form; a symlink target is verbatim.
     linkname: !isLink ? '' : node.type === 'hardlink' ? treePath(node.linkTarget ?? '') : (node.linkTarget ?? ''),

@@ -6,6 +6,7 @@
  * large file contents pass through without a copy.
  */
 import { END_OF_ARCHIVE, encodeHeader, padding } from '../tar/write';
+import { nodeChunks, nodeSize } from '../rootfs/tree';
 import { headerOf } from './header';
 import type { LayerEntry, OwnerNames } from './types';
 
@@ -26,15 +27,16 @@ export function* tarChunks(entries: Iterable<LayerEntry>, names: OwnerNames): Ge
     pendingSize += b.length;
   };
   for (const [path, node] of entries) {
-    const data = node.type === 'file' ? (node.data ?? Buffer.alloc(0)) : Buffer.alloc(0);
+    const size = node.type === 'file' ? nodeSize(node) : 0;
     push(encodeHeader(headerOf(path, node, names)));
-    if (data.length >= COALESCE) {
+    if (size >= COALESCE) {
       yield flush();
-      yield data;
-    } else if (data.length > 0) {
-      push(data);
+      // Spooled content is read back a chunk at a time, never whole.
+      yield* nodeChunks(node);
+    } else if (size > 0) {
+      for (const chunk of nodeChunks(node)) push(chunk);
     }
-    if (data.length > 0) push(padding(data.length));
+    if (size > 0) push(padding(size));
     if (pendingSize >= COALESCE) yield flush();
   }
   push(END_OF_ARCHIVE);

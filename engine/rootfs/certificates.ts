@@ -14,7 +14,7 @@ import { ConfigError } from '../errors';
 import { rewriteFile } from './file-edit';
 import { readJks, writeJks } from './java-truststore';
 import type { CertificatesInput } from './options';
-import type { Tree } from './tree';
+import { nodeBytes, type Tree } from './tree';
 
 /** The bundles apko appends to, when they exist. */
 export const CA_BUNDLES: readonly string[] = ['etc/ssl/certs/ca-certificates.crt', 'var/lib/ecs/deps/execute-command/certs/tls-ca-bundle.pem'];
@@ -46,7 +46,7 @@ function providedCertificates(tree: Tree, installed: readonly ApkPackage[], prov
   for (const path of tree.below(CERT_DIR)) {
     const node = tree.get(path);
     if (node?.type !== 'file' || !node.owner || !owners.has(node.owner) || !/\.(crt|pem)$/.test(path)) continue;
-    const cert = oneCertificate(node.data?.toString('utf8') ?? '');
+    const cert = oneCertificate(nodeBytes(node).toString('utf8'));
     if (cert) certs.push({ cert, alias: `pkg-${fingerprint(cert)}` });
   }
   return certs;

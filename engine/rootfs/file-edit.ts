@@ -13,6 +13,7 @@ export function rewriteFile(tree: Tree, path: string, data: Buffer | string, cre
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
   if (node?.type === 'file') {
     node.data = bytes;
+    delete node.spooled;
     delete node.sha1;
     return;
   }

@@ -23,7 +23,7 @@ export type {
   RuntimeKey,
   UserInput,
 } from './options';
-export { Tree, TreePathError, comparePaths, treePath, type NodeAttrs, type TreeNode } from './tree';
+export { Tree, TreePathError, comparePaths, nodeBytes, nodeChunks, nodeSize, treePath, type NodeAttrs, type TreeNode } from './tree';
 export { formatInstalled, parseInstalled, recordFromLines, INSTALLED_DB, type InstalledFile, type InstalledLine, type InstalledRecord } from './installed-db';
 export { replacesPairs, rootfsFacts, NO_FACTS, type PackageFacts, type RootfsFacts } from './layer-facts';
 export { installedRecord } from './installed-record';

@@ -18,9 +18,9 @@ import { sha1Hex, sha1HexFromQ1, type ApkChecksum } from '../digest';
 import type { ApkPackage } from '../apk/package';
 import { assertInstallableName } from '../apk/safe-path';
 import type { PkgInfo } from '../apk/types';
-import { APK_SHA1_PAX, type TarEntry } from '../tar/types';
+import { APK_SHA1_PAX, entryBytes, type TarEntry } from '../tar/types';
 import { resolveConflict } from './conflicts';
-import { TreePathError, type Tree, type TreeNode } from './tree';
+import { nodeBytes, TreePathError, type Tree, type TreeNode } from './tree';
 import { compareBytes } from '../order';
 
 const XATTR_PREFIX = 'SCHILY.xattr.';
@@ -58,12 +58,12 @@ function xattrsOf(e: TarEntry): Record<string, string> | undefined {
 function declaredSha1(e: TarEntry): string {
   const sum = e.pax[APK_SHA1_PAX];
   if (sum) return sum.startsWith('Q1') ? sha1HexFromQ1(sum as ApkChecksum) : sum.toLowerCase();
-  return sha1Hex(e.type === 'symlink' ? e.linkname : e.data);
+  return sha1Hex(e.type === 'symlink' ? e.linkname : entryBytes(e));
 }
 
 /** Hex sha1 of what a node holds, or undefined when it holds no comparable content. */
 function contentSha1(tree: Tree, node: TreeNode): string | undefined {
-  if (node.type === 'file') return node.sha1 ?? sha1Hex(node.data ?? Buffer.alloc(0));
+  if (node.type === 'file') return node.sha1 ?? sha1Hex(nodeBytes(node));
   if (node.type === 'symlink') return node.sha1 ?? sha1Hex(node.linkTarget ?? '');
   if (node.type === 'hardlink') {
     const target = tree.get(node.linkTarget ?? '');
@@ -162,7 +162,7 @@ function installLeaf(tree: Tree, state: InstallState, p: PackageInstall, e: TarE
   else {
     const sha1 = declaredSha1(e);
     node = e.type === 'file'
-      ? { type: 'file', mode: e.mode & 0o7777, uid: e.uid, gid: e.gid, mtime: e.mtime, data: e.data, owner: info.pkgname, sha1 }
+      ? { type: 'file', mode: e.mode & 0o7777, uid: e.uid, gid: e.gid, mtime: e.mtime, ...(e.spooled ? { spooled: e.spooled } : { data: e.data }), owner: info.pkgname, sha1 }
       : { type: 'symlink', mode: e.mode & 0o7777, uid: e.uid, gid: e.gid, mtime: e.mtime, linkTarget: e.linkname, owner: info.pkgname, sha1 };
     const xattrs = e.type === 'file' ? xattrsOf(e) : undefined;
     if (xattrs) node.pax = xattrs;

@@ -8,6 +8,7 @@
  */
 import { compareBytes } from '../order';
 import { ApkoError } from '../errors';
+import type { SpooledData } from '../fs/spool';
 import type { TarEntryType } from '../tar/types';
 
 /** One filesystem object. */
@@ -19,8 +20,10 @@ export interface TreeNode {
   gid: number;
   /** Seconds since the epoch, as the package recorded it (layers clamp it). */
   mtime: number;
-  /** Content of a regular file. */
+  /** Content of a regular file held in memory. */
   data?: Buffer;
+  /** Content of a regular file kept on disk (engine/fs/spool.ts); `data` is then unset. Read through nodeBytes/nodeChunks. */
+  spooled?: SpooledData;
   /** Symlink target, or the path (in the tree) a hardlink points at. */
   linkTarget?: string;
   devmajor?: number;
@@ -31,6 +34,24 @@ export interface TreeNode {
   sha1?: string;
   /** Extended attributes or extra PAX records to carry into the layer. */
   pax?: Record<string, string>;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** The length of a regular file's content. */
+export function nodeSize(node: TreeNode): number {
+  return node.spooled?.size ?? node.data?.length ?? 0;
+}
+
+/** A regular file's whole content, read from the spool when kept there. */
+export function nodeBytes(node: TreeNode): Buffer {
+  return node.spooled ? node.spooled.read() : (node.data ?? EMPTY);
+}
+
+/** A regular file's content in bounded chunks (none when empty). */
+export function* nodeChunks(node: TreeNode): Generator<Buffer> {
+  if (node.spooled) yield* node.spooled.chunks();
+  else if (node.data !== undefined && node.data.length > 0) yield node.data;
 }
 
 /** Attributes for nodes the build itself creates. */
@@ -187,8 +208,11 @@ export class Tree {
   /** Content of the regular file at `path` (symlinks followed), or undefined. */
   readFile(path: string): Buffer | undefined {
     const node = this.stat(path);
-    if (node?.type === 'hardlink') return this.stat(node.linkTarget ?? '')?.data;
-    return node?.type === 'file' ? node.data : undefined;
+    if (node?.type === 'hardlink') {
+      const target = this.stat(node.linkTarget ?? '');
+      return target?.type === 'file' ? nodeBytes(target) : undefined;
+    }
+    return node?.type === 'file' ? nodeBytes(node) : undefined;
   }
 
   /** Creates a symlink at `path` pointing at `target` (stored verbatim). */

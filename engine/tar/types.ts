@@ -3,6 +3,8 @@
  * the layer writer. Type flags are POSIX ustar's.
  */
 
+import type { SpooledData } from '../fs/spool';
+
 /** The kinds of tar entry the engine understands. */
 export type TarEntryType = 'file' | 'hardlink' | 'symlink' | 'char' | 'block' | 'dir' | 'fifo';
 
@@ -30,7 +32,15 @@ export interface TarHeader {
 
 /** A header with its content (empty for everything but regular files). */
 export interface TarEntry extends TarHeader {
+  /** The content; empty when it is spooled. */
   readonly data: Buffer;
+  /** Content kept on disk by the build (engine/fs/spool.ts); `data` is then empty. */
+  readonly spooled?: SpooledData;
+}
+
+/** An entry's content, wherever it is kept. */
+export function entryBytes(e: TarEntry): Buffer {
+  return e.spooled ? e.spooled.read() : e.data;
 }
 
 /** The PAX record in which apk-tools and melange store a file's sha1. */
