@@ -30,7 +30,7 @@ const { homedir } = require('node:os');
 const { basename, join } = require('node:path');
 const { requireDist } = require('./support');
 
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 const BUILD_DATE = 1700000500;
 const KEY_NAME = 'key';
 const ELF_DIRS = ['/usr/bin', '/usr/lib/x86_64-linux-gnu'];
@@ -150,8 +150,13 @@ function packageFiles(name, i, perPackage, elves, cursor, contentSeed) {
   let elfBytes = 0;
   const elfTarget = Math.floor(perPackage / 3);
   while (elfBytes < elfTarget) {
-    const f = elves[cursor.at % elves.length];
-    cursor.at++;
+    // the next file in path order that fits what is left (plus 64 KiB), so packages keep their size
+    let f;
+    for (let k = 0; k < elves.length && !f; k++, cursor.at++) {
+      const c = elves[cursor.at % elves.length];
+      if (c.size <= elfTarget - elfBytes + 65536) f = c;
+    }
+    if (!f) break;
     files.push({ path: `usr/lib/${name}/${basename(f.path)}`, type: 'file', mode: 0o755, data: readFileSync(f.path) });
     elfBytes += f.size;
   }
