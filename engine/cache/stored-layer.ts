@@ -1,25 +1,18 @@
 /**
  * Layers kept in the store as files: taken by path, never read into memory.
  * A stored blob is used only after its bytes hash to the digest it is stored
- * under (one streaming pass; the sinks check again as they copy), so a file
- * cut short or altered after the store wrote it is removed and made again,
- * never emitted.
+ * under (one streaming pass; the layout then copies the file without reading
+ * it, Layer.checkedFile), so a file cut short or altered after the store
+ * wrote it is removed and made again, never emitted.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { parseDigest, type Digest } from '../digest';
+import { parseDigest, sha256DigestOfFile, type Digest } from '../digest';
 import { BufferLayer, FileLayer, type Layer } from '../layer';
 import { blobKey, type Store } from '../store';
 
 /** How many stored blobs were hashed in this process, for tests that count work instead of timing it. */
 export const storedLayerChecks = { files: 0, bytes: 0 };
-
-async function sha256OfFile(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
-  return `sha256:${h.digest('hex')}`;
-}
 
 /** The stored blob `digest` as a layer with `diffId`, or undefined (and the entry removed) when it is missing or not those bytes. */
 export async function storedLayer(store: Store, digest: string, diffId: string): Promise<Layer | undefined> {
@@ -28,7 +21,7 @@ export async function storedLayer(store: Store, digest: string, diffId: string):
   if (file === undefined) return undefined;
   storedLayerChecks.files++;
   storedLayerChecks.bytes += file.size;
-  const actual = await sha256OfFile(file.path).catch(() => undefined);
+  const actual = await sha256DigestOfFile(file.path).catch(() => undefined);
   if (actual !== digest) {
     await store.discard(key, file);
     return undefined;

@@ -6,14 +6,12 @@
  * architecture is the platform's. Every blob is checked against its digest
  * before it is used, as any other input.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Platform } from '../arch';
-import { sha256Digest, type Digest } from '../digest';
+import { sha256Digest, sha256DigestOfFile, type Digest } from '../digest';
 import { ConfigError, FormatError } from '../errors';
 import type { Layer } from '../layer';
 import { decodeConfigFile, decodeManifest, type GoConfigFile, type GoManifest } from './go-structs';
@@ -89,9 +87,7 @@ async function checkLayerBlob(file: string, digest: string, size: number): Promi
     throw new FormatError(`${file}: the base image's layer ${digest} is missing`, { file, hint: 'the base image layout is incomplete; copy it again', cause: err });
   }
   if (st.size !== size) throw new FormatError(`${file}: the base image's layer is ${st.size} bytes, its manifest says ${size}`, { file, hint: 'the base image layout is damaged; copy it again' });
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(file), hash);
-  if (`sha256:${hash.digest('hex')}` !== digest) throw new FormatError(`${file}: the base image's layer does not match its digest ${digest}`, { file, hint: 'the base image layout is damaged; copy it again' });
+  if ((await sha256DigestOfFile(file)) !== digest) throw new FormatError(`${file}: the base image's layer does not match its digest ${digest}`, { file, hint: 'the base image layout is damaged; copy it again' });
 }
 
 type Json = Record<string, unknown>;
