@@ -6,10 +6,11 @@
  * them (tests, or a library user that wants the threads gone now).
  *
  * The worker body is a plain-JS string run with `eval: true`, needing only
- * node:zlib: it works the same from compiled dist/ and from TypeScript run
+ * node:zlib and the block deflater's source (deflate-block.ts): it works the same from compiled dist/ and from TypeScript run
  * by vitest, where a worker given a .ts file would not be transformed.
  */
 import { Worker } from 'node:worker_threads';
+import { DEFLATE_BLOCK_SOURCE } from './deflate-block';
 
 /** One block to deflate. `input` is transferred to the worker (detached here). */
 export interface DeflateJob {
@@ -31,11 +32,10 @@ const WORKER_BODY = `
 'use strict';
 const { parentPort } = require('node:worker_threads');
 const zlib = require('node:zlib');
+const deflateBlock = ${DEFLATE_BLOCK_SOURCE};
 parentPort.on('message', (job) => {
   try {
-    const opts = { level: job.level, finishFlush: job.last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH };
-    if (job.dictionary && job.dictionary.length > 0) opts.dictionary = job.dictionary;
-    const out = zlib.deflateRawSync(job.input, opts);
+    const out = deflateBlock(zlib, job.input, job.dictionary, job.level, job.last);
     const data = new Uint8Array(out.length);
     data.set(out);
     parentPort.postMessage({ data, crc: zlib.crc32(job.input) }, [data.buffer]);

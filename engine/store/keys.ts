@@ -44,9 +44,9 @@ export function parsedIndexKey(indexSha256Hex: string): string {
   return `parsed-index:v1:${indexSha256Hex}`;
 }
 
-/** A built layer's gzip bytes, addressed by the digest of its entries' content and names (see engine/build/layer-cache.ts). v2: directory names lose their trailing `/`, as apko writes them; v3: a tar over 2 MiB is gzipped in parallel blocks (engine/layer/gzip-layer.ts); v4: the entry holds only the digests, the bytes are the `blob:` of the layer's digest (engine/cache/stored-layer.ts). */
+/** A built layer's gzip bytes, addressed by the digest of its entries' content and names (see engine/build/layer-cache.ts). v2: directory names lose their trailing `/`, as apko writes them; v3: a tar over 2 MiB is gzipped in parallel blocks (engine/layer/gzip-layer.ts); v4: the entry holds only the digests, the bytes are the `blob:` of the layer's digest (engine/cache/stored-layer.ts); v5: level 4, already-compressed segments stored (engine/layer/deflate-block.ts). */
 export function layerKey(contentDigest: string): string {
-  return `layer:v4:${contentDigest}`;
+  return `layer:v5:${contentDigest}`;
 }
 
 /**
@@ -57,10 +57,11 @@ export function layerKey(contentDigest: string): string {
  * origin layering puts every directory in the top layer; v5: a layer over
  * 2 MiB is gzipped in parallel blocks; v6: keyed before packages are read,
  * by the given build date rather than the derived one, with the build date and
- * privileged files in the record), so an older record is never re-emitted.
+ * privileged files in the record; v7: layers at level 4 with already-compressed
+ * segments stored), so an older record is never re-emitted.
  */
 export function imageKey(inputsDigest: string): string {
-  return `image:v6:${inputsDigest}`;
+  return `image:v7:${inputsDigest}`;
 }
 
 /** A blob (config, manifest, index or layer) of a stored image or layer, by its OCI digest. */
