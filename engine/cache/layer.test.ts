@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as cacache from 'cacache';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileLayer, NO_NAMES, OriginLayering, SingleLayer } from '../layer';
+import { BufferLayer, buildLayer, FileLayer, NO_NAMES, OriginLayering, SingleLayer } from '../layer';
 import { INSTALLED_DB, Tree, type RootfsFacts } from '../rootfs';
-import { openStore } from '../store';
+import { blobKey, openStore } from '../store';
 import { layerContentDigest, layersWithCache } from './layer';
 
 function tree(): Tree {
@@ -83,5 +83,27 @@ describe('layersWithCache', () => {
     expect(again.statuses).toEqual(['built']);
     expect(again.layers[0]!.digest).toBe(first.layers[0]!.digest);
     expect((await build(tree())).statuses, 'the repaired entry is reused').toEqual(['reused']);
+  });
+
+  it('writes a built layer into the store once, as the blob of its digest, with the bytes a layer built apart has', async () => {
+    const built = (await build(tree())).layers[0] as FileLayer;
+    const apart = await buildLayer(new SingleLayer().plan(tree(), facts('P:a\n\n')).layers[0]!);
+    expect(built.digest).toBe(apart.digest);
+    expect(built.diffId).toBe(apart.diffId);
+    const chunks: Buffer[] = [];
+    for await (const c of apart.open()) chunks.push(c as Buffer);
+    expect(readFileSync(built.path).equals(Buffer.concat(chunks))).toBe(true);
+    const keys = Object.keys(await cacache.ls(dir));
+    expect(keys).toContain(blobKey(built.digest));
+    expect(keys.filter((k) => k.startsWith('pending:')), 'no provisional entry is left').toEqual([]);
+  });
+
+  it('still builds the layer, held in memory, when the store cannot be written', async () => {
+    const file = join(dir, 'not-a-dir');
+    writeFileSync(file, 'x');
+    const out = await layersWithCache(tree(), { strategy: new SingleLayer(), facts: facts('P:a\n\n'), store: openStore(join(file, 'cache')) });
+    expect(out.statuses).toEqual(['built']);
+    expect(out.layers[0]).toBeInstanceOf(BufferLayer);
+    expect(out.layers[0]!.digest).toBe((await build(tree())).layers[0]!.digest);
   });
 });

@@ -22,7 +22,7 @@ import { buildLayer, checkedPlan, ownerNamesFromTree, type Layer, type LayerEntr
 import { nodeChunks, type RootfsFacts, type Tree, type TreeNode } from '../rootfs';
 import { layerKey, type Store } from '../store';
 import { compareBytes } from '../order';
-import { keepLayer, storedLayer } from './stored-layer';
+import { buildLayerInStore, keepLayer, storedLayer } from './stored-layer';
 
 /** Whether a layer was made in this build or taken from the store. */
 export type LayerStatus = 'built' | 'reused';
@@ -92,9 +92,8 @@ export async function layersWithCache(
         opts.onLayer?.(layers.length, lists.length, 'reused');
         continue;
       }
-      // Spooled to disk, then moved into the store: a layer is never held whole in memory.
-      const spooled = await buildLayer(entries, { names, spoolDir });
-      const layer = await keepLayer(opts.store, spooled);
+      // Written straight into the store, else spooled to disk and kept as it can be: a layer is never held whole in memory.
+      const layer = (opts.store ? await buildLayerInStore(opts.store, entries, { names }) : undefined) ?? (await keepLayer(opts.store, await buildLayer(entries, { names, spoolDir })));
       if (opts.store) await opts.store.put(key, Buffer.from(layer.digest), { digest: layer.digest, diffId: layer.diffId, entries: contentDigest });
       layers.push(layer);
       statuses.push('built');

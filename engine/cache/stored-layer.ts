@@ -8,7 +8,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { parseDigest, sha256DigestOfFile, type Digest } from '../digest';
-import { BufferLayer, FileLayer, type Layer } from '../layer';
+import { BufferLayer, FileLayer, layerStream, type BuildLayerOptions, type Layer, type LayerEntry } from '../layer';
 import { blobKey, type Store } from '../store';
 
 /** How many stored blobs were hashed in this process, for tests that count work instead of timing it. */
@@ -47,6 +47,21 @@ export async function keepLayer(store: Store | undefined, spooled: FileLayer): P
   } finally {
     await rm(spooled.path, { force: true });
   }
+}
+
+/**
+ * Builds a layer straight into the store as the blob of its digest: the
+ * compressed bytes are written once, with no spool file beside the store.
+ * Undefined when the store could not keep them; the caller then builds the
+ * layer another way.
+ */
+export async function buildLayerInStore(store: Store, entries: Iterable<LayerEntry>, opts: Omit<BuildLayerOptions, 'spoolDir'>): Promise<Layer | undefined> {
+  const stream = layerStream(entries, opts);
+  const file = await store.putStreamNamed(stream.blob, () => blobKey(stream.facts().digest));
+  if (file === undefined) return undefined;
+  const facts = stream.facts();
+  // cacache checked what it wrote against its own hash of the stream, which this build hashed to the digest as it passed.
+  return file.size === facts.size ? new FileLayer(facts, file.path, { checked: true }) : undefined;
 }
 
 /** True when `digest` names a blob the store holds (not hashed: saving only needs to know it is there). */

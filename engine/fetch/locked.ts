@@ -116,6 +116,7 @@ export async function lockedPackages(loaded: LoadedConfig, lock: LockFile, io: P
       }), io.store ? { store: io.store, checksum: p.checksum } : undefined);
       checkPackageIdentity(pkg, { name: p.name, version: p.version, arch: p.architecture, buildArch: arch }, redactUrl(p.url), 'the lock file');
       verified.set(`${arch}/${p.name}`, io.spool ? spoolPackage(pkg, io.spool) : pkg);
+      await io.spool?.drained();
       entries.push({ ...toIndexEntry(pkg), arch: pkg.pkginfo.arch });
     }
     // On a base image the locked packages' dependencies the base has resolve to the base's packages, which are then left out.

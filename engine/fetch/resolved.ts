@@ -67,6 +67,8 @@ export async function fetchResolved(resolved: ResolvedArchs, io: PackageIO): Pro
           }), io.store ? { store: io.store, checksum: p.checksum } : undefined);
           checkPackageIdentity(pkg, { name: p.name, version: p.version, arch: p.arch, buildArch: arch.apk }, url, 'the index');
           const kept = io.spool ? spoolPackage(pkg, io.spool) : pkg;
+          // Spool writes run in the background; waiting here bounds the inflated bytes they hold.
+          await io.spool?.drained();
           if (pkg.pkginfo.datahash === undefined) {
             io.log(`warning: ${p.name}-${p.version} (${url}): no datahash vouches for its data section; installing it because of --allow-unverified-data`);
           }

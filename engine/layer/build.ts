@@ -1,8 +1,10 @@
 /**
  * Builds one layer from entries: the tar is streamed, hashed for the diff_id
- * as it goes, gzipped (in parallel blocks when large, gzip-layer.ts), hashed again for the digest, and kept in memory or
- * spooled to `<spoolDir>/<hex>.tar.gz`. The Layer value exists only once both
- * digests are known.
+ * as it goes, gzipped (in parallel blocks when large, gzip-layer.ts), hashed
+ * again for the digest, and kept in memory, spooled to
+ * `<spoolDir>/<hex>.tar.gz`, or streamed by the caller (`layerStream`, which
+ * the layer cache writes straight into the store). The Layer value exists
+ * only once both digests are known.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
@@ -10,7 +12,7 @@ import { join } from 'node:path';
 import type { Digest } from '../digest';
 import { writeFileSynced } from '../fs/atomic';
 import { gzipLayer } from './gzip-layer';
-import { BufferLayer, FileLayer } from './stored';
+import { BufferLayer, FileLayer, type LayerDigests } from './stored';
 import { tarChunks } from './tar';
 import { NO_NAMES, type Layer, type LayerEntry, type OwnerNames } from './types';
 
@@ -31,24 +33,44 @@ async function* tap(src: AsyncIterable<Buffer> | Iterable<Buffer>, onChunk: (b: 
   }
 }
 
+/** A layer's compressed bytes as a stream, and its digests once the stream has ended. */
+export interface LayerStream {
+  readonly blob: AsyncGenerator<Buffer>;
+  /** Only after `blob` has been read to its end. */
+  facts(): LayerDigests;
+}
+
+/** Streams `entries` into a deterministic tar and gzips it, hashing both as they pass. */
+export function layerStream(entries: Iterable<LayerEntry>, opts: Omit<BuildLayerOptions, 'spoolDir'> = {}): LayerStream {
+  const diffHash = createHash('sha256');
+  const blobHash = createHash('sha256');
+  let size = 0;
+  let ended = false;
+  const tar = tap(tarChunks(entries, opts.names ?? NO_NAMES), (c) => diffHash.update(c));
+  const gzipped = tap(gzipLayer(tar, { workers: opts.workers }), (c) => {
+    blobHash.update(c);
+    size += c.length;
+  });
+  async function* blob(): AsyncGenerator<Buffer> {
+    yield* gzipped;
+    ended = true;
+  }
+  let facts: LayerDigests | undefined;
+  return {
+    blob: blob(),
+    facts: () => {
+      if (!ended) throw new Error('a layer\'s digests were asked for before its bytes were all written');
+      facts ??= { diffId: `sha256:${diffHash.digest('hex')}` as Digest, digest: `sha256:${blobHash.digest('hex')}` as Digest, size };
+      return facts;
+    },
+  };
+}
+
 /** Streams `entries` into a deterministic tar, gzips it, and returns the finished layer (a file when spooled). */
 export async function buildLayer(entries: Iterable<LayerEntry>, opts: BuildLayerOptions & { spoolDir: string }): Promise<FileLayer>;
 export async function buildLayer(entries: Iterable<LayerEntry>, opts?: BuildLayerOptions): Promise<Layer>;
 export async function buildLayer(entries: Iterable<LayerEntry>, opts: BuildLayerOptions = {}): Promise<Layer> {
-  const diffHash = createHash('sha256');
-  const blobHash = createHash('sha256');
-  let size = 0;
-  const tar = tap(tarChunks(entries, opts.names ?? NO_NAMES), (c) => diffHash.update(c));
-  const blob = tap(gzipLayer(tar, { workers: opts.workers }), (c) => {
-    blobHash.update(c);
-    size += c.length;
-  });
-  const facts = () => ({
-    diffId: `sha256:${diffHash.digest('hex')}` as Digest,
-    digest: `sha256:${blobHash.digest('hex')}` as Digest,
-    size,
-  });
-
+  const { blob, facts } = layerStream(entries, opts);
   if (opts.spoolDir === undefined) {
     const chunks: Buffer[] = [];
     for await (const chunk of blob) chunks.push(chunk);

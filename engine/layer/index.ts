@@ -6,7 +6,7 @@
  * the same tree gives the same tar bytes and the same gzip bytes every run.
  */
 export { LAYER_MEDIA_TYPE, NO_NAMES, type Layer, type LayerEntry, type LayerMediaType, type OwnerNames } from './types';
-export { buildLayer, type BuildLayerOptions } from './build';
+export { buildLayer, layerStream, type BuildLayerOptions, type LayerStream } from './build';
 export { checkedPlan, layeringFor, SingleLayer, type LayerPlan, type LayeringStrategy, type PackageGroup } from './strategy';
 export { groupPackages, splitEntries, OriginLayering, DEFAULT_LAYER_BUDGET } from './origin';
 export { factsFromTree, layersFromTree, type TreeLayersOptions } from './from-tree';

@@ -73,3 +73,12 @@ export function blobKey(digest: string): string {
 export function pushedKey(registry: string): string {
   return `pushed:${STORE_KEY_VERSION}:${registry}`;
 }
+
+/**
+ * The provisional key of content streamed in before its name is known
+ * (Store.putStreamNamed); removed once the content is filed under its name.
+ * One left behind by a killed run names content nothing reads.
+ */
+export function pendingKey(id: string): string {
+  return `pending:${id}`;
+}

@@ -128,4 +128,35 @@ describe('openStore', () => {
     await store.put('record', Buffer.from('names blob'));
     expect(await store.get('record')).toBeUndefined();
   });
+
+  it('streams content in before its name is known and files it under the name asked for at the end, leaving no provisional entry', async () => {
+    const store = openStore(dir);
+    let seen = '';
+    async function* parts() {
+      for (const p of ['named ', 'after ', 'the end']) {
+        seen += p;
+        yield Buffer.from(p);
+      }
+    }
+    const file = await store.putStreamNamed(parts(), () => `blob:v1:${seen.length}`);
+    expect(file?.size).toBe(19);
+    expect((await readFile(file!.path)).toString()).toBe('named after the end');
+    expect((await store.getFile('blob:v1:19'))?.path).toBe(file!.path);
+    const keys = Object.keys(await cacache.ls(dir));
+    expect(keys).toEqual(['blob:v1:19']);
+  });
+
+  it('leaves the source unread and returns undefined when the cache cannot be written', async () => {
+    const file = join(dir, 'not-a-dir');
+    await writeFile(file, 'x');
+    const store = openStore(join(file, 'cache'));
+    await store.put('probe', Buffer.from('x'));
+    let read = false;
+    async function* parts() {
+      read = true;
+      yield Buffer.from('x');
+    }
+    expect(await store.putStreamNamed(parts(), () => 'blob:v1:z')).toBeUndefined();
+    expect(read).toBe(false);
+  });
 });

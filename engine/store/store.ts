@@ -17,8 +17,10 @@ import { constants } from 'node:fs';
 import { access, mkdir, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { randomBytes } from 'node:crypto';
 import * as cacache from 'cacache';
 import { cacheAdvice, errnoCode, faultReason } from '../fs/fault';
+import { pendingKey } from './keys';
 
 /** Small string facts kept with an entry, such as the HTTP ETag. */
 export type StoreMetadata = Readonly<Record<string, string>>;
@@ -47,6 +49,14 @@ export interface Store {
   getFile(key: string): Promise<StoredFile | undefined>;
   /** Stores the bytes `source` yields under `key` atomically, never holding them all in memory. */
   putStream(key: string, source: AsyncIterable<Uint8Array>, metadata?: StoreMetadata): Promise<void>;
+  /**
+   * Streams `source` into the store and files it under `keyOf()`, asked once
+   * the stream has ended: for bytes named by their own digest, written once
+   * with no copy beside the store. Undefined when the store cannot keep them
+   * (not writable: `source` is then left unread; a write failing midway: the
+   * bytes read so far are lost, and the caller makes them again).
+   */
+  putStreamNamed(source: AsyncIterable<Uint8Array>, keyOf: () => string, metadata?: StoreMetadata): Promise<StoredFile | undefined>;
   /** Forgets `key` (its content stays until no entry uses it and the cache is verified). */
   remove(key: string): Promise<void>;
   /** Removes `key` and its content file, found not to be the bytes it was stored as (reported through onCorrupt). */
@@ -213,6 +223,32 @@ class CacacheStore implements Store {
       if (sourceError) throw sourceError.error;
       await this.unavailable('write', err);
     }
+  }
+
+  async putStreamNamed(source: AsyncIterable<Uint8Array>, keyOf: () => string, metadata: StoreMetadata = {}): Promise<StoredFile | undefined> {
+    if (!this.writable) return undefined;
+    // The content goes in under a key of its own until its name is known; the entry is then filed under the name.
+    const provisional = pendingKey(`${process.pid}:${randomBytes(8).toString('hex')}`);
+    let integrity: string | undefined;
+    let size = 0;
+    let name: string;
+    const before = this.writable;
+    await this.putStream(provisional, source, metadata);
+    if (!this.writable || !before) return undefined;
+    try {
+      const info = await cacache.get.info(this.dir, provisional);
+      if (info === null) return undefined;
+      integrity = info.integrity;
+      size = info.size ?? (await stat(info.path)).size;
+      name = keyOf();
+      await cacache.index.insert(this.dir, name, integrity, { size, metadata: { ...metadata } });
+    } catch (err) {
+      await this.unavailable('write', err);
+      return undefined;
+    } finally {
+      await cacache.rm.entry(this.dir, provisional).catch(() => undefined);
+    }
+    return this.getFile(name);
   }
 
   async discard(key: string, file: Pick<StoredFile, 'path' | 'integrity'>, why?: Error): Promise<void> {
