@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as cacache from 'cacache';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BufferLayer, buildLayer, FileLayer, NO_NAMES, OriginLayering, SingleLayer } from '../layer';
+import { BufferLayer, buildLayer, FileLayer, NO_NAMES, OriginLayering, reusedBlocks, SingleLayer } from '../layer';
 import { INSTALLED_DB, Tree, type RootfsFacts } from '../rootfs';
+import { createHash } from 'node:crypto';
 import { blobKey, openStore } from '../store';
 import { layerContentDigest, layersWithCache } from './layer';
 
@@ -87,7 +88,7 @@ describe('layersWithCache', () => {
 
   it('writes a built layer into the store once, as the blob of its digest, with the bytes a layer built apart has', async () => {
     const built = (await build(tree())).layers[0] as FileLayer;
-    const apart = await buildLayer(new SingleLayer().plan(tree(), facts('P:a\n\n')).layers[0]!);
+    const apart = await buildLayer(new SingleLayer().plan(tree()).layers[0]!);
     expect(built.digest).toBe(apart.digest);
     expect(built.diffId).toBe(apart.diffId);
     const chunks: Buffer[] = [];
@@ -106,4 +107,52 @@ describe('layersWithCache', () => {
     expect(out.layers[0]).toBeInstanceOf(BufferLayer);
     expect(out.layers[0]!.digest).toBe((await build(tree())).layers[0]!.digest);
   });
+
+  describe('rebuilding a large layer after a change', () => {
+    /** A tree of 40 files of 200 KiB (an 8 MiB layer, compressed in blocks); `bumped` changes one file's content and length. */
+    const big = (bumped = false): Tree => {
+      const t = new Tree();
+      t.mkdirAll('usr/share/data');
+      for (let i = 0; i < 40; i++) {
+        const parts = Array.from({ length: 200 * 32 }, (_, k) => createHash('sha256').update(`${i}/${k}`).digest().toString(i % 2 ? 'hex' : 'base64'));
+        if (bumped && i === 20) parts.push('one more line');
+        t.writeFile(`usr/share/data/f${String(i).padStart(2, '0')}`, Buffer.from(parts.join('\n')), { owner: 'a' });
+      }
+      return t;
+    };
+    const layerOf = async (t: Tree, store = openStore(dir)) => (await layersWithCache(t, { strategy: new SingleLayer(), facts: facts('P:a\n\n'), store, arch: 'x86_64' })).layers[0]!;
+
+    it('takes the unchanged blocks from the layer built before and gives the layer a fresh build gives', async () => {
+      await layerOf(big());
+      const start = reusedBlocks.count;
+      const rebuilt = await layerOf(big(true));
+      expect(reusedBlocks.count - start, 'most blocks are taken, not deflated').toBeGreaterThan(3);
+      const freshDir = mkdtempSync(join(tmpdir(), 'layer-cache-fresh-'));
+      try {
+        const fresh = await layerOf(big(true), openStore(freshDir));
+        expect(rebuilt.digest).toBe(fresh.digest);
+        expect(rebuilt.diffId).toBe(fresh.diffId);
+      } finally {
+        rmSync(freshDir, { recursive: true, force: true });
+      }
+    });
+
+    it('deflates again, with the right bytes, when the earlier layer blob was altered', async () => {
+      const first = (await layerOf(big())) as FileLayer;
+      const bytes = readFileSync(first.path);
+      for (let at = 100; at < bytes.length; at += 4096) bytes[at] ^= 0xff;
+      chmodSync(first.path, 0o644);
+      writeFileSync(first.path, bytes);
+      const start = reusedBlocks.count;
+      const rebuilt = await layerOf(big(true));
+      expect(reusedBlocks.count, 'no altered block is taken').toBe(start);
+      const freshDir = mkdtempSync(join(tmpdir(), 'layer-cache-fresh-'));
+      try {
+        expect(rebuilt.digest).toBe((await layerOf(big(true), openStore(freshDir))).digest);
+      } finally {
+        rmSync(freshDir, { recursive: true, force: true });
+      }
+    });
+  });
 });
+

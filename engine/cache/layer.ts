@@ -18,10 +18,11 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildLayer, checkedPlan, ownerNamesFromTree, type Layer, type LayerEntry, type LayeringStrategy, type OwnerNames } from '../layer';
+import { buildLayer, checkedPlan, ownerNamesFromTree, type BlockRecord, type Layer, type LayerEntry, type LayeringStrategy, type OwnerNames } from '../layer';
 import { nodeChunks, type RootfsFacts, type Tree, type TreeNode } from '../rootfs';
 import { layerKey, type Store } from '../store';
 import { compareBytes } from '../order';
+import { blockReuseFor, keepBlockMap, layerSlot } from './block-map';
 import { buildLayerInStore, keepLayer, storedLayer } from './stored-layer';
 
 /** Whether a layer was made in this build or taken from the store. */
@@ -67,13 +68,38 @@ async function reusable(store: Store, key: string, contentDigest: string): Promi
 }
 
 /**
+ * Builds a layer into the store, taking the deflated blocks it shares with
+ * the last layer built in its slot, and records its own blocks for the next.
+ */
+async function buildInStore(store: Store, entries: readonly LayerEntry[], names: OwnerNames, arch: string): Promise<Layer | undefined> {
+  const slot = layerSlot(entries, arch);
+  const prior = await blockReuseFor(store, slot);
+  let blocks: readonly BlockRecord[] | undefined;
+  let layer: Layer | undefined;
+  try {
+    layer = await buildLayerInStore(store, entries, { names, ...(prior ? { reuse: prior.reuse } : {}), onBlocks: (b) => (blocks = b) });
+  } finally {
+    await prior?.close();
+  }
+  if (layer !== undefined && blocks !== undefined) await keepBlockMap(store, slot, layer.digest, blocks);
+  return layer;
+}
+
+/**
  * Builds (or reuses) the layers `strategy` plans for `tree`. Whatever the
  * strategy (built in or a library user's), a key is the content of the
  * entries it put in the layer, partial installed databases included.
  */
 export async function layersWithCache(
   tree: Tree,
-  opts: { strategy: LayeringStrategy; facts: RootfsFacts; store?: Store; onLayer?: (done: number, total: number, status: LayerStatus) => void },
+  opts: {
+    strategy: LayeringStrategy;
+    facts: RootfsFacts;
+    store?: Store;
+    /** The image's arch: with the layer's packages, the slot whose earlier blocks a rebuild may take (block-map.ts). */
+    arch?: string;
+    onLayer?: (done: number, total: number, status: LayerStatus) => void;
+  },
 ): Promise<{ layers: Layer[]; statuses: LayerStatus[] }> {
   const names = ownerNamesFromTree(tree);
   const lists = checkedPlan(opts.strategy, tree, opts.facts).layers;
@@ -93,7 +119,7 @@ export async function layersWithCache(
         continue;
       }
       // Written straight into the store, else spooled to disk and kept as it can be: a layer is never held whole in memory.
-      const layer = (opts.store ? await buildLayerInStore(opts.store, entries, { names }) : undefined) ?? (await keepLayer(opts.store, await buildLayer(entries, { names, spoolDir })));
+      const layer = (opts.store ? await buildInStore(opts.store, entries, names, opts.arch ?? '') : undefined) ?? (await keepLayer(opts.store, await buildLayer(entries, { names, spoolDir })));
       if (opts.store) await opts.store.put(key, Buffer.from(layer.digest), { digest: layer.digest, diffId: layer.diffId, entries: contentDigest });
       layers.push(layer);
       statuses.push('built');

@@ -57,7 +57,7 @@ export async function buildArchImage(loaded: LoadedConfig, fetched: ArchPackages
   const strategy = ctx.layering ?? layeringFor(config.layering);
   const log = ctx.log;
   const onLayer = log ? (done: number, total: number, status: string) => log(`${fetched.arch.apk}: layer ${done}/${total} ${status === 'built' ? 'written' : 'reused'}`) : undefined;
-  const { layers, statuses } = await layersWithCache(rootfs.tree, { strategy, facts: rootfs.facts, ...(ctx.store ? { store: ctx.store } : {}), ...(onLayer ? { onLayer } : {}) });
+  const { layers, statuses } = await layersWithCache(rootfs.tree, { strategy, facts: rootfs.facts, arch: fetched.arch.apk, ...(ctx.store ? { store: ctx.store } : {}), ...(onLayer ? { onLayer } : {}) });
   const entrypoint = entrypointWords(loaded);
   const input = {
     platform: platformForArch(fetched.arch.apk),

@@ -11,6 +11,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import type { Digest } from '../digest';
 import { writeFileSynced } from '../fs/atomic';
+import type { BlockRecord, BlockReuse } from './gzip-blocks';
 import { gzipLayer } from './gzip-layer';
 import { BufferLayer, FileLayer, type LayerDigests } from './stored';
 import { tarChunks } from './tar';
@@ -24,6 +25,10 @@ export interface BuildLayerOptions {
   readonly spoolDir?: string;
   /** Worker threads for a large layer's blocks; default: APKO_NX_COMPRESS_WORKERS, else min(parallelism, 4). The bytes do not depend on it. */
   readonly workers?: number;
+  /** Deflated blocks of an earlier build of this layer, taken instead of deflating them again (the bytes do not depend on it). */
+  readonly reuse?: BlockReuse;
+  /** Told the blocks of a large layer once it is written, for a later build's `reuse`. */
+  readonly onBlocks?: (blocks: readonly BlockRecord[]) => void;
 }
 
 async function* tap(src: AsyncIterable<Buffer> | Iterable<Buffer>, onChunk: (b: Buffer) => void): AsyncGenerator<Buffer> {
@@ -47,7 +52,7 @@ export function layerStream(entries: Iterable<LayerEntry>, opts: Omit<BuildLayer
   let size = 0;
   let ended = false;
   const tar = tap(tarChunks(entries, opts.names ?? NO_NAMES), (c) => diffHash.update(c));
-  const gzipped = tap(gzipLayer(tar, { workers: opts.workers }), (c) => {
+  const gzipped = tap(gzipLayer(tar, { workers: opts.workers, ...(opts.reuse ? { reuse: opts.reuse } : {}), ...(opts.onBlocks ? { onBlocks: opts.onBlocks } : {}) }), (c) => {
     blobHash.update(c);
     size += c.length;
   });

@@ -14,6 +14,7 @@
  * TypeScript under vitest alike; `deflateBlock` below runs the same source
  * on this thread.
  */
+import * as crypto from 'node:crypto';
 import * as zlib from 'node:zlib';
 
 /** Bytes per segment whose entropy decides stored or deflated. */
@@ -82,6 +83,29 @@ export const DEFLATE_BLOCK_SOURCE = `(function deflateBlock(zlib, input, diction
   });
   return Buffer.concat(out);
 })`;
+
+/**
+ * `(crypto, dictionary, input, level, last, zlibVersion) => hex`: the key of
+ * a block's deflated bytes (gzip-blocks.ts), everything they depend on:
+ * the zlib build, the level, whether the block is final, the dictionary and
+ * the input. Run by the workers and, through `blockKey`, on this thread.
+ */
+export const BLOCK_KEY_SOURCE = `(function blockKey(crypto, dictionary, input, level, last, zlibVersion) {
+  const h = crypto.createHash('sha256');
+  h.update('gzip-block:v1 zlib ' + zlibVersion + ' level ' + level + ' ' + (last ? 'last' : 'more') + ' dict ' + (dictionary ? dictionary.length : 0) + '\\n');
+  if (dictionary) h.update(dictionary);
+  return h.update(input).digest('hex');
+})`;
+
+type BlockKeyFn = (c: typeof crypto, dictionary: Uint8Array | undefined, input: Uint8Array, level: number, last: boolean, zlibVersion: string) => string;
+
+let compiledKey: BlockKeyFn | undefined;
+
+/** The key of a block's deflated bytes, as the workers compute it. */
+export function blockKey(dictionary: Uint8Array | undefined, input: Uint8Array, level: number, last: boolean): string {
+  compiledKey ??= (0, eval)(BLOCK_KEY_SOURCE) as BlockKeyFn;
+  return compiledKey(crypto, dictionary, input, level, last, process.versions.zlib!);
+}
 
 type DeflateBlockFn = (z: typeof zlib, input: Uint8Array, dictionary: Uint8Array | undefined, level: number, last: boolean) => Buffer;
 

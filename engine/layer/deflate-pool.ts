@@ -10,7 +10,7 @@
  * by vitest, where a worker given a .ts file would not be transformed.
  */
 import { Worker } from 'node:worker_threads';
-import { DEFLATE_BLOCK_SOURCE } from './deflate-block';
+import { BLOCK_KEY_SOURCE, DEFLATE_BLOCK_SOURCE } from './deflate-block';
 
 /** One block to deflate. `input` is transferred to the worker (detached here). */
 export interface DeflateJob {
@@ -20,25 +20,37 @@ export interface DeflateJob {
   readonly level: number;
   /** The last block ends the stream (final bit set); every other ends on a byte boundary (sync flush). */
   readonly last: boolean;
+  /** Keys of blocks the caller holds deflated: a block with one of them is answered without its bytes. */
+  readonly known?: readonly string[];
 }
 
-/** A block's raw deflate bytes and the CRC-32 of its input. */
+/** A block's key (deflate-block.ts `blockKey`), the CRC-32 of its input, and its raw deflate bytes unless it was known. */
 export interface DeflatedBlock {
-  readonly data: Buffer;
+  readonly key: string;
   readonly crc: number;
+  readonly data?: Buffer;
+  /** Hex sha256 of `data`. */
+  readonly sha256?: string;
 }
 
 const WORKER_BODY = `
 'use strict';
 const { parentPort } = require('node:worker_threads');
+const crypto = require('node:crypto');
 const zlib = require('node:zlib');
 const deflateBlock = ${DEFLATE_BLOCK_SOURCE};
+const blockKey = ${BLOCK_KEY_SOURCE};
 parentPort.on('message', (job) => {
   try {
+    const key = blockKey(crypto, job.dictionary, job.input, job.level, job.last, process.versions.zlib);
+    const crc = zlib.crc32(job.input);
+    // A block the caller already holds deflated is not deflated again.
+    if (job.known && job.known.includes(key)) return parentPort.postMessage({ key, crc });
     const out = deflateBlock(zlib, job.input, job.dictionary, job.level, job.last);
     const data = new Uint8Array(out.length);
     data.set(out);
-    parentPort.postMessage({ data, crc: zlib.crc32(job.input) }, [data.buffer]);
+    const sha256 = crypto.createHash('sha256').update(data).digest('hex');
+    parentPort.postMessage({ data, crc, key, sha256 }, [data.buffer]);
   } catch (err) {
     parentPort.postMessage({ error: String((err && err.message) || err) });
   }
@@ -106,11 +118,11 @@ class DeflatePool {
         clearTimeout(slot.idle);
         slot.worker.ref();
       }
-      const { input, dictionary, level, last } = task.job;
+      const { input, dictionary, level, last, known } = task.job;
       // Transfer a block that owns its whole buffer; copy one that shares it.
       const owns = input.byteOffset === 0 && input.byteLength === input.buffer.byteLength;
       const sent = owns ? input : new Uint8Array(input);
-      slot.worker.postMessage({ input: sent, dictionary, level, last }, [sent.buffer as ArrayBuffer]);
+      slot.worker.postMessage({ input: sent, dictionary, level, last, ...(known ? { known } : {}) }, [sent.buffer as ArrayBuffer]);
     }
   }
 
@@ -126,15 +138,16 @@ class DeflatePool {
     const slot: Slot = { worker: new Worker(WORKER_BODY, { eval: true }), tasks: [] };
     this.slots.push(slot);
     slot.worker.unref();
-    slot.worker.on('message', (m: { data?: Uint8Array; crc?: number; error?: string }) => {
+    slot.worker.on('message', (m: { data?: Uint8Array; crc?: number; key?: string; sha256?: string; error?: string }) => {
       const task = slot.tasks.shift();
       if (slot.tasks.length === 0) {
         slot.worker.unref();
         slot.idle = setTimeout(() => this.retire(slot), IDLE_MS).unref();
       }
       if (task !== undefined) {
-        if (m.error !== undefined || m.data === undefined) task.reject(new Error(`deflating a layer block failed in a worker thread: ${m.error ?? 'no data'}`));
-        else task.resolve({ data: Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength), crc: m.crc! >>> 0 });
+        if (m.error !== undefined || m.key === undefined) task.reject(new Error(`deflating a layer block failed in a worker thread: ${m.error ?? 'no answer'}`));
+        else if (m.data === undefined) task.resolve({ key: m.key, crc: m.crc! >>> 0 });
+        else task.resolve({ key: m.key, crc: m.crc! >>> 0, data: Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength), sha256: m.sha256! });
       }
       this.pump();
     });

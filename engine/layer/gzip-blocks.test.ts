@@ -7,7 +7,7 @@ import { hasTool } from '../../e2e/support/env';
 import { crc32Combine } from './crc32-combine';
 import { closeDeflatePools } from './deflate-pool';
 import { gzip } from './gzip';
-import { GZIP_BLOCK_SIZE, gzipBlocks } from './gzip-blocks';
+import { BLOCK_MAX, BLOCK_MIN, GZIP_BLOCK_SIZE, gzipBlocks, reusedBlocks, type BlockRecord, type BlockReuse } from './gzip-blocks';
 import { compressWorkersFrom, gzipLayer, PARALLEL_GZIP_MIN_BYTES } from './gzip-layer';
 
 afterAll(() => closeDeflatePools());
@@ -147,3 +147,82 @@ describe('compressWorkersFrom', () => {
     expect(err.hint).toBe('set APKO_NX_COMPRESS_WORKERS to a whole number from 1 to 999, or unset it for the default');
   });
 });
+
+/** Varied bytes, as a layer's files are: text lines and pseudo-random runs from a seed, so the rolling hash finds cuts. */
+function varied(length: number, seed = 'v'): Buffer {
+  const parts: Buffer[] = [];
+  let h = createHash('sha256').update(seed).digest();
+  for (let n = 0; n < length; ) {
+    h = createHash('sha256').update(h).digest();
+    const piece = h[0]! % 2 === 0 ? Buffer.from(`${h.toString('hex')} ${n}\n`.repeat(1 + (h[1]! % 8))) : Buffer.concat(Array.from({ length: 1 + (h[2]! % 64) }, (_, i) => createHash('sha256').update(h).update(String(i)).digest()));
+    parts.push(piece);
+    n += piece.length;
+  }
+  return Buffer.concat(parts).subarray(0, length);
+}
+
+/** gzipBlocks with its block records. */
+async function withBlocks(input: Buffer, reuse?: BlockReuse): Promise<{ blob: Buffer; blocks: readonly BlockRecord[] }> {
+  let blocks: readonly BlockRecord[] = [];
+  const blob = await collect(gzipBlocks(chunked(input, 65_536), { workers: 2, ...(reuse ? { reuse } : {}), onBlocks: (b) => (blocks = b) }));
+  return { blob, blocks };
+}
+
+/** A reuse source over an earlier output, as the layer cache keeps one. */
+function reuseFrom(earlier: { blob: Buffer; blocks: readonly BlockRecord[] }, opts: { broken?: boolean } = {}): BlockReuse {
+  const byKey = new Map(earlier.blocks.map((b) => [b.key, b]));
+  return {
+    keys: new Set(byKey.keys()),
+    read: async (key) => {
+      const b = byKey.get(key);
+      if (b === undefined || opts.broken) return undefined;
+      return { data: earlier.blob.subarray(b.offset, b.offset + b.length), sha256: b.sha256 };
+    },
+  };
+}
+
+describe('content-defined blocks and their reuse', () => {
+  const input = varied(12 * GZIP_BLOCK_SIZE);
+  // A change near the start that also moves every later byte: 1000 bytes inserted.
+  const changed = Buffer.concat([input.subarray(0, 100_000), varied(1000, 'inserted'), input.subarray(100_000)]);
+
+  it('cuts blocks between the minimum and the maximum, and records where each lies in the output', async () => {
+    const { blob, blocks } = await withBlocks(input);
+    expect(blocks.length).toBeGreaterThan(6);
+    for (const b of blocks.slice(0, -1)) {
+      expect(b.inputLength).toBeGreaterThanOrEqual(BLOCK_MIN);
+      expect(b.inputLength).toBeLessThanOrEqual(BLOCK_MAX);
+    }
+    expect(blocks.reduce((n, b) => n + b.inputLength, 0)).toBe(input.length);
+    for (const b of blocks) expect(createHash('sha256').update(blob.subarray(b.offset, b.offset + b.length)).digest('hex')).toBe(b.sha256);
+    expect(blocks.at(-1)!.offset + blocks.at(-1)!.length + 8).toBe(blob.length);
+  });
+
+  it('keeps the blocks after an insertion the same, so only the blocks around it differ', async () => {
+    const before = new Set((await withBlocks(input)).blocks.map((b) => b.key));
+    const after = (await withBlocks(changed)).blocks;
+    const differ = after.filter((b) => !before.has(b.key)).length;
+    expect(differ).toBeGreaterThanOrEqual(1);
+    expect(differ).toBeLessThanOrEqual(3);
+  });
+
+  it('takes every known block from the reuse source and gives the bytes deflating all of it gives', async () => {
+    const earlier = await withBlocks(input);
+    const fresh = await withBlocks(changed);
+    const start = reusedBlocks.count;
+    const reused = await withBlocks(changed, reuseFrom(earlier));
+    expect(reused.blob.equals(fresh.blob)).toBe(true);
+    expect(gunzipSync(reused.blob).equals(changed)).toBe(true);
+    expect(reused.blocks).toEqual(fresh.blocks);
+    expect(reusedBlocks.count - start).toBeGreaterThanOrEqual(fresh.blocks.length - 3);
+  });
+
+  it('deflates a known block again when the reuse source cannot give its bytes', async () => {
+    const earlier = await withBlocks(input);
+    const start = reusedBlocks.count;
+    const again = await withBlocks(input, reuseFrom(earlier, { broken: true }));
+    expect(again.blob.equals(earlier.blob)).toBe(true);
+    expect(reusedBlocks.count).toBe(start);
+  });
+});
+

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { COMPRESS_DEFAULTS } from '../defaults';
 import { ConfigError } from '../errors';
 import { gzip } from './gzip';
-import { GZIP_BLOCK_SIZE, gzipBlocks } from './gzip-blocks';
+import { GZIP_BLOCK_SIZE, gzipBlocks, type BlockRecord, type BlockReuse } from './gzip-blocks';
 
 /** A tar longer than this is compressed in parallel blocks. */
 export const PARALLEL_GZIP_MIN_BYTES = 2 * GZIP_BLOCK_SIZE;
@@ -25,8 +25,15 @@ export function compressWorkersFrom(env: Readonly<Record<string, string | undefi
   return Number(given);
 }
 
-/** gzips a layer's tar: today's single stream when small, parallel blocks when large. */
-export async function* gzipLayer(src: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, opts: { workers?: number } = {}): AsyncGenerator<Buffer> {
+/** How a layer is gzipped: the worker count, and for a large tar the blocks a caller holds from an earlier build and wants to hear of. */
+export interface GzipLayerOptions {
+  readonly workers?: number;
+  readonly reuse?: BlockReuse;
+  readonly onBlocks?: (blocks: readonly BlockRecord[]) => void;
+}
+
+/** gzips a layer's tar: one stream when small, parallel blocks when large. */
+export async function* gzipLayer(src: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, opts: GzipLayerOptions = {}): AsyncGenerator<Buffer> {
   const it = (async function* () {
     yield* src;
   })();
@@ -46,7 +53,11 @@ export async function* gzipLayer(src: Iterable<Uint8Array> | AsyncIterable<Uint8
       yield* head;
       for (let next = await it.next(); next.done !== true; next = await it.next()) yield next.value;
     }
-    yield* gzipBlocks(whole(), { workers: opts.workers ?? compressWorkersFrom(process.env) });
+    yield* gzipBlocks(whole(), {
+      workers: opts.workers ?? compressWorkersFrom(process.env),
+      ...(opts.reuse ? { reuse: opts.reuse } : {}),
+      ...(opts.onBlocks ? { onBlocks: opts.onBlocks } : {}),
+    });
   } finally {
     await it.return(undefined);
   }

@@ -13,7 +13,7 @@ export { factsFromTree, layersFromTree, type TreeLayersOptions } from './from-tr
 export { ownerNamesFromTree } from './names';
 export { tarChunks } from './tar';
 export { gzip, GZIP_LEVEL } from './gzip';
-export { gzipBlocks, GZIP_BLOCK_SIZE } from './gzip-blocks';
+export { gzipBlocks, GZIP_BLOCK_SIZE, reusedBlocks, type BlockRecord, type BlockReuse } from './gzip-blocks';
 export { compressWorkersFrom, gzipLayer, PARALLEL_GZIP_MIN_BYTES } from './gzip-layer';
 export { closeDeflatePools } from './deflate-pool';
 export { headerOf } from './header';

@@ -4,6 +4,6 @@
  * several processes sharing one directory. Rules: CACHE.md.
  */
 export { defaultCacheDir, type CacheDirInputs } from './dir';
-export { apkKey, blobKey, imageKey, indexKey, keyringKey, layerKey, parsedIndexKey, pendingKey, pushedKey, STORE_KEY_VERSION } from './keys';
+export { apkKey, blobKey, blockMapKey, imageKey, indexKey, keyringKey, layerKey, parsedIndexKey, pendingKey, pushedKey, STORE_KEY_VERSION } from './keys';
 export { openStore, type Store, type StoreEntry, type StoreMetadata, type StoreOptions, type StoreProblem, type StoredFile } from './store';
 export { cleanCache, type CleanRequest } from './clean';

@@ -44,9 +44,9 @@ export function parsedIndexKey(indexSha256Hex: string): string {
   return `parsed-index:v1:${indexSha256Hex}`;
 }
 
-/** A built layer's gzip bytes, addressed by the digest of its entries' content and names (see engine/build/layer-cache.ts). v2: directory names lose their trailing `/`, as apko writes them; v3: a tar over 2 MiB is gzipped in parallel blocks (engine/layer/gzip-layer.ts); v4: the entry holds only the digests, the bytes are the `blob:` of the layer's digest (engine/cache/stored-layer.ts); v5: level 4, already-compressed segments stored (engine/layer/deflate-block.ts). */
+/** A built layer's gzip bytes, addressed by the digest of its entries' content and names (see engine/build/layer-cache.ts). v2: directory names lose their trailing `/`, as apko writes them; v3: a tar over 2 MiB is gzipped in parallel blocks (engine/layer/gzip-layer.ts); v4: the entry holds only the digests, the bytes are the `blob:` of the layer's digest (engine/cache/stored-layer.ts); v5: level 4, already-compressed segments stored (engine/layer/deflate-block.ts); v6: blocks cut where the content says (engine/layer/gzip-blocks.ts). */
 export function layerKey(contentDigest: string): string {
-  return `layer:v5:${contentDigest}`;
+  return `layer:v6:${contentDigest}`;
 }
 
 /**
@@ -58,10 +58,11 @@ export function layerKey(contentDigest: string): string {
  * 2 MiB is gzipped in parallel blocks; v6: keyed before packages are read,
  * by the given build date rather than the derived one, with the build date and
  * privileged files in the record; v7: layers at level 4 with already-compressed
- * segments stored), so an older record is never re-emitted.
+ * segments stored; v8: content-defined layer blocks), so an older record is
+ * never re-emitted.
  */
 export function imageKey(inputsDigest: string): string {
-  return `image:v7:${inputsDigest}`;
+  return `image:v8:${inputsDigest}`;
 }
 
 /** A blob (config, manifest, index or layer) of a stored image or layer, by its OCI digest. */
@@ -81,4 +82,13 @@ export function pushedKey(registry: string): string {
  */
 export function pendingKey(id: string): string {
   return `pending:${id}`;
+}
+
+/**
+ * The deflated blocks of the last layer built in a layer slot (the hex
+ * sha256 of its arch and package names, engine/cache/block-map.ts): the
+ * layer's blob digest and each block's key, offset, length, CRC and sha256.
+ */
+export function blockMapKey(slot: string): string {
+  return `gzip-blocks:v1:${slot}`;
 }
