@@ -6,7 +6,7 @@
  *    the same file bytes at the same level, measured in the same run;
  * 2. compressing one large generated tar (default 200 MiB of mixed content:
  *    text, binary-like and incompressible runs) as one stream on this thread
- *    (the baseline, what layers up to 2 MiB get) and in parallel 1 MiB blocks
+ *    (the baseline, what layers up to 2 MiB get) and in parallel blocks of about 1 MiB
  *    on 1, 2 and 4 worker threads; wall time (median and best run), process
  *    CPU time (all threads), and the size of each result against the baseline's.
  * Then the process's peak RSS.
