@@ -4,8 +4,8 @@
  * a malformed one never travels further than the boundary that read it.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { FormatError } from './errors';
+import { fileReadStream } from './fs/read-stream';
 
 /** An OCI content digest, `sha256:<64 lowercase hex>`. */
 export type Digest = string & { readonly __brand: 'Digest' };
@@ -61,6 +61,6 @@ export function sha1HexFromQ1(q1: ApkChecksum): string {
 /** The OCI digest of a file's bytes, read as a stream in 1 MiB chunks (never whole into memory). */
 export async function sha256DigestOfFile(path: string): Promise<Digest> {
   const h = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  for await (const chunk of fileReadStream(path)) h.update(chunk as Buffer);
   return `sha256:${h.digest('hex')}` as Digest;
 }

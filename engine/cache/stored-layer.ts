@@ -5,11 +5,11 @@
  * it, Layer.checkedFile), so a file cut short or altered after the store
  * wrote it is removed and made again, never emitted.
  */
-import { createReadStream } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { parseDigest, sha256DigestOfFile, type Digest } from '../digest';
 import { BufferLayer, FileLayer, layerStream, type BuildLayerOptions, type Layer, type LayerEntry } from '../layer';
 import { blobKey, type Store } from '../store';
+import { fileReadStream } from '../fs/read-stream';
 
 /** How many stored blobs were hashed in this process, for tests that count work instead of timing it. */
 export const storedLayerChecks = { files: 0, bytes: 0 };
@@ -38,7 +38,7 @@ export async function storedLayer(store: Store, digest: string, diffId: string):
 export async function keepLayer(store: Store | undefined, spooled: FileLayer): Promise<Layer> {
   try {
     if (store !== undefined) {
-      await store.putStream(blobKey(spooled.digest), createReadStream(spooled.path, { highWaterMark: 1 << 20 }));
+      await store.putStream(blobKey(spooled.digest), fileReadStream(spooled.path));
       const file = await store.getFile(blobKey(spooled.digest));
       // cacache wrote the file from the spool and checked what it wrote against its own hash of the stream.
       if (file !== undefined && file.size === spooled.size) return new FileLayer(spooled, file.path, { checked: true });

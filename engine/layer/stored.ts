@@ -2,10 +2,10 @@
  * Layers whose compressed bytes are already stored, so every fact about them
  * is known: held in memory, or spooled to a file named by its digest.
  */
-import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { Digest } from '../digest';
 import { LAYER_MEDIA_TYPE, type Layer } from './types';
+import { fileReadStream } from '../fs/read-stream';
 
 /** Digest facts shared by every stored layer. */
 export interface LayerDigests {
@@ -56,7 +56,6 @@ export class FileLayer implements Layer {
 
   /** A stream over the spool file. */
   open(): Readable {
-    // 1 MiB reads: a large layer is copied in a few hundred calls, not thousands.
-    return createReadStream(this.path, { highWaterMark: 1 << 20 });
+    return fileReadStream(this.path);
   }
 }

@@ -6,7 +6,6 @@
  * architecture is the platform's. Every blob is checked against its digest
  * before it is used, as any other input.
  */
-import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -15,6 +14,7 @@ import { sha256Digest, sha256DigestOfFile, type Digest } from '../digest';
 import { ConfigError, FormatError } from '../errors';
 import type { Layer } from '../layer';
 import { decodeConfigFile, decodeManifest, type GoConfigFile, type GoManifest } from './go-structs';
+import { fileReadStream } from '../fs/read-stream';
 
 const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
 
@@ -35,7 +35,7 @@ export class BaseLayer implements Layer {
   }
 
   open(): Readable {
-    return createReadStream(this.path);
+    return fileReadStream(this.path);
   }
 }
 

@@ -7,7 +7,7 @@
  * image they produce.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -16,6 +16,7 @@ import { ChecksumError, FormatError } from '../errors';
 import { blobPath } from './blobs';
 import { MediaTypes } from './media';
 import { verifyChunks } from './verify';
+import { fileReadStream } from '../fs/read-stream';
 
 /** What a valid layout holds. */
 export interface LayoutSummary {
@@ -75,7 +76,7 @@ export async function validateLayout(dir: string): Promise<LayoutSummary> {
     await fsp.access(join(dir, file)).catch(() => fail(from, `names layer ${digest}, but ${file} is missing`));
     const diff = createHash('sha256');
     await pipeline(
-      verifyChunks(createReadStream(join(dir, file)), { digest, size: d.size ?? -1 }, join(dir, file)),
+      verifyChunks(fileReadStream(join(dir, file)), { digest, size: d.size ?? -1 }, join(dir, file)),
       createGunzip(),
       async (src: AsyncIterable<Buffer>) => {
         for await (const c of src) diff.update(c);
