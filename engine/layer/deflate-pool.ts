@@ -20,8 +20,8 @@ export interface DeflateJob {
   readonly level: number;
   /** The last block ends the stream (final bit set); every other ends on a byte boundary (sync flush). */
   readonly last: boolean;
-  /** Keys of blocks the caller holds deflated: a block with one of them is answered without its bytes. */
-  readonly known?: readonly string[];
+  /** Keys of blocks the caller holds deflated, as sorted 32-byte digests in a shared buffer: a block with one of them is answered without its bytes. */
+  readonly known?: Uint8Array;
 }
 
 /** A block's key (deflate-block.ts `blockKey`), the CRC-32 of its input, and its raw deflate bytes unless it was known. */
@@ -40,12 +40,25 @@ const crypto = require('node:crypto');
 const zlib = require('node:zlib');
 const deflateBlock = ${DEFLATE_BLOCK_SOURCE};
 const blockKey = ${BLOCK_KEY_SOURCE};
+// Binary search of the sorted 32-byte keys.
+const knownKey = (known, key) => {
+  let lo = 0;
+  let hi = known.length / 32 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = Buffer.compare(Buffer.from(known.buffer, known.byteOffset + mid * 32, 32), key);
+    if (c === 0) return true;
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+};
 parentPort.on('message', (job) => {
   try {
     const key = blockKey(crypto, job.dictionary, job.input, job.level, job.last, process.versions.zlib);
     const crc = zlib.crc32(job.input);
     // A block the caller already holds deflated is not deflated again.
-    if (job.known && job.known.includes(key)) return parentPort.postMessage({ key, crc });
+    if (job.known && knownKey(job.known, Buffer.from(key, 'hex'))) return parentPort.postMessage({ key, crc });
     const out = deflateBlock(zlib, job.input, job.dictionary, job.level, job.last);
     const data = new Uint8Array(out.length);
     data.set(out);

@@ -122,13 +122,25 @@ export interface GzipBlocksOptions {
   readonly onBlocks?: (blocks: readonly BlockRecord[]) => void;
 }
 
+/**
+ * The known keys as the workers search them: sorted 32-byte digests in one
+ * shared buffer, so each block's job carries a view of it rather than a copy
+ * of every key.
+ */
+function sharedKeys(keys: ReadonlySet<string>): Uint8Array {
+  const sorted = [...keys].sort();
+  const out = new Uint8Array(new SharedArrayBuffer(sorted.length * 32));
+  sorted.forEach((k, i) => out.set(Buffer.from(k, 'hex'), i * 32));
+  return out;
+}
+
 /** How many blocks were taken from a reuse source instead of deflated, in this process (for tests that count work). */
 export const reusedBlocks = { count: 0 };
 
 /** Compresses a byte sequence into one gzip member, its blocks deflated on `workers` threads. */
 export async function* gzipBlocks(src: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, opts: GzipBlocksOptions): AsyncGenerator<Buffer> {
   const inFlight: Array<{ length: number; done: Promise<DeflatedBlock>; dictionary?: Buffer; input?: Buffer; last: boolean }> = [];
-  const known = opts.reuse?.keys.size ? [...opts.reuse.keys] : undefined;
+  const known = opts.reuse?.keys.size ? sharedKeys(opts.reuse.keys) : undefined;
   let dictionary: Buffer | undefined;
   const send = (block: Buffer, last: boolean) => {
     const length = block.length;
