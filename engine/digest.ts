@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { FormatError } from './errors';
-import { fileReadStream } from './fs/read-stream';
 
 /** An OCI content digest, `sha256:<64 lowercase hex>`. */
 export type Digest = string & { readonly __brand: 'Digest' };
@@ -56,11 +55,4 @@ export function q1FromSha1Hex(hex: string): ApkChecksum {
 /** Converts a `Q1` checksum back to hex sha1. */
 export function sha1HexFromQ1(q1: ApkChecksum): string {
   return Buffer.from(q1.slice(2), 'base64').toString('hex');
-}
-
-/** The OCI digest of a file's bytes, read as a stream in 1 MiB chunks (never whole into memory). */
-export async function sha256DigestOfFile(path: string): Promise<Digest> {
-  const h = createHash('sha256');
-  for await (const chunk of fileReadStream(path)) h.update(chunk as Buffer);
-  return `sha256:${h.digest('hex')}` as Digest;
 }

@@ -6,10 +6,10 @@
  * wrote it is removed and made again, never emitted.
  */
 import { readFile, rm } from 'node:fs/promises';
-import { parseDigest, sha256DigestOfFile, type Digest } from '../digest';
+import { parseDigest, type Digest } from '../digest';
 import { BufferLayer, FileLayer, layerStream, type BuildLayerOptions, type Layer, type LayerEntry } from '../layer';
 import { blobKey, type Store } from '../store';
-import { fileReadStream } from '../fs/read-stream';
+import { fileReadStream, sha256DigestOfFile } from '../fs/read-stream';
 
 /** How many stored blobs were hashed in this process, for tests that count work instead of timing it. */
 export const storedLayerChecks = { files: 0, bytes: 0 };

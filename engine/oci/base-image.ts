@@ -10,11 +10,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Platform } from '../arch';
-import { sha256Digest, sha256DigestOfFile, type Digest } from '../digest';
+import { sha256Digest, type Digest } from '../digest';
 import { ConfigError, FormatError } from '../errors';
 import type { Layer } from '../layer';
 import { decodeConfigFile, decodeManifest, type GoConfigFile, type GoManifest } from './go-structs';
-import { fileReadStream } from '../fs/read-stream';
+import { fileReadStream, sha256DigestOfFile } from '../fs/read-stream';
 
 const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
 
