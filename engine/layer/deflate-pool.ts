@@ -20,7 +20,7 @@ export interface DeflateJob {
   readonly level: number;
   /** The last block ends the stream (final bit set); every other ends on a byte boundary (sync flush). */
   readonly last: boolean;
-  /** Keys of blocks the caller holds deflated, as sorted 32-byte digests in a shared buffer: a block with one of them is answered without its bytes. */
+  /** Keys of blocks the caller holds deflated, as 32-byte digests in a shared buffer: a block with one of them is answered without its bytes. */
   readonly known?: Uint8Array;
 }
 
@@ -40,17 +40,10 @@ const crypto = require('node:crypto');
 const zlib = require('node:zlib');
 const deflateBlock = ${DEFLATE_BLOCK_SOURCE};
 const blockKey = ${BLOCK_KEY_SOURCE};
-// Binary search of the sorted 32-byte keys.
+// Whether the 32-byte key is one of the known keys (32-byte digests one after another).
 const knownKey = (known, key) => {
-  let lo = 0;
-  let hi = known.length / 32 - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const c = Buffer.compare(Buffer.from(known.buffer, known.byteOffset + mid * 32, 32), key);
-    if (c === 0) return true;
-    if (c < 0) lo = mid + 1;
-    else hi = mid - 1;
-  }
+  const all = Buffer.from(known.buffer, known.byteOffset, known.byteLength);
+  for (let at = all.indexOf(key); at >= 0; at = all.indexOf(key, at + 1)) if (at % 32 === 0) return true;
   return false;
 };
 parentPort.on('message', (job) => {

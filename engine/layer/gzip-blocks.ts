@@ -123,14 +123,14 @@ export interface GzipBlocksOptions {
 }
 
 /**
- * The known keys as the workers search them: sorted 32-byte digests in one
- * shared buffer, so each block's job carries a view of it rather than a copy
- * of every key.
+ * The known keys as the workers look them up: 32-byte digests one after
+ * another in one shared buffer, so each block's job carries a view of it
+ * rather than a copy of every key.
  */
 function sharedKeys(keys: ReadonlySet<string>): Uint8Array {
-  const sorted = [...keys].sort();
-  const out = new Uint8Array(new SharedArrayBuffer(sorted.length * 32));
-  sorted.forEach((k, i) => out.set(Buffer.from(k, 'hex'), i * 32));
+  const out = new Uint8Array(new SharedArrayBuffer(keys.size * 32));
+  let at = 0;
+  for (const k of keys) at += Buffer.from(k, 'hex').copy(out, at);
   return out;
 }
 
