@@ -229,19 +229,15 @@ class CacacheStore implements Store {
     if (!this.writable) return undefined;
     // The content goes in under a key of its own until its name is known; the entry is then filed under the name.
     const provisional = pendingKey(`${process.pid}:${randomBytes(8).toString('hex')}`);
-    let integrity: string | undefined;
-    let size = 0;
-    let name: string;
-    const before = this.writable;
     await this.putStream(provisional, source, metadata);
-    if (!this.writable || !before) return undefined;
+    // A write that failed midway made the store unwritable: nothing was kept.
+    if (!this.writable) return undefined;
+    let name: string;
     try {
       const info = await cacache.get.info(this.dir, provisional);
       if (info === null) return undefined;
-      integrity = info.integrity;
-      size = info.size ?? (await stat(info.path)).size;
       name = keyOf();
-      await cacache.index.insert(this.dir, name, integrity, { size, metadata: { ...metadata } });
+      await cacache.index.insert(this.dir, name, info.integrity, { size: info.size ?? (await stat(info.path)).size, metadata: { ...metadata } });
     } catch (err) {
       await this.unavailable('write', err);
       return undefined;
